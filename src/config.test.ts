@@ -1,0 +1,58 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './config.js';
+import { HookdError } from './domain/errors.js';
+
+const emptyDir = () => mkdtempSync(join(tmpdir(), 'hookd-config-'));
+
+function problemOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(HookdError);
+    return (err as HookdError).detail ?? '';
+  }
+  throw new Error('expected loadConfig to throw');
+}
+
+describe('loadConfig', () => {
+  it('has the documented defaults', () => {
+    const c = loadConfig({ env: {}, cwd: emptyDir() });
+    expect(c).toMatchObject({
+      port: 8080, host: '0.0.0.0', dataDir: './data', role: 'all', lease: 60_000, publicUrl: 'http://localhost:8080',
+      rateLimit: { rate: 100, burst: 200 }, retryOn4xx: false, requestTimeout: 15_000, connectTimeout: 5_000,
+      retrySchedule: [0, 5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000],
+    });
+  });
+
+  it('takes flags over environment over hookd.config.json', () => {
+    const cwd = emptyDir();
+    writeFileSync(join(cwd, 'hookd.config.json'), JSON.stringify({ port: 7000, host: '127.0.0.1', retrySchedule: ['10ms', '1s'] }));
+    const c = loadConfig({ env: { HOOKD_PORT: '7100' }, cwd, flags: { port: '7200' } });
+    expect(c.port).toBe(7200);
+    expect(c.host).toBe('127.0.0.1');
+    expect(c.retrySchedule).toEqual([10, 1000]);
+    expect(loadConfig({ env: { HOOKD_PORT: '7100' }, cwd }).port).toBe(7100);
+  });
+
+  it.each([
+    [{ HOOKD_PORT: 'eighty' }, 'HOOKD_PORT is "eighty"; it accepts a port number 0–65535'],
+    [{ HOOKD_ROLE: 'both' }, 'HOOKD_ROLE is "both"; it accepts all, api or worker'],
+    [{ HOOKD_LEASE: '60' }, 'HOOKD_LEASE is "60"; it accepts a duration such as 60s'],
+    [{ HOOKD_RETRY_SCHEDULE: '0,5x' }, 'HOOKD_RETRY_SCHEDULE is "0,5x"; it accepts comma-separated durations'],
+    [{ HOOKD_ADMIN_KEY: 'short' }, 'HOOKD_ADMIN_KEY is "short"; it accepts a string of 32 or more characters'],
+    [{ HOOKD_PROT: '80' }, 'HOOKD_PROT is not a hookd setting (did you mean HOOKD_PORT?)'],
+    [{ DATABASE_URL: 'postgres://localhost/test' }, 'HOOKD_ENCRYPTION_KEY is required with DATABASE_URL'],
+    [{ HOOKD_LEASE: '10s' }, 'must outlast HOOKD_REQUEST_TIMEOUT'],
+  ])('refuses %j', (env, message) => {
+    expect(problemOf(() => loadConfig({ env, cwd: emptyDir() }))).toContain(message);
+  });
+
+  it('names a misspelt key in hookd.config.json', () => {
+    const cwd = emptyDir();
+    writeFileSync(join(cwd, 'hookd.config.json'), JSON.stringify({ dataDri: './x' }));
+    expect(problemOf(() => loadConfig({ env: {}, cwd }))).toContain('"dataDri" is not a hookd setting (did you mean dataDir?)');
+  });
+});

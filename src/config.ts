@@ -1,0 +1,230 @@
+/**
+ * The one loadConfig(): flags, then environment (HOOKD_*, DATABASE_URL), then
+ * hookd.config.json in the working directory, then defaults (DESIGN.md §8). Every setting is
+ * one row of SETTINGS; a bad value stops the start with the setting's name and what it accepts,
+ * and a misspelt name gets a "did you mean" hint.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseDuration } from './domain/duration.js';
+import { HookdError } from './domain/errors.js';
+
+export type Role = 'all' | 'api' | 'worker';
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | null;
+  role: Role;
+  adminKey: string | null;
+  encryptionKey: string | null;
+  publicUrl: string;
+  /** ms */
+  lease: number;
+  rateLimit: { rate: number; burst: number };
+  allowNetworks: string[];
+  /** ms; entry n is the delay before attempt n+1. */
+  retrySchedule: number[];
+  retryOn4xx: boolean;
+  /** ms */
+  disableAfter: number;
+  /** ms */
+  requestTimeout: number;
+  /** ms */
+  connectTimeout: number;
+  maxInFlight: number;
+  maxInFlightPerEndpoint: number;
+  /** ms */
+  retention: number;
+  logLevel: string;
+  /** bytes of the whole POST /v1/events body */
+  maxEventSize: number;
+  /** bytes of any other request body */
+  maxBodySize: number;
+  maxEndpointsPerWorkspace: number;
+  cloudEventsTypePrefix: string;
+}
+
+interface Setting {
+  key: keyof Config;
+  env: string;
+  accepts: string;
+  parse: (raw: string) => unknown;
+}
+
+const duration = (raw: string) => parseDuration(raw);
+const int = (min: number, max: number) => (raw: string) => {
+  const n = Number(raw);
+  return /^\d+$/.test(raw.trim()) && n >= min && n <= max ? n : undefined;
+};
+const bool = (raw: string) => ({ true: true, false: false, '1': true, '0': false } as Record<string, boolean>)[raw.trim().toLowerCase()];
+const list = (raw: string) => raw.split(',').map((s) => s.trim()).filter(Boolean);
+
+const SETTINGS: Setting[] = [
+  { key: 'port', env: 'HOOKD_PORT', accepts: 'a port number 0–65535', parse: int(0, 65535) },
+  { key: 'host', env: 'HOOKD_HOST', accepts: 'a host name or IP address', parse: (r) => (r.trim() ? r.trim() : undefined) },
+  { key: 'dataDir', env: 'HOOKD_DATA_DIR', accepts: 'a directory path', parse: (r) => (r.trim() ? r.trim() : undefined) },
+  {
+    key: 'databaseUrl', env: 'DATABASE_URL', accepts: 'a postgres:// or postgresql:// URL',
+    parse: (r) => (/^postgres(ql)?:\/\//.test(r.trim()) ? r.trim() : undefined),
+  },
+  { key: 'role', env: 'HOOKD_ROLE', accepts: 'all, api or worker', parse: (r) => (['all', 'api', 'worker'].includes(r) ? r : undefined) },
+  { key: 'adminKey', env: 'HOOKD_ADMIN_KEY', accepts: 'a string of 32 or more characters', parse: (r) => (r.length >= 32 ? r : undefined) },
+  {
+    key: 'encryptionKey', env: 'HOOKD_ENCRYPTION_KEY', accepts: 'base64 of 32 bytes (openssl rand -base64 32)',
+    parse: (r) => (Buffer.from(r, 'base64').length === 32 && /^[A-Za-z0-9+/]+=*$/.test(r) ? r : undefined),
+  },
+  { key: 'publicUrl', env: 'HOOKD_PUBLIC_URL', accepts: 'an http(s) URL', parse: (r) => (/^https?:\/\/[^\s]+$/.test(r) ? r.replace(/\/+$/, '') : undefined) },
+  { key: 'lease', env: 'HOOKD_LEASE', accepts: 'a duration such as 60s (at least 1s)', parse: (r) => { const d = duration(r); return d !== undefined && d >= 1000 ? d : undefined; } },
+  {
+    key: 'rateLimit', env: 'HOOKD_RATE_LIMIT', accepts: '"<requests per second>,<burst>", e.g. 100,200',
+    parse: (r) => {
+      const m = /^\s*(\d+)\s*,\s*(\d+)\s*$/.exec(r);
+      return m && Number(m[1]) > 0 && Number(m[2]) >= Number(m[1]) ? { rate: Number(m[1]), burst: Number(m[2]) } : undefined;
+    },
+  },
+  { key: 'allowNetworks', env: 'HOOKD_ALLOW_NETWORKS', accepts: 'a comma-separated list of CIDRs, e.g. 127.0.0.0/8,::1/128', parse: (r) => (list(r).every((c) => /^[0-9a-fA-F:.]+\/\d{1,3}$/.test(c)) ? list(r) : undefined) },
+  {
+    key: 'retrySchedule', env: 'HOOKD_RETRY_SCHEDULE', accepts: 'comma-separated durations, e.g. 0,5s,5m,30m,2h,5h,10h,10h',
+    parse: (r) => { const d = list(r).map(duration); return d.length > 0 && d.every((x) => x !== undefined) ? d : undefined; },
+  },
+  { key: 'retryOn4xx', env: 'HOOKD_RETRY_ON_4XX', accepts: 'true or false', parse: bool },
+  { key: 'disableAfter', env: 'HOOKD_DISABLE_AFTER', accepts: 'a duration such as 5d', parse: duration },
+  { key: 'requestTimeout', env: 'HOOKD_REQUEST_TIMEOUT', accepts: 'a duration such as 15s (at least 100ms)', parse: (r) => { const d = duration(r); return d !== undefined && d >= 100 ? d : undefined; } },
+  { key: 'connectTimeout', env: 'HOOKD_CONNECT_TIMEOUT', accepts: 'a duration such as 5s (at least 100ms)', parse: (r) => { const d = duration(r); return d !== undefined && d >= 100 ? d : undefined; } },
+  { key: 'maxInFlight', env: 'HOOKD_MAX_IN_FLIGHT', accepts: 'a whole number 1–100000', parse: int(1, 100_000) },
+  { key: 'maxInFlightPerEndpoint', env: 'HOOKD_MAX_IN_FLIGHT_PER_ENDPOINT', accepts: 'a whole number 1–10000', parse: int(1, 10_000) },
+  { key: 'retention', env: 'HOOKD_RETENTION', accepts: 'a duration such as 30d (at least 1h)', parse: (r) => { const d = duration(r); return d !== undefined && d >= 3_600_000 ? d : undefined; } },
+  { key: 'logLevel', env: 'HOOKD_LOG_LEVEL', accepts: 'fatal, error, warn, info, debug, trace or silent', parse: (r) => (['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(r) ? r : undefined) },
+  { key: 'maxEventSize', env: 'HOOKD_MAX_EVENT_SIZE', accepts: 'bytes, 1024–10485760', parse: int(1024, 10 * 1024 * 1024) },
+  { key: 'maxBodySize', env: 'HOOKD_MAX_BODY_SIZE', accepts: 'bytes, 1024–10485760', parse: int(1024, 10 * 1024 * 1024) },
+  { key: 'maxEndpointsPerWorkspace', env: 'HOOKD_MAX_ENDPOINTS', accepts: 'a whole number 1–100000', parse: int(1, 100_000) },
+  { key: 'cloudEventsTypePrefix', env: 'HOOKD_CLOUDEVENTS_TYPE_PREFIX', accepts: 'a prefix of letters, digits, dots, dashes or underscores (may be empty)', parse: (r) => (/^[A-Za-z0-9._-]*$/.test(r) ? r : undefined) },
+];
+
+export function defaultConfig(): Config {
+  return {
+    port: 8080,
+    host: '0.0.0.0',
+    dataDir: './data',
+    databaseUrl: null,
+    role: 'all',
+    adminKey: null,
+    encryptionKey: null,
+    publicUrl: '',
+    lease: 60_000,
+    rateLimit: { rate: 100, burst: 200 },
+    allowNetworks: [],
+    retrySchedule: [0, 5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000],
+    retryOn4xx: false,
+    disableAfter: 5 * 86_400_000,
+    requestTimeout: 15_000,
+    connectTimeout: 5_000,
+    maxInFlight: 256,
+    maxInFlightPerEndpoint: 16,
+    retention: 30 * 86_400_000,
+    logLevel: 'info',
+    maxEventSize: 256 * 1024,
+    maxBodySize: 64 * 1024,
+    maxEndpointsPerWorkspace: 100,
+    cloudEventsTypePrefix: 'io.falu.',
+  };
+}
+
+export interface LoadConfigOptions {
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** Command-line flags, already named as Config keys; strongest source. */
+  flags?: Partial<Record<keyof Config, string>>;
+}
+
+export function loadConfig(options: LoadConfigOptions = {}): Config {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const file = readConfigFile(cwd);
+  const config = defaultConfig();
+  const problems: string[] = [];
+
+  for (const name of Object.keys(env)) {
+    if (name.startsWith('HOOKD_') && !SETTINGS.some((s) => s.env === name)) {
+      problems.push(`${name} is not a hookd setting${hint(name, SETTINGS.map((s) => s.env))}`);
+    }
+  }
+  for (const name of Object.keys(file)) {
+    if (!SETTINGS.some((s) => s.key === name)) {
+      problems.push(`hookd.config.json: "${name}" is not a hookd setting${hint(name, SETTINGS.map((s) => s.key))}`);
+    }
+  }
+
+  for (const setting of SETTINGS) {
+    const flag = options.flags?.[setting.key];
+    const fromEnv = env[setting.env];
+    const fromFile = file[setting.key];
+    let raw: string | undefined;
+    let source: string;
+    if (flag !== undefined) [raw, source] = [flag, `--${kebab(setting.key)}`];
+    else if (fromEnv !== undefined && fromEnv !== '') [raw, source] = [fromEnv, setting.env];
+    else if (fromFile !== undefined) {
+      raw = Array.isArray(fromFile) ? fromFile.join(',') : String(fromFile);
+      source = `hookd.config.json "${setting.key}"`;
+    } else continue;
+    const value = setting.parse(raw);
+    if (value === undefined) problems.push(`${source} is ${JSON.stringify(raw.length > 80 ? raw.slice(0, 80) + '…' : raw)}; it accepts ${setting.accepts}`);
+    else (config as unknown as Record<string, unknown>)[setting.key] = value;
+  }
+
+  if (config.databaseUrl && !config.encryptionKey) {
+    problems.push('HOOKD_ENCRYPTION_KEY is required with DATABASE_URL: every process must share the key that encrypts webhook secrets (openssl rand -base64 32)');
+  }
+  if (config.lease <= config.requestTimeout) {
+    problems.push(`HOOKD_LEASE (${config.lease}ms) must outlast HOOKD_REQUEST_TIMEOUT (${config.requestTimeout}ms), or a slow request could be sent twice`);
+  }
+  if (!config.publicUrl) config.publicUrl = `http://localhost:${config.port}`;
+
+  if (problems.length > 0) {
+    throw new HookdError('config_invalid', 'hookd cannot start: the configuration is invalid', { detail: problems.join('\n') });
+  }
+  return config;
+}
+
+function readConfigFile(cwd: string): Record<string, unknown> {
+  const path = resolve(cwd, 'hookd.config.json');
+  if (!existsSync(path)) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new HookdError('config_invalid', 'hookd cannot start: hookd.config.json is not valid JSON', { detail: (err as Error).message });
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new HookdError('config_invalid', 'hookd cannot start: hookd.config.json must hold a JSON object', { detail: path });
+  }
+  return parsed as Record<string, unknown>;
+}
+
+function kebab(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+function hint(name: string, known: string[]): string {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const k of known) {
+    const d = levenshtein(name.toLowerCase(), k.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [k, d];
+  }
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(name.length / 4)) ? ` (did you mean ${best}?)` : '';
+}
+
+function levenshtein(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length]!;
+}

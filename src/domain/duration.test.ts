@@ -1,0 +1,16 @@
+import { describe, expect, it } from 'vitest';
+import { formatDuration, parseDuration } from './duration.js';
+
+describe('parseDuration', () => {
+  it.each([
+    ['0', 0], ['250ms', 250], ['5s', 5_000], ['1.5s', 1_500], ['5m', 300_000], ['2h', 7_200_000], ['5d', 432_000_000],
+    [' 60s ', 60_000], ['5', undefined], ['5 s', undefined], ['-5s', undefined], ['5w', undefined], ['', undefined], ['s', undefined],
+  ])('%j → %j', (text, expected) => {
+    expect(parseDuration(text)).toBe(expected);
+  });
+
+  it.each([[0, '0'], [250, '250ms'], [5_000, '5s'], [300_000, '5m'], [36_000_000, '10h'], [172_800_000, '2d']])('formats %d as %s', (ms, text) => {
+    expect(formatDuration(ms)).toBe(text);
+    expect(parseDuration(text)).toBe(ms);
+  });
+});

@@ -1,0 +1,107 @@
+/**
+ * hookd's records as the store keeps them and the API renders them. Times are Unix
+ * milliseconds here; the API writes them as ISO 8601 strings.
+ */
+export type Mode = { workspace: string; live: boolean };
+
+export interface Workspace {
+  id: string;
+  name: string;
+  created: number;
+  updated: number;
+  etag: string;
+}
+
+export interface ApiKeyRecord {
+  hash: string;
+  workspace: string;
+  live: boolean;
+  /** Last four characters, so that a masked key can be recognised. */
+  hint: string;
+  created: number;
+  /** Set when the key was rolled; the key works until then. */
+  expires: number | null;
+}
+
+export type EndpointFormat = 'basic' | 'cloud_events';
+export type EndpointStatus = 'enabled' | 'disabled';
+
+export interface Endpoint {
+  id: string;
+  workspace: string;
+  live: boolean;
+  url: string;
+  description: string | null;
+  format: EndpointFormat;
+  status: EndpointStatus;
+  events: string[];
+  /** Plaintext in memory; encrypted at rest by the store. */
+  secret: string;
+  token: string | null;
+  metadata: Record<string, string>;
+  created: number;
+  updated: number;
+  etag: string;
+}
+
+export interface EventData {
+  object: unknown;
+  previous?: unknown;
+}
+
+export interface EventRedaction {
+  requested: number;
+  request: { id: string; idempotency_key: string | null };
+}
+
+export interface HookdEvent {
+  id: string;
+  workspace: string;
+  live: boolean;
+  type: string;
+  data: EventData;
+  requestId: string;
+  idempotencyKey: string | null;
+  redaction: EventRedaction | null;
+  created: number;
+  updated: number;
+  etag: string;
+}
+
+export interface EventType {
+  name: string;
+  description: string;
+  /** JSON Schema that published `data.object` must satisfy, or null. */
+  schema: Record<string, unknown> | null;
+  builtin: boolean;
+  created: number;
+  updated: number;
+  etag: string;
+}
+
+/** A position in a list: the last row of a page, ordered by (created, key). */
+export interface Cursor {
+  created: number;
+  key: string;
+}
+
+export interface CreatedFilter {
+  eq?: number;
+  lt?: number;
+  lte?: number;
+  gt?: number;
+  gte?: number;
+}
+
+export interface ListOptions {
+  limit: number;
+  sort: 'asc' | 'desc';
+  after?: Cursor;
+  created?: CreatedFilter;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** The last item's position when more rows follow, else null. */
+  next: Cursor | null;
+}

@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    // Integration tests open real SQLite files and servers on port 0; two cores, so keep forks modest.
+    pool: 'forks',
+    testTimeout: 20_000,
+  },
+});
