@@ -1,0 +1,51 @@
+/**
+ * The event-type catalog as the API uses it: which names exist (for endpoint subscriptions and
+ * publishing) and the JSON Schema that a type's `data.object` must satisfy. Compiled schemas
+ * are cached by name and etag, so a schema is compiled once per version, not per event.
+ */
+import { Ajv, type ValidateFunction } from 'ajv';
+import { HookdError, type FieldErrors } from '../domain/errors.js';
+import type { EventType } from '../domain/types.js';
+import type { Store } from '../store/types.js';
+
+export function createCatalog(store: Store) {
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  const compiled = new Map<string, { etag: string; validate: ValidateFunction }>();
+
+  /** Throws 400 naming `schema` when the document is not a JSON Schema that can be compiled. */
+  function compile(schema: Record<string, unknown>): ValidateFunction {
+    try {
+      return ajv.compile(schema);
+    } catch (err) {
+      throw HookdError.validation({ schema: [`must be a valid JSON Schema (${(err as Error).message})`] });
+    }
+  }
+
+  async function validateData(type: EventType, object: unknown): Promise<void> {
+    if (!type.schema) return;
+    let entry = compiled.get(type.name);
+    if (!entry || entry.etag !== type.etag) {
+      entry = { etag: type.etag, validate: compile(type.schema) };
+      compiled.set(type.name, entry);
+    }
+    if (entry.validate(object)) return;
+    const errors: FieldErrors = {};
+    for (const e of entry.validate.errors ?? []) {
+      const path = ['data.object', ...e.instancePath.split('/').filter(Boolean)];
+      if (e.keyword === 'required') path.push(String(e.params.missingProperty));
+      (errors[path.join('.')] ??= []).push(e.keyword === 'required' ? 'is required' : (e.message ?? 'is invalid'));
+    }
+    throw new HookdError('unprocessable', 'The event data does not match its type\'s schema', {
+      detail: `'${type.name}' has a JSON Schema in the catalog; data.object must satisfy it.`, errors,
+    });
+  }
+
+  return {
+    names: () => store.eventTypeNames(),
+    get: (name: string) => store.getEventType(name),
+    compile,
+    validateData,
+  };
+}
+
+export type Catalog = ReturnType<typeof createCatalog>;

@@ -1,0 +1,20 @@
+import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Config } from '../config.js';
+import type { Clock } from '../domain/clock.js';
+import type { Store } from '../store/types.js';
+import type { Auth } from './plugins/auth.js';
+import type { Pagination } from './plugins/pagination.js';
+import type { Catalog } from './catalog.js';
+
+/** What every route module is given; nothing in api/ reaches for a global. */
+export interface ApiDeps {
+  config: Config;
+  store: Store;
+  clock: Clock;
+  auth: Auth;
+  pagination: Pagination;
+  catalog: Catalog;
+}
+
+export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;

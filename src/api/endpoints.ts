@@ -1,0 +1,159 @@
+/** Webhook endpoints (DESIGN.md §4): the Falu object, every field present, secret whole only on create. */
+import { Type, type Static } from '@sinclair/typebox';
+import { DESCRIPTION_MAX, METADATA_MAX_KEYS, TOKEN_MAX, URL_MAX, eventPatternProblems, metadataProblems, urlProblems } from '../domain/endpoint-rules.js';
+import { FieldErrorList, HookdError } from '../domain/errors.js';
+import { newId, newWebhookSecret, randomToken } from '../domain/ids.js';
+import type { Endpoint, Mode } from '../domain/types.js';
+import type { ApiDeps, App } from './deps.js';
+import { checkIfMatch, preconditionFailed, sendObject } from './plugins/etag.js';
+import { renderEndpoint } from './render.js';
+import { IdString, ListQuery, Timestamp, withProblems } from './schemas.js';
+
+const Format = Type.Union([Type.Literal('basic'), Type.Literal('cloud_events')]);
+const Status = Type.Union([Type.Literal('enabled'), Type.Literal('disabled')]);
+const Url = Type.String({ minLength: 1, maxLength: URL_MAX, description: `1–${URL_MAX} characters; https in live mode` });
+const Events = Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { minItems: 1, maxItems: 100, description: 'Event types; `*` and `prefix.*` wildcards allowed' });
+const Description = Type.String({ maxLength: DESCRIPTION_MAX });
+const Token = Type.String({ minLength: 1, maxLength: TOKEN_MAX, pattern: '^[\\x21-\\x7e]+$', description: 'Sent as Authorization: Bearer <token>' });
+// Values are checked by metadataProblems so that the messages name the key.
+const MetadataIn = Type.Record(Type.String(), Type.Unknown(), { maxProperties: METADATA_MAX_KEYS + 50 });
+
+const EndpointObject = Type.Object({
+  id: Type.String(), created: Timestamp, updated: Timestamp, format: Format, secret: Type.String(), workspace: Type.String(),
+  live: Type.Boolean(), etag: Type.String(), events: Type.Array(Type.String()), description: Type.Union([Type.String(), Type.Null()]),
+  status: Status, url: Type.String(), token: Type.Union([Type.String(), Type.Null()]), metadata: Type.Record(Type.String(), Type.String()),
+}, { $id: 'WebhookEndpoint' });
+
+const CreateBody = Type.Object({
+  url: Url, events: Events, description: Type.Optional(Type.Union([Description, Type.Null()])), format: Type.Optional(Format),
+  status: Type.Optional(Status), token: Type.Optional(Type.Union([Token, Type.Null()])), metadata: Type.Optional(Type.Union([MetadataIn, Type.Null()])),
+}, { additionalProperties: false });
+
+const PatchBody = Type.Object({
+  url: Type.Optional(Url), events: Type.Optional(Events), description: Type.Optional(Type.Union([Description, Type.Null()])),
+  format: Type.Optional(Format), status: Type.Optional(Status), token: Type.Optional(Type.Union([Token, Type.Null()])),
+  metadata: Type.Optional(Type.Union([MetadataIn, Type.Null()])),
+}, { additionalProperties: false, description: 'JSON merge patch (RFC 7396): absent fields stay, null clears' });
+
+const Params = Type.Object({ id: IdString('we') });
+
+/** Applies RFC 7396 to the metadata map: a null value removes its key. */
+function mergeMetadata(current: Record<string, string>, patch: Record<string, unknown> | null): Record<string, unknown> {
+  if (patch === null) return {};
+  const next: Record<string, unknown> = { ...current };
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete next[k];
+    else next[k] = v;
+  }
+  return next;
+}
+
+async function checkFields(deps: ApiDeps, mode: Mode, fields: { url?: string; events?: string[]; metadata?: Record<string, unknown> }): Promise<void> {
+  const errors = new FieldErrorList();
+  if (fields.url !== undefined) for (const p of urlProblems(fields.url, mode.live)) errors.add('url', p);
+  if (fields.events !== undefined) for (const p of eventPatternProblems(fields.events, await deps.catalog.names())) errors.add('events', p);
+  if (fields.metadata !== undefined) metadataProblems(fields.metadata, errors);
+  errors.throwIfAny();
+}
+
+export async function endpointRoutes(app: App, deps: ApiDeps): Promise<void> {
+  const { store, clock, auth, pagination, config } = deps;
+  app.addSchema(EndpointObject);
+  const tags = ['webhook endpoints'];
+
+  async function load(mode: Mode, id: string): Promise<Endpoint> {
+    const endpoint = await store.getEndpoint(mode, id);
+    if (!endpoint) throw HookdError.notFound('Webhook endpoint', id);
+    return endpoint;
+  }
+
+  app.post('/v1/webhooks/endpoints', {
+    onRequest: auth.workspace,
+    schema: { tags, summary: 'Create a webhook endpoint', body: CreateBody, response: withProblems({ 201: Type.Ref('WebhookEndpoint') }, 403, 404, 409, 422) },
+  }, async (request, reply) => {
+    const mode = request.mode!;
+    const body = request.body as Static<typeof CreateBody>;
+    const metadata = body.metadata ?? {};
+    await checkFields(deps, mode, { url: body.url, events: body.events, metadata });
+    if (await store.countEndpoints(mode) >= config.maxEndpointsPerWorkspace) {
+      throw new HookdError('conflict', 'Too many webhook endpoints', {
+        detail: `A workspace may have ${config.maxEndpointsPerWorkspace} endpoints in each mode (HOOKD_MAX_ENDPOINTS). Delete one, or subscribe one endpoint to more event types.`,
+      });
+    }
+    const now = clock.now();
+    const endpoint: Endpoint = {
+      id: newId('we', now), workspace: mode.workspace, live: mode.live, url: body.url, description: body.description ?? null,
+      format: body.format ?? 'basic', status: body.status ?? 'enabled', events: body.events, secret: newWebhookSecret(),
+      token: body.token ?? null, metadata: metadata as Record<string, string>, created: now, updated: now, etag: randomToken(),
+    };
+    await store.createEndpoint(endpoint);
+    reply.header('Location', `/v1/webhooks/endpoints/${endpoint.id}`);
+    return sendObject(request, reply, endpoint.etag, renderEndpoint(endpoint, true), 201);
+  });
+
+  app.get('/v1/webhooks/endpoints', {
+    onRequest: auth.workspace,
+    schema: {
+      tags, summary: 'List webhook endpoints', querystring: Type.Object(ListQuery, { additionalProperties: false }),
+      response: withProblems({ 200: Type.Array(Type.Ref('WebhookEndpoint')) }, 403, 404),
+    },
+  }, async (request, reply) => {
+    const options = pagination.parse('endpoints', request.query);
+    const page = await store.listEndpoints(request.mode!, options);
+    return pagination.send(reply, 'endpoints', options, page, page.items.map((e) => renderEndpoint(e)));
+  });
+
+  app.get('/v1/webhooks/endpoints/:id', {
+    onRequest: auth.workspace,
+    schema: { tags, summary: 'Get a webhook endpoint', params: Params, response: withProblems({ 200: Type.Ref('WebhookEndpoint') }, 403, 404) },
+  }, async (request, reply) => {
+    const endpoint = await load(request.mode!, request.params.id);
+    return sendObject(request, reply, endpoint.etag, renderEndpoint(endpoint));
+  });
+
+  app.patch('/v1/webhooks/endpoints/:id', {
+    onRequest: auth.workspace,
+    schema: {
+      tags, summary: 'Update a webhook endpoint (merge patch; If-Match honoured)', params: Params, body: PatchBody,
+      response: withProblems({ 200: Type.Ref('WebhookEndpoint') }, 403, 404, 412, 422),
+    },
+  }, async (request, reply) => {
+    const mode = request.mode!;
+    const patch = request.body as Static<typeof PatchBody>;
+    const current = await load(mode, request.params.id);
+    checkIfMatch(request, current.etag);
+    const metadata = patch.metadata === undefined ? current.metadata : mergeMetadata(current.metadata, patch.metadata);
+    await checkFields(deps, mode, { url: patch.url, events: patch.events, metadata: patch.metadata === undefined ? undefined : metadata });
+    const next: Endpoint = {
+      ...current,
+      url: patch.url ?? current.url,
+      events: patch.events ?? current.events,
+      format: patch.format ?? current.format,
+      status: patch.status ?? current.status,
+      description: patch.description === undefined ? current.description : patch.description,
+      token: patch.token === undefined ? current.token : patch.token,
+      metadata: metadata as Record<string, string>,
+      updated: clock.now(),
+      etag: randomToken(),
+    };
+    if (!(await store.updateEndpoint(next, current.etag))) {
+      if (!(await store.getEndpoint(mode, current.id))) throw HookdError.notFound('Webhook endpoint', current.id);
+      throw preconditionFailed();
+    }
+    return sendObject(request, reply, next.etag, renderEndpoint(next));
+  });
+
+  app.delete('/v1/webhooks/endpoints/:id', {
+    onRequest: auth.workspace,
+    schema: { tags, summary: 'Delete a webhook endpoint (If-Match honoured)', params: Params, response: withProblems({ 204: Type.Null() }, 403, 404, 412) },
+  }, async (request, reply) => {
+    const mode = request.mode!;
+    const current = await load(mode, request.params.id);
+    const expected = checkIfMatch(request, current.etag);
+    if (!(await store.deleteEndpoint(mode, current.id, expected))) {
+      if (!(await store.getEndpoint(mode, current.id))) throw HookdError.notFound('Webhook endpoint', current.id);
+      throw preconditionFailed();
+    }
+    return reply.code(204).send();
+  });
+}

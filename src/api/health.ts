@@ -1,0 +1,23 @@
+/** Probes: /health says the process answers; /ready says it can reach its store. */
+import { Type } from '@sinclair/typebox';
+import { HookdError } from '../domain/errors.js';
+import type { App } from './deps.js';
+import type { Store } from '../store/types.js';
+
+export async function healthRoutes(app: App, { store }: { store: Store }): Promise<void> {
+  const tags = ['operations'];
+  app.get('/health', {
+    schema: { tags, summary: 'Liveness', response: { 200: Type.Object({ status: Type.Literal('ok') }) } },
+  }, async () => ({ status: 'ok' as const }));
+
+  app.get('/ready', {
+    schema: { tags, summary: 'Readiness: the store answers', response: { 200: Type.Object({ status: Type.Literal('ready'), store: Type.String() }), 503: Type.Ref('Problem') } },
+  }, async () => {
+    try {
+      await store.ping();
+    } catch (err) {
+      throw err instanceof HookdError ? err : new HookdError('store_unavailable', 'The store is unavailable', { detail: 'The store did not answer a ping.', retryAfter: 5, cause: err });
+    }
+    return { status: 'ready' as const, store: store.dialect };
+  });
+}

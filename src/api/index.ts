@@ -1,0 +1,112 @@
+/**
+ * api/: the Fastify application. buildApp() takes its dependencies (config, store, clock,
+ * secret box, platform key hash) and wires the plugins (problem errors, body parsing, auth,
+ * idempotency, pagination, ETags) and one module per resource. Nothing here opens a database
+ * or reads the environment: serve.ts does, so tests can hand in their own.
+ */
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Ajv } from 'ajv';
+import type { Config } from '../config.js';
+import type { Clock } from '../domain/clock.js';
+import { newId } from '../domain/ids.js';
+import type { SecretBox } from '../store/secret-box.js';
+import type { Store } from '../store/types.js';
+import { createCatalog } from './catalog.js';
+import type { ApiDeps, App } from './deps.js';
+import { endpointRoutes } from './endpoints.js';
+import { eventTypeRoutes } from './event-types.js';
+import { eventRoutes } from './events.js';
+import { healthRoutes } from './health.js';
+import { createAuth } from './plugins/auth.js';
+import { registerBodyParsing } from './plugins/body.js';
+import { registerIdempotency } from './plugins/idempotency.js';
+import { createPagination } from './plugins/pagination.js';
+import { registerProblemHandling } from './plugins/problem.js';
+import { Problem } from './schemas.js';
+import { workspaceRoutes } from './workspaces.js';
+import { VERSION } from '../version.js';
+
+export interface AppOptions {
+  config: Config;
+  store: Store;
+  clock: Clock;
+  box: SecretBox;
+  platformKeyHash: string;
+  logger?: FastifyServerOptions['logger'];
+}
+
+/** Secrets that must never reach a log line (DESIGN.md §6). */
+export const LOG_REDACT = [
+  'req.headers.authorization', 'req.headers["x-idempotency-key"]', 'res.headers["set-cookie"]',
+  '*.secret', '*.token', '*.adminKey', '*.encryptionKey',
+];
+
+/**
+ * Bodies are validated strictly (no type coercion: "123" is not a number, unknown fields are
+ * errors); query strings are coerced, since every value in a URL is text. A compilers factory,
+ * not setValidatorCompiler: Fastify rebuilds the validator in every plugin scope that adds a
+ * shared schema, and only the factory survives that.
+ */
+function buildValidator(externalSchemas: Record<string, unknown>) {
+  const common = { allErrors: true, removeAdditional: false, useDefaults: true, strict: false } as const;
+  const strictAjv = new Ajv({ ...common, coerceTypes: false });
+  const queryAjv = new Ajv({ ...common, coerceTypes: 'array' });
+  for (const ajv of [strictAjv, queryAjv]) {
+    ajv.addFormat('date-time', true);
+    for (const schema of Object.values(externalSchemas)) ajv.addSchema(schema as object);
+  }
+  return ({ schema, httpPart }: { schema: object | boolean; httpPart?: string }) =>
+    (httpPart === 'querystring' ? queryAjv : strictAjv).compile(schema);
+}
+
+export async function buildApp(options: AppOptions): Promise<App> {
+  const { config, store, clock, box } = options;
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: config.maxBodySize,
+    genReqId: () => newId('req'),
+    requestIdHeader: false,
+    return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    schemaController: { compilersFactory: { buildValidator } },
+  }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
+
+  app.addSchema(Problem);
+  registerProblemHandling(app);
+  registerBodyParsing(app);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('X-Request-Id', request.id);
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'hookd API', version: VERSION, description: 'Falu-compatible webhooks API. Errors are application/problem+json (RFC 9457).' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'fskt_/fskl_ workspace key, or the platform key' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+
+  const deps: ApiDeps = {
+    config, store, clock,
+    auth: createAuth({ store, clock, platformKeyHash: options.platformKeyHash }),
+    pagination: createPagination(box.derive('continuation-token')),
+    catalog: createCatalog(store),
+  };
+  registerIdempotency(app, { store, clock });
+
+  await app.register(async (scope) => {
+    const typed = scope as unknown as App;
+    await healthRoutes(typed, { store });
+    await workspaceRoutes(typed, deps);
+    await eventTypeRoutes(typed, deps);
+    await endpointRoutes(typed, deps);
+    await eventRoutes(typed, deps);
+    typed.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  });
+  return app;
+}

@@ -1,0 +1,122 @@
+/**
+ * Bearer keys (DESIGN.md §4). Workspace keys (`fskt_`/`fskl_`) name their workspace and mode;
+ * the platform key acts for any workspace through X-Workspace-Id and X-Live-Mode and alone may
+ * manage workspaces and the catalog. Keys are compared by SHA-256 hash, the platform key in
+ * constant time; a missing or wrong key is 401 with WWW-Authenticate.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import type { Clock } from '../../domain/clock.js';
+import { HookdError } from '../../domain/errors.js';
+import { isId } from '../../domain/ids.js';
+import type { Mode } from '../../domain/types.js';
+import type { Store } from '../../store/types.js';
+
+export type Principal =
+  | { kind: 'platform' }
+  | { kind: 'workspace'; workspace: string; live: boolean };
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: Principal;
+    /** The workspace and mode every query of this request is scoped to. */
+    mode?: Mode;
+  }
+}
+
+export function hashKey(key: string): string {
+  return createHash('sha256').update(key, 'utf8').digest('hex');
+}
+
+export interface AuthDeps {
+  store: Store;
+  clock: Clock;
+  /** SHA-256 hex of the platform key. */
+  platformKeyHash: string;
+}
+
+const WORKSPACE_KEY = /^fsk[tl]_[0-9A-Za-z]{32,200}$/;
+
+export function createAuth({ store, clock, platformKeyHash }: AuthDeps) {
+  const platformHash = Buffer.from(platformKeyHash, 'hex');
+
+  async function identify(request: FastifyRequest): Promise<Principal> {
+    const header = request.headers.authorization;
+    if (!header) {
+      throw new HookdError('unauthenticated', 'Authentication required', { detail: 'Send Authorization: Bearer <key>.' });
+    }
+    const match = /^Bearer +(\S+) *$/i.exec(header);
+    if (!match) {
+      throw new HookdError('unauthenticated', 'Authentication required', {
+        detail: 'The Authorization header must be "Bearer <key>".', errors: { authorization: ['must be "Bearer <key>"'] },
+      });
+    }
+    const key = match[1]!;
+    const hash = hashKey(key);
+    if (WORKSPACE_KEY.test(key)) {
+      const record = await store.findApiKey(hash);
+      if (record && (record.expires === null || record.expires > clock.now())) {
+        return { kind: 'workspace', workspace: record.workspace, live: record.live };
+      }
+    } else if (timingSafeEqual(Buffer.from(hash, 'hex'), platformHash)) {
+      return { kind: 'platform' };
+    }
+    throw new HookdError('unauthenticated', 'Invalid API key', { detail: 'The key is unknown, rolled or expired. Check which key you sent.' });
+  }
+
+  /** Any valid key. */
+  async function anyKey(request: FastifyRequest): Promise<void> {
+    request.principal = await identify(request);
+  }
+
+  async function platform(request: FastifyRequest): Promise<void> {
+    const principal = await identify(request);
+    if (principal.kind !== 'platform') {
+      throw new HookdError('forbidden', 'Platform key required', { detail: 'Only the platform key may manage workspaces and the event-type catalog.' });
+    }
+    request.principal = principal;
+  }
+
+  /** A workspace key, or the platform key acting for the workspace named in X-Workspace-Id. */
+  async function workspace(request: FastifyRequest): Promise<void> {
+    const principal = await identify(request);
+    request.principal = principal;
+    const headerWorkspace = single(request, 'x-workspace-id');
+    const headerLive = single(request, 'x-live-mode');
+    if (principal.kind === 'workspace') {
+      if (headerWorkspace !== undefined && headerWorkspace !== principal.workspace) {
+        throw new HookdError('forbidden', 'Workspace keys act only for their own workspace', {
+          errors: { 'X-Workspace-Id': ['must be the key\'s own workspace, or absent'] },
+        });
+      }
+      if (headerLive !== undefined && headerLive !== String(principal.live)) {
+        throw new HookdError('forbidden', 'The key and X-Live-Mode disagree', {
+          errors: { 'X-Live-Mode': [`this is a ${principal.live ? 'live' : 'test'} key; send ${principal.live} or leave the header out`] },
+        });
+      }
+      request.mode = { workspace: principal.workspace, live: principal.live };
+      return;
+    }
+    if (headerWorkspace === undefined) {
+      throw HookdError.validation({ 'X-Workspace-Id': ['is required with the platform key on workspace routes'] });
+    }
+    if (!isId(headerWorkspace, 'wksp')) throw HookdError.validation({ 'X-Workspace-Id': ['must be a workspace id (wksp_…)'] });
+    if (headerLive !== undefined && headerLive !== 'true' && headerLive !== 'false') {
+      throw HookdError.validation({ 'X-Live-Mode': ['must be true or false'] });
+    }
+    if (!(await store.getWorkspace(headerWorkspace))) {
+      throw new HookdError('not_found', 'Workspace not found', { errors: { 'X-Workspace-Id': [`no workspace '${headerWorkspace}' exists`] } });
+    }
+    request.mode = { workspace: headerWorkspace, live: headerLive === 'true' };
+  }
+
+  return { anyKey, platform, workspace };
+}
+
+function single(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  if (Array.isArray(value)) throw HookdError.validation({ [name]: ['must be sent once'] });
+  return value;
+}
+
+export type Auth = ReturnType<typeof createAuth>;

@@ -1,0 +1,87 @@
+/**
+ * Falu list conventions (DESIGN.md §4): `count`, `sort`, `ct`, `created.*`; the body is a bare
+ * array and the next page's token comes back in X-Continuation-Token. Tokens are signed (HMAC,
+ * key derived from the encryption key) and bound to their list and sort, so a token hookd did
+ * not issue, or one from another list, is a 400, never a silent restart from the top.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { FastifyReply } from 'fastify';
+import { FieldErrorList } from '../../domain/errors.js';
+import type { CreatedFilter, Cursor, ListOptions, Page } from '../../domain/types.js';
+
+export interface ListQueryInput {
+  count?: number;
+  sort?: 'asc' | 'desc';
+  ct?: string;
+  'created.eq'?: string;
+  'created.lt'?: string;
+  'created.lte'?: string;
+  'created.gt'?: string;
+  'created.gte'?: string;
+}
+
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+
+/** An ISO 8601 date or date-time (with zone) as Unix ms, or undefined when it is not one. */
+export function parseTimestamp(text: string): number | undefined {
+  if (!DATE_TIME.test(text)) return undefined;
+  const ms = Date.parse(text.length === 10 ? `${text}T00:00:00Z` : text);
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
+export function createPagination(key: Buffer) {
+  function sign(body: string): string {
+    return createHmac('sha256', key).update(body).digest().subarray(0, 16).toString('base64url');
+  }
+
+  function encode(list: string, sort: string, cursor: Cursor): string {
+    const body = Buffer.from(JSON.stringify({ l: list, s: sort, c: cursor.created, k: cursor.key })).toString('base64url');
+    return `${body}.${sign(body)}`;
+  }
+
+  function decode(list: string, sort: string, token: string, errors: FieldErrorList): Cursor | undefined {
+    const [body, mac] = token.split('.');
+    const expected = body ? sign(body) : '';
+    if (!body || !mac || mac.length !== expected.length || !timingSafeEqual(Buffer.from(mac), Buffer.from(expected))) {
+      errors.add('ct', 'is not a continuation token that hookd issued; use the X-Continuation-Token of the previous page');
+      return undefined;
+    }
+    const parsed = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as { l: string; s: string; c: number; k: string };
+    if (parsed.l !== list) {
+      errors.add('ct', 'was issued for another list');
+      return undefined;
+    }
+    if (parsed.s !== sort) {
+      errors.add('ct', `was issued for sort=${parsed.s}; send the same sort with it`);
+      return undefined;
+    }
+    return { created: parsed.c, key: parsed.k };
+  }
+
+  /** Reads the shared list query; every problem is reported as one 400. */
+  function parse(list: string, query: ListQueryInput): ListOptions {
+    const errors = new FieldErrorList();
+    const sort = query.sort ?? 'desc';
+    const created: CreatedFilter = {};
+    for (const op of ['eq', 'lt', 'lte', 'gt', 'gte'] as const) {
+      const raw = query[`created.${op}`];
+      if (raw === undefined) continue;
+      const ms = parseTimestamp(raw);
+      if (ms === undefined) errors.add(`created.${op}`, 'must be an ISO 8601 date or date-time, such as 2026-01-31 or 2026-01-31T12:00:00Z');
+      else created[op] = ms;
+    }
+    const after = query.ct === undefined ? undefined : decode(list, sort, query.ct, errors);
+    errors.throwIfAny();
+    return { limit: query.count ?? 10, sort, after, created: Object.keys(created).length > 0 ? created : undefined };
+  }
+
+  function send<T>(reply: FastifyReply, list: string, options: ListOptions, page: Page<unknown>, items: T[]): T[] {
+    if (page.next) reply.header('X-Continuation-Token', encode(list, options.sort, page.next));
+    return items;
+  }
+
+  return { parse, send, encode };
+}
+
+export type Pagination = ReturnType<typeof createPagination>;
+

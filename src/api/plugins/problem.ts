@@ -1,0 +1,143 @@
+/**
+ * The one place where failures become HTTP answers: every error (ours, Fastify's, a driver's)
+ * is normalised to a HookdError and written as application/problem+json (RFC 9457). Nothing
+ * else in api/ sets an error status, and no stack trace ever leaves the process.
+ */
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { HookdError, type ErrorCode, type FieldErrors } from '../../domain/errors.js';
+import { PATTERN_RULES } from '../schemas.js';
+
+const STATUS: Record<ErrorCode, number> = {
+  validation_failed: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  not_acceptable: 406,
+  conflict: 409,
+  idempotency_conflict: 409,
+  precondition_failed: 412,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  unprocessable: 422,
+  rate_limited: 429,
+  internal: 500,
+  config_invalid: 500,
+  store_unavailable: 503,
+};
+
+export function statusOf(code: ErrorCode): number {
+  return STATUS[code];
+}
+
+interface AjvError {
+  keyword: string;
+  instancePath: string;
+  message?: string;
+  params: Record<string, unknown>;
+}
+
+/** `{"/data/object": …}` → `data.object`; a missing or unknown property is named itself. */
+function fieldOf(e: AjvError, part: string | undefined): string {
+  const path = e.instancePath.replace(/^\//, '').split('/').filter(Boolean).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  if (e.keyword === 'required') path.push(String(e.params.missingProperty));
+  if (e.keyword === 'additionalProperties') path.push(String(e.params.additionalProperty));
+  const name = path.join('.');
+  if (name) return name;
+  return part === 'body' ? 'body' : part ?? 'request';
+}
+
+function ruleOf(e: AjvError): string {
+  switch (e.keyword) {
+    case 'required': return 'is required';
+    case 'additionalProperties': return 'is not a known field';
+    case 'pattern': return PATTERN_RULES.get(String(e.params.pattern)) ?? `must match ${String(e.params.pattern)}`;
+    case 'enum': return `must be one of: ${(e.params.allowedValues as unknown[]).join(', ')}`;
+    case 'const': return `must be ${JSON.stringify(e.params.allowedValue)}`;
+    case 'anyOf': return 'is not any of the accepted forms';
+    default: return (e.message ?? 'is invalid').replace('must NOT', 'must not');
+  }
+}
+
+export function validationErrors(error: FastifyError): HookdError {
+  const errors: FieldErrors = {};
+  const part = (error as { validationContext?: string }).validationContext;
+  const list = (error.validation ?? []) as unknown as AjvError[];
+  // A union reports every branch that failed; with `const` branches that is one line per literal.
+  const unionPaths = new Set(list.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath));
+  for (const e of list) {
+    if (e.keyword !== 'anyOf' && unionPaths.has(e.instancePath) && (e.keyword === 'const' || e.keyword === 'type')) continue;
+    const field = fieldOf(e, part);
+    const rule = e.keyword === 'anyOf' && list.some((x) => x.instancePath === e.instancePath && x.keyword === 'const')
+      ? `must be one of: ${list.filter((x) => x.instancePath === e.instancePath && x.keyword === 'const').map((x) => String(x.params.allowedValue)).join(', ')}`
+      : ruleOf(e);
+    if (!(errors[field] ??= []).includes(rule)) errors[field].push(rule);
+  }
+  return HookdError.validation(errors);
+}
+
+/** Fastify's own 4xx errors (bad JSON, wrong content type, body too large…) in hookd's words. */
+function fromFastify(error: FastifyError, request: FastifyRequest): HookdError | undefined {
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new HookdError('payload_too_large', 'The request body is too large', {
+        detail: `This route accepts at most ${request.routeOptions.bodyLimit ?? 0} bytes of body.`,
+        errors: { body: [`must be at most ${request.routeOptions.bodyLimit ?? 0} bytes`] },
+      });
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new HookdError('unsupported_media_type', 'Unsupported content type', {
+        detail: `Send application/json${request.method === 'PATCH' ? ' or application/merge-patch+json' : ''}.`,
+        errors: { 'content-type': [`'${request.headers['content-type'] ?? ''}' is not accepted; use application/json`] },
+      });
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return HookdError.validation({ body: ['must be a JSON document; the body is empty'] });
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return HookdError.validation({ 'content-length': ['does not match the body sent'] });
+    default:
+      break;
+  }
+  if (error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
+    return HookdError.validation({ body: [`must be valid JSON (${error.message.replace(/^Unexpected/, 'unexpected')})`] });
+  }
+  if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+    return new HookdError(error.statusCode === 413 ? 'payload_too_large' : 'validation_failed', 'The request is invalid', { detail: error.message });
+  }
+  return undefined;
+}
+
+export function normalise(error: unknown, request: FastifyRequest): HookdError {
+  if (error instanceof HookdError) return error;
+  const fe = error as FastifyError;
+  if (fe && Array.isArray(fe.validation)) return validationErrors(fe);
+  return fromFastify(fe, request) ?? new HookdError('internal', 'Internal error', {
+    detail: 'Something failed inside hookd; the request id identifies it in the logs.', cause: error,
+  });
+}
+
+export function sendProblem(request: FastifyRequest, reply: FastifyReply, error: HookdError): FastifyReply {
+  const status = statusOf(error.code);
+  const body: Record<string, unknown> = {
+    type: `urn:hookd:problem:${error.code}`,
+    title: error.message,
+    status,
+    detail: error.detail,
+    instance: request.url.split('?')[0],
+    errors: error.errors,
+    traceId: request.id,
+  };
+  if (status === 401) reply.header('WWW-Authenticate', `Bearer realm="hookd"${request.headers.authorization ? ', error="invalid_token"' : ''}`);
+  if (error.retryAfter !== undefined) reply.header('Retry-After', String(Math.ceil(error.retryAfter)));
+  return reply.code(status).type('application/problem+json').send(JSON.stringify(body));
+}
+
+export function registerProblemHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error, request, reply) => {
+    const problem = normalise(error, request);
+    if (problem.code === 'internal' || problem.code === 'store_unavailable') {
+      request.log.error({ err: problem.cause ?? error, code: problem.code }, problem.message);
+    }
+    return sendProblem(request, reply, problem);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(request, reply, new HookdError('not_found', 'Not found', { detail: `No route ${request.method} ${request.url.split('?')[0]}.` })));
+}

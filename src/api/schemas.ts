@@ -1,0 +1,56 @@
+/**
+ * Schemas shared by the routes, written once in TypeBox: they validate requests, type the
+ * handlers and become the OpenAPI document. Patterns carry a readable rule (PATTERN_RULES) that
+ * the problem handler shows instead of the raw regular expression.
+ */
+import { Type, type TSchema } from '@sinclair/typebox';
+import { ID_BODY_LENGTH, type IdPrefix } from '../domain/ids.js';
+
+export const PATTERN_RULES = new Map<string, string>();
+
+function ruled(pattern: string, rule: string): string {
+  PATTERN_RULES.set(pattern, rule);
+  return pattern;
+}
+
+const ID_NAMES: Record<IdPrefix, string> = {
+  wksp: 'a workspace id (wksp_…)', we: 'a webhook endpoint id (we_…)', evt: 'an event id (evt_…)',
+  wh: 'a webhook delivery id (wh_…)', wha: 'an attempt id (wha_…)', req: 'a request id (req_…)',
+};
+
+export const IdString = (prefix: IdPrefix) =>
+  Type.String({ pattern: ruled(`^${prefix}_[0-9A-Za-z]{${ID_BODY_LENGTH}}$`, `must be ${ID_NAMES[prefix]}`), examples: [`${prefix}_0Q7c2wQq1aZkXb3Ryl9mT5vP`] });
+
+export const EVENT_TYPE_PATTERN = ruled('^[a-z0-9_]+(\\.[a-z0-9_]+)+$', 'must be dot-separated lowercase words, such as payment.refund.failed');
+
+export const Timestamp = Type.String({ format: 'date-time', description: 'ISO 8601, UTC, millisecond precision' });
+
+export const Problem = Type.Object({
+  type: Type.String(),
+  title: Type.String(),
+  status: Type.Integer(),
+  detail: Type.Optional(Type.String()),
+  instance: Type.Optional(Type.String()),
+  errors: Type.Optional(Type.Record(Type.String(), Type.Array(Type.String()))),
+  traceId: Type.String(),
+}, { $id: 'Problem', description: 'RFC 9457 problem details' });
+
+export const ListQuery = {
+  count: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 10, description: 'Items per page, 1–100' })),
+  sort: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')], { default: 'desc' })),
+  ct: Type.Optional(Type.String({ maxLength: 512, description: 'Continuation token from X-Continuation-Token' })),
+  'created.eq': Type.Optional(Type.String()),
+  'created.lt': Type.Optional(Type.String()),
+  'created.lte': Type.Optional(Type.String()),
+  'created.gt': Type.Optional(Type.String()),
+  'created.gte': Type.Optional(Type.String()),
+};
+
+/** Standard error answers for a route, for the OpenAPI document. */
+export function withProblems<T extends Record<number, TSchema>>(ok: T, ...statuses: number[]) {
+  const out: Record<number, TSchema> = { ...ok };
+  for (const s of [400, 401, ...statuses]) out[s] = Type.Ref('Problem');
+  return out;
+}
+
+export const Metadata = Type.Record(Type.String(), Type.String(), { description: 'String map; keys start with a letter; at most 20 keys' });

@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+/**
+ * The `hookd` command. Each subcommand loads the one configuration (flags over environment over
+ * hookd.config.json) and reports a bad setting as a message, never a stack trace.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { resolve } from 'node:path';
+import { loadConfig, type Config } from './config.js';
+import { HookdError } from './domain/errors.js';
+import { createSecretBox, loadEncryptionKey } from './store/secret-box.js';
+import { openStore, startServer } from './serve.js';
+import { VERSION } from './version.js';
+
+type Flags = Partial<Record<keyof Config, string>>;
+
+function fail(err: unknown): never {
+  if (err instanceof HookdError) {
+    process.stderr.write(`hookd: ${err.message}\n${err.detail ? err.detail.split('\n').map((l) => `  - ${l}`).join('\n') + '\n' : ''}`);
+  } else {
+    process.stderr.write(`hookd: ${(err as Error)?.stack ?? String(err)}\n`);
+  }
+  process.exit(1);
+}
+
+function port(value: string): string {
+  if (!/^\d+$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError('a port number 0–65535');
+  return value;
+}
+
+const program = new Command('hookd').version(VERSION).description('Self-hostable webhooks: signed, retried, logged deliveries.');
+
+program.command('serve')
+  .description('start the API (and, in later versions, the dispatcher)')
+  .option('-p, --port <port>', 'port to listen on (HOOKD_PORT)', port)
+  .option('--host <host>', 'address to listen on (HOOKD_HOST)')
+  .option('--role <role>', 'all, api or worker (HOOKD_ROLE)')
+  .option('--data-dir <dir>', 'where the SQLite file and key file live (HOOKD_DATA_DIR)')
+  .action(async (opts: { port?: string; host?: string; role?: string; dataDir?: string }) => {
+    const flags: Flags = { port: opts.port, host: opts.host, role: opts.role, dataDir: opts.dataDir };
+    for (const k of Object.keys(flags) as (keyof Config)[]) if (flags[k] === undefined) delete flags[k];
+    try {
+      const config = loadConfig({ flags });
+      const server = await startServer(config);
+      server.app.log.info({ url: server.url, store: server.store.dialect, dataDir: resolve(config.dataDir) }, 'hookd is listening');
+      let stopping = false;
+      const stop = (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        server.app.log.info({ signal }, 'shutting down');
+        server.close().then(() => process.exit(0), (err: unknown) => fail(err));
+      };
+      process.on('SIGTERM', () => stop('SIGTERM'));
+      process.on('SIGINT', () => stop('SIGINT'));
+    } catch (err) {
+      fail(err);
+    }
+  });
+
+program.command('migrate')
+  .description('apply database migrations and exit (for deploy pipelines)')
+  .action(async () => {
+    try {
+      const config = loadConfig();
+      const store = await openStore(config, createSecretBox(loadEncryptionKey(config.encryptionKey, resolve(config.dataDir))));
+      await store.close();
+      process.stdout.write('hookd: migrations applied\n');
+    } catch (err) {
+      fail(err);
+    }
+  });
+
+program.parseAsync(process.argv).catch(fail);

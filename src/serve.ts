@@ -1,0 +1,93 @@
+/**
+ * `hookd serve`: opens the store, applies migrations, seeds the catalog, makes sure a platform
+ * key exists, and starts the API. The one place that turns configuration into running parts.
+ */
+import { join, resolve } from 'node:path';
+import type { Config } from './config.js';
+import { buildApp, LOG_REDACT } from './api/index.js';
+import type { App } from './api/deps.js';
+import { hashKey } from './api/plugins/auth.js';
+import { systemClock, type Clock } from './domain/clock.js';
+import { HookdError } from './domain/errors.js';
+import { DEFAULT_EVENT_TYPES, describeEventType } from './domain/event-types.js';
+import { newPlatformKey } from './domain/ids.js';
+import { createSecretBox, loadEncryptionKey, type SecretBox } from './store/secret-box.js';
+import { openSqliteStore } from './store/sqlite/index.js';
+import type { Store } from './store/types.js';
+import { IDEMPOTENCY_WINDOW_MS } from './api/plugins/idempotency.js';
+
+/** The catalog's own creation time: Falu's API version 2024-06-01, so built-in types sort before any added one. */
+const CATALOG_EPOCH = Date.UTC(2024, 5, 1);
+const PLATFORM_KEY_SETTING = 'platform_key_sha256';
+
+export async function openStore(config: Config, box: SecretBox): Promise<Store> {
+  if (config.databaseUrl) {
+    throw new HookdError('config_invalid', 'The PostgreSQL store is not built yet', {
+      detail: 'This hookd runs on its embedded SQLite store only; unset DATABASE_URL.',
+    });
+  }
+  return openSqliteStore({ file: join(resolve(config.dataDir), 'hookd.db'), box });
+}
+
+export async function seedCatalog(store: Store): Promise<void> {
+  await store.seedEventTypes(DEFAULT_EVENT_TYPES.map((name) => ({
+    name, description: describeEventType(name), schema: null, builtin: true, created: CATALOG_EPOCH, updated: CATALOG_EPOCH, etag: 'builtin',
+  })));
+}
+
+/** The configured key's hash, or the stored one; generates and stores one on first start. */
+export async function resolvePlatformKey(config: Config, store: Store): Promise<{ hash: string; generated: string | null }> {
+  if (config.adminKey) return { hash: hashKey(config.adminKey), generated: null };
+  const stored = await store.getSetting(PLATFORM_KEY_SETTING);
+  if (stored) return { hash: stored, generated: null };
+  const key = newPlatformKey();
+  const kept = await store.putSettingIfAbsent(PLATFORM_KEY_SETTING, hashKey(key));
+  // Another process may have won the race; then its key is the platform key, not ours.
+  return kept === hashKey(key) ? { hash: kept, generated: key } : { hash: kept, generated: null };
+}
+
+export interface Server {
+  app: App;
+  store: Store;
+  url: string;
+  platformKey: string | null;
+  close(): Promise<void>;
+}
+
+export async function startServer(config: Config, options: { clock?: Clock; print?: (line: string) => void } = {}): Promise<Server> {
+  const clock = options.clock ?? systemClock;
+  const print = options.print ?? ((line: string) => process.stdout.write(line + '\n'));
+  const box = createSecretBox(loadEncryptionKey(config.encryptionKey, resolve(config.dataDir)));
+  const store = await openStore(config, box);
+  try {
+    await seedCatalog(store);
+    const platform = await resolvePlatformKey(config, store);
+    const app = await buildApp({
+      config, store, clock, box, platformKeyHash: platform.hash,
+      logger: { level: config.logLevel, redact: { paths: LOG_REDACT, censor: '[redacted]' } },
+    });
+    const url = await app.listen({ port: config.port, host: config.host });
+    if (platform.generated) {
+      print('');
+      print('  hookd generated the platform key. It is shown this once; store it now:');
+      print(`    HOOKD_ADMIN_KEY=${platform.generated}`);
+      print('  (only its hash is kept; set HOOKD_ADMIN_KEY to choose your own)');
+      print('');
+    }
+    const prune = setInterval(() => {
+      store.pruneIdempotency(clock.now() - IDEMPOTENCY_WINDOW_MS).catch((err: unknown) => app.log.warn({ err }, 'idempotency prune failed'));
+    }, 3_600_000);
+    prune.unref();
+    return {
+      app, store, url, platformKey: platform.generated,
+      async close() {
+        clearInterval(prune);
+        await app.close();
+        await store.close();
+      },
+    };
+  } catch (err) {
+    await store.close().catch(() => undefined);
+    throw err;
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * The Store built on kysely: the queries in sql/ serve both dialects; sqlite/ and postgres/
+ * only open the connection and say which of their errors mean "the database is unavailable".
+ */
+import type { Kysely } from 'kysely';
+import { HookdError } from '../domain/errors.js';
+import type { Database } from './schema.js';
+import type { SecretBox } from './secret-box.js';
+import * as endpoints from './sql/endpoints.js';
+import * as events from './sql/events.js';
+import * as eventTypes from './sql/event-types.js';
+import * as idempotency from './sql/idempotency.js';
+import * as workspaces from './sql/workspaces.js';
+import type { Store } from './types.js';
+
+export interface KyselyStoreOptions {
+  dialect: Store['dialect'];
+  db: Kysely<Database>;
+  box: SecretBox;
+  /** Maps a driver error to a HookdError when it means the store cannot answer, else undefined. */
+  classifyError: (err: unknown) => HookdError | undefined;
+  onClose?: () => Promise<void> | void;
+}
+
+export function createKyselyStore({ dialect, db, box, classifyError, onClose }: KyselyStoreOptions): Store {
+  const store: Store = {
+    dialect,
+    async ping() {
+      await db.selectFrom('settings').select('name').limit(1).execute();
+    },
+    async close() {
+      await db.destroy();
+      await onClose?.();
+    },
+
+    async getSetting(name) {
+      const row = await db.selectFrom('settings').select('value').where('name', '=', name).executeTakeFirst();
+      return row?.value ?? null;
+    },
+    async putSettingIfAbsent(name, value) {
+      await db.insertInto('settings').values({ name, value }).onConflict((oc) => oc.column('name').doNothing()).execute();
+      const row = await db.selectFrom('settings').select('value').where('name', '=', name).executeTakeFirstOrThrow();
+      return row.value;
+    },
+
+    createWorkspace: (ws, keys) => workspaces.createWorkspace(db, ws, keys),
+    getWorkspace: (id) => workspaces.getWorkspace(db, id),
+    listWorkspaces: (options) => workspaces.listWorkspaces(db, options),
+    rollWorkspaceKeys: (id, keys, expire, etag, now) => workspaces.rollWorkspaceKeys(db, id, keys, expire, etag, now),
+    listApiKeys: (workspace, now) => workspaces.listApiKeys(db, workspace, now),
+    findApiKey: (hash) => workspaces.findApiKey(db, hash),
+
+    seedEventTypes: (types) => eventTypes.seedEventTypes(db, types),
+    createEventType: (type) => eventTypes.createEventType(db, type),
+    getEventType: (name) => eventTypes.getEventType(db, name),
+    listEventTypes: (options) => eventTypes.listEventTypes(db, options),
+    eventTypeNames: () => eventTypes.eventTypeNames(db),
+
+    createEndpoint: (endpoint) => endpoints.createEndpoint(db, box, endpoint),
+    getEndpoint: (mode, id) => endpoints.getEndpoint(db, box, mode, id),
+    listEndpoints: (mode, options) => endpoints.listEndpoints(db, box, mode, options),
+    countEndpoints: (mode) => endpoints.countEndpoints(db, mode),
+    updateEndpoint: (endpoint, etag) => endpoints.updateEndpoint(db, box, endpoint, etag),
+    deleteEndpoint: (mode, id, etag) => endpoints.deleteEndpoint(db, mode, id, etag),
+
+    publishEvent: (event) => events.publishEvent(db, event),
+    getEvent: (mode, id) => events.getEvent(db, mode, id),
+    listEvents: (mode, options) => events.listEvents(db, mode, options),
+    redactEvent: (mode, id, redaction, etag, now, expected) => events.redactEvent(db, mode, id, redaction, etag, now, expected),
+    countDeliveries: (eventId) => events.countDeliveries(db, eventId),
+
+    beginIdempotent: (scope, key, fp, now, since) => idempotency.beginIdempotent(db, scope, key, fp, now, since),
+    completeIdempotent: (scope, key, response) => idempotency.completeIdempotent(db, scope, key, response),
+    abandonIdempotent: (scope, key) => idempotency.abandonIdempotent(db, scope, key),
+    pruneIdempotency: (before) => idempotency.pruneIdempotency(db, before),
+  };
+  return withErrorClassification(store, classifyError);
+}
+
+/** Every method rethrows driver errors that mean "unavailable" as one `store_unavailable` HookdError. */
+function withErrorClassification(store: Store, classify: (err: unknown) => HookdError | undefined): Store {
+  const wrapped: Record<string, unknown> = { dialect: store.dialect };
+  for (const [name, value] of Object.entries(store)) {
+    if (typeof value !== 'function') continue;
+    wrapped[name] = async (...args: unknown[]) => {
+      try {
+        return await (value as (...a: unknown[]) => Promise<unknown>)(...args);
+      } catch (err) {
+        if (err instanceof HookdError) throw err;
+        throw classify(err) ?? err;
+      }
+    };
+  }
+  return wrapped as unknown as Store;
+}

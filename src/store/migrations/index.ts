@@ -1,0 +1,27 @@
+/**
+ * Migrations, written once with kysely's schema builder so that SQLite and PostgreSQL get the
+ * same tables. Names sort in order of application; never edit one that has shipped.
+ */
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { HookdError } from '../../domain/errors.js';
+import * as m0001 from './0001-initial.js';
+
+const MIGRATIONS: Record<string, Migration> = {
+  '0001-initial': m0001,
+};
+
+class StaticMigrationProvider implements MigrationProvider {
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return MIGRATIONS;
+  }
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: new StaticMigrationProvider(), migrationTableName: 'hookd_migrations', migrationLockTableName: 'hookd_migrations_lock' });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    throw new HookdError('store_unavailable', 'Migrating the store failed', { detail: String((error as Error).message ?? error), cause: error });
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

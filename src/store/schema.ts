@@ -1,0 +1,47 @@
+/**
+ * Table shapes for kysely, the same in SQLite and PostgreSQL: times are bigint Unix ms,
+ * booleans are 0/1 integers and JSON is text, so one set of queries serves both dialects.
+ */
+import type { Generated } from 'kysely';
+
+export interface SettingsTable { name: string; value: string }
+
+export interface WorkspacesTable { id: string; name: string; created: number; updated: number; etag: string }
+
+export interface ApiKeysTable {
+  hash: string; workspace: string; live: number; hint: string; created: number; expires: number | null;
+}
+
+export interface EventTypesTable {
+  name: string; description: string; schema: string | null; builtin: number; created: number; updated: number; etag: string;
+}
+
+export interface EndpointsTable {
+  id: string; workspace: string; live: number; url: string; description: string | null; format: string; status: string;
+  events: string; secret: string; token: string | null; metadata: string; created: number; updated: number; etag: string;
+}
+
+export interface EventsTable {
+  id: string; workspace: string; live: number; type: string; data: string; request_id: string; idempotency_key: string | null;
+  redaction: string | null; created: number; updated: number; etag: string;
+}
+
+export interface DeliveriesTable {
+  id: string; event: string; endpoint: string; workspace: string; live: number; type: string; status: string;
+  attempts: Generated<number>; next_attempt_at: number | null; locked_until: number | null; created: number; updated: number; etag: string;
+}
+
+export interface IdempotencyKeysTable {
+  scope: string; key: string; fingerprint: string; status: number | null; headers: string | null; body: string | null; created: number;
+}
+
+export interface Database {
+  settings: SettingsTable;
+  workspaces: WorkspacesTable;
+  api_keys: ApiKeysTable;
+  event_types: EventTypesTable;
+  endpoints: EndpointsTable;
+  events: EventsTable;
+  deliveries: DeliveriesTable;
+  idempotency_keys: IdempotencyKeysTable;
+}

@@ -1,0 +1,54 @@
+import type { Kysely } from 'kysely';
+import type { Endpoint, ListOptions, Mode, Page } from '../../domain/types.js';
+import type { Database } from '../schema.js';
+import type { SecretBox } from '../secret-box.js';
+import { afterCondition, createdConditions, toPage } from './pagination.js';
+import { bit, endpointFromRow, endpointToRow } from './rows.js';
+
+export async function createEndpoint(db: Kysely<Database>, box: SecretBox, endpoint: Endpoint): Promise<void> {
+  await db.insertInto('endpoints').values(endpointToRow(endpoint, box)).execute();
+}
+
+export async function getEndpoint(db: Kysely<Database>, box: SecretBox, mode: Mode, id: string): Promise<Endpoint | null> {
+  const row = await db.selectFrom('endpoints').selectAll()
+    .where('id', '=', id).where('workspace', '=', mode.workspace).where('live', '=', bit(mode.live))
+    .executeTakeFirst();
+  return row ? endpointFromRow(row, box) : null;
+}
+
+export async function listEndpoints(db: Kysely<Database>, box: SecretBox, mode: Mode, options: ListOptions): Promise<Page<Endpoint>> {
+  const rows = await db.selectFrom('endpoints').selectAll()
+    .where('workspace', '=', mode.workspace).where('live', '=', bit(mode.live))
+    .where((eb) => {
+      const after = afterCondition(eb, options, 'id');
+      return eb.and([...createdConditions(eb, options.created), ...(after ? [after] : [])]);
+    })
+    .orderBy('created', options.sort).orderBy('id', options.sort)
+    .limit(options.limit + 1)
+    .execute();
+  return toPage(rows, options, (r) => endpointFromRow(r, box), (r) => ({ created: Number(r.created), key: r.id }));
+}
+
+export async function countEndpoints(db: Kysely<Database>, mode: Mode): Promise<number> {
+  const row = await db.selectFrom('endpoints').select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('workspace', '=', mode.workspace).where('live', '=', bit(mode.live))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Compare-and-set on etag, so two concurrent PATCHes cannot silently overwrite each other. */
+export async function updateEndpoint(db: Kysely<Database>, box: SecretBox, endpoint: Endpoint, expectedEtag: string): Promise<boolean> {
+  const { id, workspace, live, created: _created, ...row } = endpointToRow(endpoint, box);
+  const result = await db.updateTable('endpoints').set(row)
+    .where('id', '=', id).where('workspace', '=', workspace).where('live', '=', live).where('etag', '=', expectedEtag)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function deleteEndpoint(db: Kysely<Database>, mode: Mode, id: string, expectedEtag?: string): Promise<boolean> {
+  let query = db.deleteFrom('endpoints')
+    .where('id', '=', id).where('workspace', '=', mode.workspace).where('live', '=', bit(mode.live));
+  if (expectedEtag !== undefined) query = query.where('etag', '=', expectedEtag);
+  const result = await query.executeTakeFirst();
+  return Number(result.numDeletedRows) === 1;
+}

@@ -1,0 +1,81 @@
+import type { Insertable, Kysely } from 'kysely';
+import { subscriptionCovers } from '../../domain/event-matching.js';
+import { newId, randomToken } from '../../domain/ids.js';
+import type { EventRedaction, HookdEvent, Mode, Page } from '../../domain/types.js';
+import type { Database, DeliveriesTable } from '../schema.js';
+import type { EventListOptions, PublishResult } from '../types.js';
+import { afterCondition, createdConditions, toPage } from './pagination.js';
+import { bit, eventFromRow, eventToRow } from './rows.js';
+
+/**
+ * The event row and its fan-out commit together or not at all: once the API answers 201, every
+ * matching endpoint has a delivery row, whatever crashes next (DESIGN.md §1). Matching reads
+ * the workspace's enabled endpoints inside the same transaction, so an endpoint created before
+ * the commit is either wholly in or wholly out.
+ */
+export async function publishEvent(db: Kysely<Database>, event: HookdEvent): Promise<PublishResult> {
+  return db.transaction().execute(async (tx) => {
+    await tx.insertInto('events').values(eventToRow(event)).execute();
+    const endpoints = await tx.selectFrom('endpoints').select(['id', 'events'])
+      .where('workspace', '=', event.workspace).where('live', '=', bit(event.live)).where('status', '=', 'enabled')
+      .execute();
+    const rows: Insertable<DeliveriesTable>[] = endpoints
+      .filter((e) => subscriptionCovers(JSON.parse(e.events) as string[], event.type))
+      .map((e) => ({
+        id: newId('wh', event.created), event: event.id, endpoint: e.id, workspace: event.workspace, live: bit(event.live),
+        type: event.type, status: 'pending', attempts: 0, next_attempt_at: event.created, locked_until: null,
+        created: event.created, updated: event.created, etag: randomToken(),
+      }));
+    // SQLite caps bound parameters per statement (32766); 13 columns × 500 rows stays well under.
+    for (let i = 0; i < rows.length; i += 500) {
+      await tx.insertInto('deliveries').values(rows.slice(i, i + 500)).execute();
+    }
+    return { event, deliveries: rows.length };
+  });
+}
+
+export async function getEvent(db: Kysely<Database>, mode: Mode, id: string): Promise<HookdEvent | null> {
+  const row = await db.selectFrom('events').selectAll()
+    .where('id', '=', id).where('workspace', '=', mode.workspace).where('live', '=', bit(mode.live))
+    .executeTakeFirst();
+  return row ? eventFromRow(row) : null;
+}
+
+export async function listEvents(db: Kysely<Database>, mode: Mode, options: EventListOptions): Promise<Page<HookdEvent>> {
+  let query = db.selectFrom('events').selectAll()
+    .where('workspace', '=', mode.workspace).where('live', '=', bit(mode.live));
+  if (options.types && options.types.length > 0) query = query.where('type', 'in', options.types);
+  const rows = await query
+    .where((eb) => {
+      const after = afterCondition(eb, options, 'id');
+      return eb.and([...createdConditions(eb, options.created), ...(after ? [after] : [])]);
+    })
+    .orderBy('created', options.sort).orderBy('id', options.sort)
+    .limit(options.limit + 1)
+    .execute();
+  return toPage(rows, options, eventFromRow, (r) => ({ created: Number(r.created), key: r.id }));
+}
+
+/** null when the event is not there; false when `expectedEtag` no longer matches. */
+export async function redactEvent(
+  db: Kysely<Database>, mode: Mode, id: string, redaction: EventRedaction, etag: string, now: number, expectedEtag?: string,
+): Promise<HookdEvent | null | false> {
+  return db.transaction().execute(async (tx) => {
+    const row = await tx.selectFrom('events').selectAll()
+      .where('id', '=', id).where('workspace', '=', mode.workspace).where('live', '=', bit(mode.live))
+      .executeTakeFirst();
+    if (!row) return null;
+    if (expectedEtag !== undefined && row.etag !== expectedEtag) return false;
+    const data = JSON.stringify({ object: {} });
+    await tx.updateTable('events')
+      .set({ data, redaction: JSON.stringify(redaction), updated: now, etag })
+      .where('id', '=', id).execute();
+    return eventFromRow({ ...row, data, redaction: JSON.stringify(redaction), updated: now, etag });
+  });
+}
+
+export async function countDeliveries(db: Kysely<Database>, eventId: string): Promise<number> {
+  const row = await db.selectFrom('deliveries').select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('event', '=', eventId).executeTakeFirstOrThrow();
+  return Number(row.n);
+}

@@ -1,0 +1,60 @@
+import type { Kysely } from 'kysely';
+import type { ApiKeyRecord, ListOptions, Page, Workspace } from '../../domain/types.js';
+import type { Database } from '../schema.js';
+import { afterCondition, createdConditions, toPage } from './pagination.js';
+import { apiKeyFromRow, apiKeyToRow, workspaceFromRow } from './rows.js';
+
+export async function createWorkspace(db: Kysely<Database>, ws: Workspace, keys: ApiKeyRecord[]): Promise<void> {
+  await db.transaction().execute(async (tx) => {
+    await tx.insertInto('workspaces').values(ws).execute();
+    if (keys.length > 0) await tx.insertInto('api_keys').values(keys.map(apiKeyToRow)).execute();
+  });
+}
+
+export async function getWorkspace(db: Kysely<Database>, id: string): Promise<Workspace | null> {
+  const row = await db.selectFrom('workspaces').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? workspaceFromRow(row) : null;
+}
+
+export async function listWorkspaces(db: Kysely<Database>, options: ListOptions): Promise<Page<Workspace>> {
+  const rows = await db.selectFrom('workspaces').selectAll()
+    .where((eb) => {
+      const after = afterCondition(eb, options, 'id');
+      return eb.and([...createdConditions(eb, options.created), ...(after ? [after] : [])]);
+    })
+    .orderBy('created', options.sort).orderBy('id', options.sort)
+    .limit(options.limit + 1)
+    .execute();
+  return toPage(rows, options, workspaceFromRow, (r) => ({ created: Number(r.created), key: r.id }));
+}
+
+export async function rollWorkspaceKeys(
+  db: Kysely<Database>, id: string, keys: ApiKeyRecord[], oldKeysExpire: number, etag: string, now: number,
+): Promise<Workspace | null> {
+  return db.transaction().execute(async (tx) => {
+    const updated = await tx.updateTable('workspaces').set({ updated: now, etag }).where('id', '=', id).executeTakeFirst();
+    if (Number(updated.numUpdatedRows) === 0) return null;
+    // Keys that already expire sooner keep their earlier end; rolling twice never extends a key.
+    await tx.updateTable('api_keys').set({ expires: oldKeysExpire })
+      .where('workspace', '=', id)
+      .where((eb) => eb.or([eb('expires', 'is', null), eb('expires', '>', oldKeysExpire)]))
+      .execute();
+    await tx.insertInto('api_keys').values(keys.map(apiKeyToRow)).execute();
+    const row = await tx.selectFrom('workspaces').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    return workspaceFromRow(row);
+  });
+}
+
+export async function listApiKeys(db: Kysely<Database>, workspace: string, now: number): Promise<ApiKeyRecord[]> {
+  const rows = await db.selectFrom('api_keys').selectAll()
+    .where('workspace', '=', workspace)
+    .where((eb) => eb.or([eb('expires', 'is', null), eb('expires', '>', now)]))
+    .orderBy('created', 'desc')
+    .execute();
+  return rows.map(apiKeyFromRow);
+}
+
+export async function findApiKey(db: Kysely<Database>, hash: string): Promise<ApiKeyRecord | null> {
+  const row = await db.selectFrom('api_keys').selectAll().where('hash', '=', hash).executeTakeFirst();
+  return row ? apiKeyFromRow(row) : null;
+}

@@ -1,0 +1,65 @@
+/**
+ * The embedded store: one SQLite file (WAL) under the data directory, owned by one process.
+ * `locking_mode=EXCLUSIVE` makes that ownership a lock the OS enforces, so a second `hookd
+ * serve` on the same file fails at start instead of corrupting leases; it also lets WAL skip
+ * its shared-memory index.
+ */
+import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { HookdError } from '../../domain/errors.js';
+import { createKyselyStore } from '../kysely-store.js';
+import { migrateToLatest } from '../migrations/index.js';
+import type { Database as Schema } from '../schema.js';
+import type { SecretBox } from '../secret-box.js';
+import type { Store } from '../types.js';
+
+export interface SqliteStoreOptions {
+  file: string;
+  box: SecretBox;
+}
+
+const UNAVAILABLE = new Set(['SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_FULL', 'SQLITE_READONLY', 'SQLITE_IOERR', 'SQLITE_CANTOPEN', 'SQLITE_CORRUPT', 'SQLITE_NOTADB']);
+
+export function classifySqliteError(err: unknown): HookdError | undefined {
+  const code = (err as { code?: unknown }).code;
+  if (typeof code !== 'string') return undefined;
+  // Extended codes (SQLITE_IOERR_WRITE, SQLITE_READONLY_DBMOVED…) share their family's meaning.
+  if (![...UNAVAILABLE].some((c) => code === c || code.startsWith(`${c}_`))) return undefined;
+  const detail = code.startsWith('SQLITE_FULL') ? 'The disk that holds the SQLite file is full.'
+    : code.startsWith('SQLITE_READONLY') ? 'The SQLite file cannot be written (read-only file or directory).'
+      : code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED') ? 'The SQLite file is locked by another process.'
+        : `The SQLite store failed (${code}).`;
+  return new HookdError('store_unavailable', 'The store is unavailable', { detail, retryAfter: 5, cause: err });
+}
+
+export async function openSqliteStore({ file, box }: SqliteStoreOptions): Promise<Store> {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const sqlite = new Database(file);
+  try {
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('locking_mode = EXCLUSIVE');
+    // NORMAL in WAL mode is durable against process crashes (the WAL is fsynced at checkpoints);
+    // a power cut can lose the last transactions. FULL fsyncs every commit: DESIGN.md promises
+    // that an accepted event survives whatever crashes next, so pay for it.
+    sqlite.pragma('synchronous = FULL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+    // Takes the exclusive lock now, at start, rather than at the first write.
+    sqlite.exec('BEGIN IMMEDIATE; COMMIT;');
+  } catch (err) {
+    sqlite.close();
+    const known = classifySqliteError(err);
+    if (known?.detail?.includes('locked')) {
+      throw new HookdError('store_unavailable', `Another process holds ${file}`, {
+        detail: 'The SQLite store belongs to one hookd process. Stop the other one, or use PostgreSQL (DATABASE_URL) to run several.',
+        cause: err,
+      });
+    }
+    throw known ?? err;
+  }
+  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
+  await migrateToLatest(db);
+  return createKyselyStore({ dialect: 'sqlite', db, box, classifyError: classifySqliteError });
+}

@@ -1,0 +1,79 @@
+/**
+ * The store interface: everything api/ and delivery/ may ask of persistence. Two
+ * implementations (sqlite/, postgres/) share the kysely queries in sql/; one contract suite
+ * (store.contract.test.ts) holds both to this page.
+ */
+import type {
+  ApiKeyRecord, CreatedFilter, Cursor, Endpoint, EventRedaction, EventType, HookdEvent, ListOptions, Mode, Page, Workspace,
+} from '../domain/types.js';
+
+export interface StoredResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export type IdempotencyBegin =
+  | { state: 'new' }
+  | { state: 'replay'; response: StoredResponse }
+  | { state: 'mismatch' }
+  | { state: 'in_progress' };
+
+export interface EventListOptions extends ListOptions {
+  types?: string[];
+}
+
+export interface PublishResult {
+  event: HookdEvent;
+  /** How many delivery rows the fan-out wrote in the event's transaction. */
+  deliveries: number;
+}
+
+export interface Store {
+  readonly dialect: 'sqlite' | 'postgres';
+  /** Throws a `store_unavailable` HookdError when the database cannot answer. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+
+  getSetting(name: string): Promise<string | null>;
+  /** Writes the value unless one exists; returns the value that is stored afterwards. */
+  putSettingIfAbsent(name: string, value: string): Promise<string>;
+
+  createWorkspace(workspace: Workspace, keys: ApiKeyRecord[]): Promise<void>;
+  getWorkspace(id: string): Promise<Workspace | null>;
+  listWorkspaces(options: ListOptions): Promise<Page<Workspace>>;
+  /** Adds new keys and makes the workspace's older keys expire at `oldKeysExpire`. */
+  rollWorkspaceKeys(id: string, keys: ApiKeyRecord[], oldKeysExpire: number, etag: string, now: number): Promise<Workspace | null>;
+  /** Keys in force (not yet expired) at `now`. */
+  listApiKeys(workspace: string, now: number): Promise<ApiKeyRecord[]>;
+  findApiKey(hash: string): Promise<ApiKeyRecord | null>;
+
+  /** Inserts the types that are not there yet (the default catalog); existing ones are left alone. */
+  seedEventTypes(types: EventType[]): Promise<void>;
+  createEventType(type: EventType): Promise<boolean>;
+  getEventType(name: string): Promise<EventType | null>;
+  listEventTypes(options: ListOptions): Promise<Page<EventType>>;
+  eventTypeNames(): Promise<string[]>;
+
+  createEndpoint(endpoint: Endpoint): Promise<void>;
+  getEndpoint(mode: Mode, id: string): Promise<Endpoint | null>;
+  listEndpoints(mode: Mode, options: ListOptions): Promise<Page<Endpoint>>;
+  countEndpoints(mode: Mode): Promise<number>;
+  /** Writes `endpoint` when the stored etag is still `expectedEtag`; false when it is not (or the row is gone). */
+  updateEndpoint(endpoint: Endpoint, expectedEtag: string): Promise<boolean>;
+  deleteEndpoint(mode: Mode, id: string, expectedEtag?: string): Promise<boolean>;
+
+  /** Writes the event and one delivery row per matching enabled endpoint, in one transaction. */
+  publishEvent(event: HookdEvent): Promise<PublishResult>;
+  getEvent(mode: Mode, id: string): Promise<HookdEvent | null>;
+  listEvents(mode: Mode, options: EventListOptions): Promise<Page<HookdEvent>>;
+  redactEvent(mode: Mode, id: string, redaction: EventRedaction, etag: string, now: number, expectedEtag?: string): Promise<HookdEvent | null | false>;
+  countDeliveries(eventId: string): Promise<number>;
+
+  beginIdempotent(scope: string, key: string, fingerprint: string, now: number, since: number): Promise<IdempotencyBegin>;
+  completeIdempotent(scope: string, key: string, response: StoredResponse): Promise<void>;
+  abandonIdempotent(scope: string, key: string): Promise<void>;
+  pruneIdempotency(before: number): Promise<number>;
+}
+
+export type { CreatedFilter, Cursor };
