@@ -48,11 +48,7 @@ export class HookdError extends Error {
   }
 
   static validation(errors: FieldErrors, detail?: string): HookdError {
-    const fields = Object.keys(errors);
-    return new HookdError('validation_failed', 'The request is invalid', {
-      errors,
-      detail: detail ?? `Check ${fields.map((f) => `'${f}'`).join(', ')}: ${firstMessage(errors)}`,
-    });
+    return new HookdError('validation_failed', 'The request is invalid', { errors, detail: detail ?? describe(errors) });
   }
 
   static notFound(what: string, id?: string): HookdError {
@@ -62,9 +58,9 @@ export class HookdError extends Error {
   }
 }
 
-function firstMessage(errors: FieldErrors): string {
-  for (const messages of Object.values(errors)) if (messages[0]) return messages[0];
-  return 'invalid value';
+/** "'url' must use https in live mode; 'extra' is not a known field." */
+function describe(errors: FieldErrors): string {
+  return Object.entries(errors).map(([field, messages]) => `'${field}' ${messages.join(', and ')}`).join('; ') + '.';
 }
 
 /** Collects field errors so that a caller reports every broken field at once, not the first. */
