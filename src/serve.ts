@@ -63,7 +63,7 @@ export async function startServer(config: Config, options: { clock?: Clock; prin
     await seedCatalog(store);
     const platform = await resolvePlatformKey(config, store);
     const app = await buildApp({
-      config, store, clock, box, platformKeyHash: platform.hash,
+      config, store, clock, box, platformKeyHash: platform.hash, surface: config.role === 'worker' ? 'probes' : 'api',
       logger: { level: config.logLevel, redact: { paths: LOG_REDACT, censor: '[redacted]' } },
     });
     const url = await app.listen({ port: config.port, host: config.host });

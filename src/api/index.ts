@@ -36,6 +36,8 @@ export interface AppOptions {
   box: SecretBox;
   platformKeyHash: string;
   logger?: FastifyServerOptions['logger'];
+  /** `probes` serves only /health and /ready: what a `--role worker` process answers on its port. */
+  surface?: 'api' | 'probes';
 }
 
 /** Secrets that must never reach a log line (DESIGN.md §6). */
@@ -80,6 +82,11 @@ export async function buildApp(options: AppOptions): Promise<App> {
   app.addHook('onRequest', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
   });
+
+  if (options.surface === 'probes') {
+    await app.register(async (scope) => healthRoutes(scope as unknown as App, { store }));
+    return app;
+  }
 
   await app.register(swagger, {
     openapi: {
