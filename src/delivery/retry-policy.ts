@@ -1,0 +1,75 @@
+/**
+ * What an attempt's outcome means and when the next attempt runs (DESIGN.md §5). Pure, so the
+ * whole policy is one table of tests.
+ *
+ * Schedule: entry n is the delay before attempt n+1, counted from the end of the previous
+ * attempt; entry 0 (normally 0) applies to the first attempt; the number of entries is the
+ * number of automatic attempts. Each delay gets ±20 % jitter so that a burst of failures does
+ * not come back as a burst of retries.
+ */
+
+export type Verdict =
+  /** 2xx */
+  | 'succeeded'
+  /** 410 Gone: the receiver says the endpoint no longer exists; disable it. */
+  | 'gone'
+  /** Worth trying again: 408, 425, 429, 5xx, 3xx, timeouts, network errors. */
+  | 'retry'
+  /** Any other 4xx: the receiver rejected this request and would reject it again (Falu's contract). */
+  | 'rejected';
+
+export interface AttemptOutcome {
+  /** HTTP status, or null when no answer came (timeout, refused, reset, DNS, SSRF guard). */
+  status: number | null;
+  /** Seconds from Retry-After, when the answer had a usable one. */
+  retryAfter?: number | null;
+  /** Errors the guard refused: retrying cannot help, the address will not change by itself. */
+  refused?: boolean;
+}
+
+const RETRIED_4XX = new Set([408, 425, 429]);
+
+export function verdictOf(outcome: AttemptOutcome, retryOn4xx: boolean): Verdict {
+  const { status } = outcome;
+  if (status === null) return 'retry';
+  if (status >= 200 && status < 300) return 'succeeded';
+  if (status === 410) return 'gone';
+  if (status >= 500 || (status >= 300 && status < 400) || RETRIED_4XX.has(status)) return 'retry';
+  return retryOn4xx ? 'retry' : 'rejected';
+}
+
+export const JITTER = 0.2;
+/** ms: a Retry-After up to an hour is always honoured; a longer one is cut to the schedule's longest delay (if longer). */
+export const RETRY_AFTER_FLOOR_CAP = 3_600_000;
+
+/**
+ * Delay in ms before the next automatic attempt, or null when the schedule is spent.
+ * `attemptsMade` counts automatic attempts so far (≥ 1); `random` is in [0, 1).
+ */
+export function nextDelay(schedule: readonly number[], attemptsMade: number, random: number, retryAfterSeconds?: number | null): number | null {
+  const base = schedule[attemptsMade];
+  if (base === undefined) return null;
+  let delay = Math.round(base * (1 - JITTER + 2 * JITTER * random));
+  if (retryAfterSeconds !== undefined && retryAfterSeconds !== null && retryAfterSeconds > 0) {
+    const cap = Math.max(RETRY_AFTER_FLOOR_CAP, ...schedule);
+    delay = Math.max(delay, Math.min(retryAfterSeconds * 1000, cap));
+  }
+  return delay;
+}
+
+/** Delay of the first attempt (entry 0, jittered). */
+export function firstDelay(schedule: readonly number[], random: number): number {
+  return nextDelay(schedule, 0, random) ?? 0;
+}
+
+/** Retry-After as seconds: a whole number, or an HTTP date relative to `now` (ms). */
+export function parseRetryAfter(header: string | undefined, now: number): number | null {
+  if (!header) return null;
+  const text = header.trim();
+  if (/^\d+$/.test(text)) return Number(text);
+  // An HTTP date has a weekday and month name; Date.parse would also take "-5" as a year.
+  if (!/[A-Za-z]{3}/.test(text)) return null;
+  const at = Date.parse(text);
+  if (!Number.isFinite(at)) return null;
+  return Math.max(0, Math.ceil((at - now) / 1000));
+}
