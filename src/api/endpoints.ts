@@ -85,6 +85,7 @@ export async function endpointRoutes(app: App, deps: ApiDeps): Promise<void> {
       id: newId('we', now), workspace: mode.workspace, live: mode.live, url: body.url, description: body.description ?? null,
       format: body.format ?? 'basic', status: body.status ?? 'enabled', events: body.events, secret: newWebhookSecret(),
       token: body.token ?? null, metadata: metadata as Record<string, string>, created: now, updated: now, etag: randomToken(),
+      previousSecrets: [], failingSince: null,
     };
     await store.createEndpoint(endpoint);
     reply.header('Location', `/v1/webhooks/endpoints/${endpoint.id}`);

@@ -42,6 +42,10 @@ export interface Endpoint {
   created: number;
   updated: number;
   etag: string;
+  /** Rolled secrets that keep signing until `expires` (Unix ms). */
+  previousSecrets: { secret: string; expires: number }[];
+  /** Start of the current run of failed attempts; null once any attempt succeeds. */
+  failingSince: number | null;
 }
 
 export interface EventData {
@@ -104,4 +108,44 @@ export interface Page<T> {
   items: T[];
   /** The last item's position when more rows follow, else null. */
   next: Cursor | null;
+}
+
+export type DeliveryStatus = 'pending' | 'succeeded' | 'failed';
+
+export interface Attempt {
+  id: string;
+  delivery: string;
+  manual: boolean;
+  url: string;
+  /** Unix ms when the request started. */
+  attempted: number;
+  /** The body sent, cut at 16 KiB. */
+  request: string;
+  /** HTTP status, or null when no answer came. */
+  code: number | null;
+  /** The answer's body, cut at 16 KiB. */
+  response: string | null;
+  /** ms from start to the end of the answer (or the failure). */
+  time: number;
+  successful: boolean;
+  /** Why no usable answer came: timeout, refused address, connection error. */
+  error: string | null;
+}
+
+export interface Delivery {
+  id: string;
+  event: string;
+  endpoint: string;
+  workspace: string;
+  live: boolean;
+  type: string;
+  status: DeliveryStatus;
+  /** Automatic attempts made in the current schedule. */
+  attemptCount: number;
+  nextAttemptAt: number | null;
+  lastAttemptAt: number | null;
+  created: number;
+  updated: number;
+  etag: string;
+  attempts: Attempt[];
 }

@@ -6,12 +6,15 @@ import type { Kysely } from 'kysely';
 import { HookdError } from '../domain/errors.js';
 import type { Database } from './schema.js';
 import type { SecretBox } from './secret-box.js';
+import * as deliveries from './sql/deliveries.js';
 import * as endpoints from './sql/endpoints.js';
 import * as events from './sql/events.js';
 import * as eventTypes from './sql/event-types.js';
 import * as idempotency from './sql/idempotency.js';
 import * as workspaces from './sql/workspaces.js';
-import type { Store } from './types.js';
+import type { ClaimOptions, Store } from './types.js';
+import type { Delivery } from '../domain/types.js';
+import { endpointFromRow, eventFromRow } from './sql/rows.js';
 
 export interface KyselyStoreOptions {
   dialect: Store['dialect'];
@@ -20,9 +23,11 @@ export interface KyselyStoreOptions {
   /** Maps a driver error to a HookdError when it means the store cannot answer, else undefined. */
   classifyError: (err: unknown) => HookdError | undefined;
   onClose?: () => Promise<void> | void;
+  /** The dialect's claim query (sqlite/claim.ts, postgres/claim.ts). */
+  claim: (db: Kysely<Database>, options: ClaimOptions) => Promise<Delivery[]>;
 }
 
-export function createKyselyStore({ dialect, db, box, classifyError, onClose }: KyselyStoreOptions): Store {
+export function createKyselyStore({ dialect, db, box, classifyError, onClose, claim }: KyselyStoreOptions): Store {
   const store: Store = {
     dialect,
     async ping() {
@@ -68,6 +73,25 @@ export function createKyselyStore({ dialect, db, box, classifyError, onClose }: 
     listEvents: (mode, options) => events.listEvents(db, mode, options),
     redactEvent: (mode, id, redaction, etag, now, expected) => events.redactEvent(db, mode, id, redaction, etag, now, expected),
     countDeliveries: (eventId) => events.countDeliveries(db, eventId),
+
+    claimDeliveries: (options) => claim(db, options),
+    releaseDeliveries: (ids) => deliveries.releaseDeliveries(db, ids),
+    releaseAllLeases: () => deliveries.releaseAllLeases(db),
+    recordResults: (results, now) => deliveries.recordResults(db, results, now),
+    async getEventsByIds(ids) {
+      const rows = ids.length === 0 ? [] : await db.selectFrom('events').selectAll().where('id', 'in', ids).execute();
+      return new Map(rows.map((r) => [r.id, eventFromRow(r)]));
+    },
+    async getEndpointsByIds(ids) {
+      const rows = ids.length === 0 ? [] : await db.selectFrom('endpoints').selectAll().where('id', 'in', ids).execute();
+      return new Map(rows.map((r) => [r.id, endpointFromRow(r, box)]));
+    },
+    listDeliveries: (mode, options) => deliveries.listDeliveries(db, mode, options),
+    getDelivery: (mode, id) => deliveries.getDelivery(db, mode, id),
+    findDelivery: (eventId, endpointId) => deliveries.findDelivery(db, eventId, endpointId),
+    insertDelivery: (delivery) => deliveries.insertDelivery(db, delivery),
+    recoverDeliveries: (mode, endpoint, since, until, now) => deliveries.recoverDeliveries(db, mode, endpoint, since, until, now),
+    pruneBefore: (before) => deliveries.pruneBefore(db, before),
 
     beginIdempotent: (scope, key, fp, now, since) => idempotency.beginIdempotent(db, scope, key, fp, now, since),
     completeIdempotent: (scope, key, response) => idempotency.completeIdempotent(db, scope, key, response),

@@ -19,6 +19,7 @@ export interface EventTypesTable {
 export interface EndpointsTable {
   id: string; workspace: string; live: number; url: string; description: string | null; format: string; status: string;
   events: string; secret: string; token: string | null; metadata: string; created: number; updated: number; etag: string;
+  previous_secrets: string | null; failing_since: number | null;
 }
 
 export interface EventsTable {
@@ -29,6 +30,12 @@ export interface EventsTable {
 export interface DeliveriesTable {
   id: string; event: string; endpoint: string; workspace: string; live: number; type: string; status: string;
   attempts: Generated<number>; next_attempt_at: number | null; locked_until: number | null; created: number; updated: number; etag: string;
+  last_attempt_at: number | null;
+}
+
+export interface AttemptsTable {
+  id: string; delivery: string; workspace: string; live: number; manual: number; url: string; attempted: number; request: string;
+  code: number | null; response: string | null; time: number; successful: number; error: string | null;
 }
 
 export interface IdempotencyKeysTable {
@@ -43,5 +50,6 @@ export interface Database {
   endpoints: EndpointsTable;
   events: EventsTable;
   deliveries: DeliveriesTable;
+  attempts: AttemptsTable;
   idempotency_keys: IdempotencyKeysTable;
 }

@@ -4,7 +4,8 @@
  * (store.contract.test.ts) holds both to this page.
  */
 import type {
-  ApiKeyRecord, CreatedFilter, Cursor, Endpoint, EventRedaction, EventType, HookdEvent, ListOptions, Mode, Page, Workspace,
+  ApiKeyRecord, Attempt, CreatedFilter, Cursor, Delivery, DeliveryStatus, Endpoint, EventRedaction, EventType, HookdEvent, ListOptions, Mode,
+  Page, Workspace,
 } from '../domain/types.js';
 
 export interface StoredResponse {
@@ -27,6 +28,36 @@ export interface PublishResult {
   event: HookdEvent;
   /** How many delivery rows the fan-out wrote in the event's transaction. */
   deliveries: number;
+}
+
+export interface DeliveryListOptions extends ListOptions {
+  endpoint?: string;
+  event?: string;
+  types?: string[];
+  status?: DeliveryStatus;
+}
+
+export interface ClaimOptions {
+  now: number;
+  limit: number;
+  /** ms the claim holds. */
+  lease: number;
+  /** Endpoints at their in-flight cap: their deliveries stay in the queue. */
+  excludeEndpoints: string[];
+}
+
+/** What one attempt did, written with its batch in one transaction. */
+export interface DeliveryResult {
+  attempt: Attempt;
+  workspace: string;
+  live: boolean;
+  endpoint: string;
+  status: DeliveryStatus;
+  nextAttemptAt: number | null;
+  /** New etag of the delivery (and of the endpoint, when it is disabled). */
+  etag: string;
+  /** 410 Gone, or failing for longer than HOOKD_DISABLE_AFTER. */
+  disableEndpoint: boolean;
 }
 
 export interface Store {
@@ -69,6 +100,23 @@ export interface Store {
   listEvents(mode: Mode, options: EventListOptions): Promise<Page<HookdEvent>>;
   redactEvent(mode: Mode, id: string, redaction: EventRedaction, etag: string, now: number, expectedEtag?: string): Promise<HookdEvent | null | false>;
   countDeliveries(eventId: string): Promise<number>;
+
+  /** Leases up to `limit` due deliveries, oldest due first. */
+  claimDeliveries(options: ClaimOptions): Promise<Delivery[]>;
+  releaseDeliveries(ids: string[]): Promise<void>;
+  /** Clears every lease: the owning SQLite process calls it on start. */
+  releaseAllLeases(): Promise<number>;
+  recordResults(results: DeliveryResult[], now: number): Promise<void>;
+  /** Unscoped reads for the dispatcher, which works across workspaces. */
+  getEventsByIds(ids: string[]): Promise<Map<string, HookdEvent>>;
+  getEndpointsByIds(ids: string[]): Promise<Map<string, Endpoint>>;
+  listDeliveries(mode: Mode, options: DeliveryListOptions): Promise<Page<Delivery>>;
+  getDelivery(mode: Mode, id: string): Promise<Delivery | null>;
+  findDelivery(eventId: string, endpointId: string): Promise<Delivery | null>;
+  insertDelivery(delivery: Delivery): Promise<void>;
+  recoverDeliveries(mode: Mode, endpoint: string, since: number, until: number, now: number): Promise<number>;
+  /** Deletes events (with their deliveries and attempts) created before `before`, a batch at a time; returns how many events went. */
+  pruneBefore(before: number): Promise<number>;
 
   beginIdempotent(scope: string, key: string, fingerprint: string, now: number, since: number): Promise<IdempotencyBegin>;
   completeIdempotent(scope: string, key: string, response: StoredResponse): Promise<void>;

@@ -36,9 +36,12 @@ export async function countEndpoints(db: Kysely<Database>, mode: Mode): Promise<
   return Number(row.n);
 }
 
-/** Compare-and-set on etag, so two concurrent PATCHes cannot silently overwrite each other. */
+/**
+ * Compare-and-set on etag, so two concurrent PATCHes cannot silently overwrite each other.
+ * `failing_since` belongs to the dispatcher and is never written from here.
+ */
 export async function updateEndpoint(db: Kysely<Database>, box: SecretBox, endpoint: Endpoint, expectedEtag: string): Promise<boolean> {
-  const { id, workspace, live, created: _created, ...row } = endpointToRow(endpoint, box);
+  const { id, workspace, live, created: _created, failing_since: _failing, ...row } = endpointToRow(endpoint, box);
   const result = await db.updateTable('endpoints').set(row)
     .where('id', '=', id).where('workspace', '=', workspace).where('live', '=', live).where('etag', '=', expectedEtag)
     .executeTakeFirst();

@@ -41,6 +41,8 @@ export function endpointFromRow(r: Selectable<EndpointsTable>, box: SecretBox): 
     format: r.format as EndpointFormat, status: r.status as EndpointStatus, events: JSON.parse(r.events),
     secret: box.open(r.secret), token: r.token === null ? null : box.open(r.token), metadata: JSON.parse(r.metadata),
     created: Number(r.created), updated: Number(r.updated), etag: r.etag,
+    previousSecrets: r.previous_secrets === null ? [] : JSON.parse(box.open(r.previous_secrets)),
+    failingSince: r.failing_since === null ? null : Number(r.failing_since),
   };
 }
 
@@ -49,6 +51,8 @@ export function endpointToRow(e: Endpoint, box: SecretBox): EndpointsTable {
     id: e.id, workspace: e.workspace, live: bit(e.live), url: e.url, description: e.description, format: e.format, status: e.status,
     events: JSON.stringify(e.events), secret: box.seal(e.secret), token: e.token === null ? null : box.seal(e.token),
     metadata: JSON.stringify(e.metadata), created: e.created, updated: e.updated, etag: e.etag,
+    previous_secrets: e.previousSecrets.length === 0 ? null : box.seal(JSON.stringify(e.previousSecrets)),
+    failing_since: e.failingSince,
   };
 }
 

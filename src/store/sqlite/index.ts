@@ -10,6 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { HookdError } from '../../domain/errors.js';
 import { createKyselyStore } from '../kysely-store.js';
+import { claimDeliveries } from './claim.js';
 import { migrateToLatest } from '../migrations/index.js';
 import type { Database as Schema } from '../schema.js';
 import type { SecretBox } from '../secret-box.js';
@@ -61,5 +62,5 @@ export async function openSqliteStore({ file, box }: SqliteStoreOptions): Promis
   }
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
   await migrateToLatest(db);
-  return createKyselyStore({ dialect: 'sqlite', db, box, classifyError: classifySqliteError });
+  return createKyselyStore({ dialect: 'sqlite', db, box, classifyError: classifySqliteError, claim: claimDeliveries });
 }
