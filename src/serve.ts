@@ -15,6 +15,8 @@ import { createSecretBox, loadEncryptionKey, type SecretBox } from './store/secr
 import { openSqliteStore } from './store/sqlite/index.js';
 import type { Store } from './store/types.js';
 import { IDEMPOTENCY_WINDOW_MS } from './api/plugins/idempotency.js';
+import { createDispatcher, type Dispatcher } from './delivery/dispatcher.js';
+import { createSender } from './delivery/sender.js';
 
 /** The catalog's own creation time: Falu's API version 2024-06-01, so built-in types sort before any added one. */
 const CATALOG_EPOCH = Date.UTC(2024, 5, 1);
@@ -46,7 +48,24 @@ export async function resolvePlatformKey(config: Config, store: Store): Promise<
   return kept === hashKey(key) ? { hash: kept, generated: key } : { hash: kept, generated: null };
 }
 
+/** ms between retention passes. */
+const PRUNE_EVERY = 10 * 60_000;
+
+/** Retention (HOOKD_RETENTION) and the idempotency window: deletes in batches until nothing old is left. */
+export async function pruneOnce(store: Store, config: Config, clock: Clock, app: App): Promise<void> {
+  try {
+    await store.pruneIdempotency(clock.now() - IDEMPOTENCY_WINDOW_MS);
+    if (config.role === 'api') return;
+    let pruned = 0;
+    for (let n = await store.pruneBefore(clock.now() - config.retention); n > 0; n = await store.pruneBefore(clock.now() - config.retention)) pruned += n;
+    if (pruned > 0) app.log.info({ events: pruned }, 'pruned events past retention');
+  } catch (err) {
+    app.log.warn({ err }, 'pruning failed; it runs again later');
+  }
+}
+
 export interface Server {
+  dispatcher: Dispatcher | null;
   app: App;
   store: Store;
   url: string;
@@ -62,11 +81,18 @@ export async function startServer(config: Config, options: { clock?: Clock; prin
   try {
     await seedCatalog(store);
     const platform = await resolvePlatformKey(config, store);
+    const sender = createSender({ connectTimeout: config.connectTimeout, requestTimeout: config.requestTimeout, allowNetworks: config.allowNetworks });
+    let dispatcher: Dispatcher | null = null;
     const app = await buildApp({
       config, store, clock, box, platformKeyHash: platform.hash, surface: config.role === 'worker' ? 'probes' : 'api',
       logger: { level: config.logLevel, redact: { paths: LOG_REDACT, censor: '[redacted]' } },
+      sender, notify: () => dispatcher?.wake(),
     });
     const url = await app.listen({ port: config.port, host: config.host });
+    if (config.role !== 'api') {
+      dispatcher = createDispatcher({ config, store, sender, clock, log: app.log.child({ component: 'dispatcher' }) });
+      dispatcher.start();
+    }
     if (platform.generated) {
       print('');
       print('  hookd generated the platform key. It is shown this once; store it now:');
@@ -74,15 +100,16 @@ export async function startServer(config: Config, options: { clock?: Clock; prin
       print('  (only its hash is kept; set HOOKD_ADMIN_KEY to choose your own)');
       print('');
     }
-    const prune = setInterval(() => {
-      store.pruneIdempotency(clock.now() - IDEMPOTENCY_WINDOW_MS).catch((err: unknown) => app.log.warn({ err }, 'idempotency prune failed'));
-    }, 3_600_000);
+    const prune = setInterval(() => void pruneOnce(store, config, clock, app), PRUNE_EVERY);
     prune.unref();
     return {
-      app, store, url, platformKey: platform.generated,
+      app, store, url, platformKey: platform.generated, dispatcher,
       async close() {
         clearInterval(prune);
+        // Stop taking requests first, then let deliveries in flight finish (bounded by the request timeout), then close the store.
         await app.close();
+        await dispatcher?.stop(config.requestTimeout);
+        await sender.close();
         await store.close();
       },
     };

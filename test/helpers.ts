@@ -16,6 +16,8 @@ import { createSecretBox } from '../src/store/secret-box.js';
 import { openSqliteStore } from '../src/store/sqlite/index.js';
 import type { Store } from '../src/store/types.js';
 import { seedCatalog } from '../src/serve.js';
+import { createSender } from '../src/delivery/sender.js';
+import { createDispatcher, type Dispatcher } from '../src/delivery/dispatcher.js';
 
 export const PLATFORM_KEY = 'hkp_test_platform_key_0123456789abcdefghij';
 
@@ -27,7 +29,16 @@ export class TestClock {
   }
 }
 
+/** The system clock behind the TestClock interface, for tests where real time must pass. */
+export class RealClock extends TestClock {
+  override now = (): number => Date.now();
+  override advance(): void {
+    throw new Error('RealClock cannot be advanced');
+  }
+}
+
 export interface TestHookd {
+  dispatcher: Dispatcher | null;
   app: App;
   store: Store;
   clock: TestClock;
@@ -46,15 +57,30 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
-export async function startHookd(overrides: Partial<Config> = {}): Promise<TestHookd> {
+export interface StartOptions {
+  /** Run the dispatcher in-process, on the real clock (delivery tests). */
+  dispatcher?: boolean;
+}
+
+export async function startHookd(overrides: Partial<Config> = {}, options: StartOptions = {}): Promise<TestHookd> {
   const dir = mkdtempSync(join(tmpdir(), 'hookd-test-'));
-  const config: Config = { ...defaultConfig(), dataDir: dir, logLevel: 'silent', publicUrl: 'http://localhost:8080', ...overrides };
+  // Test receivers listen on 127.0.0.1, which the SSRF guard refuses unless opened on purpose.
+  const config: Config = {
+    ...defaultConfig(), dataDir: dir, logLevel: 'silent', publicUrl: 'http://localhost:8080', allowNetworks: ['127.0.0.0/8', '::1/128'], ...overrides,
+  };
   const box = createSecretBox(randomBytes(32));
   const store = await openSqliteStore({ file: join(dir, 'hookd.db'), box });
   await seedCatalog(store);
-  const clock = new TestClock();
-  const app = await buildApp({ config, store, clock, box, platformKeyHash: hashKey(PLATFORM_KEY) });
+  // Delivery tests run on the real clock: the dispatcher's timers and the receivers' are real.
+  const clock = options.dispatcher ? new RealClock() : new TestClock();
+  const sender = createSender({ connectTimeout: config.connectTimeout, requestTimeout: config.requestTimeout, allowNetworks: config.allowNetworks });
+  let dispatcher: Dispatcher | null = null;
+  const app = await buildApp({ config, store, clock, box, platformKeyHash: hashKey(PLATFORM_KEY), sender, notify: () => dispatcher?.wake() });
   await app.ready();
+  if (options.dispatcher) {
+    dispatcher = createDispatcher({ config, store, sender, clock, log: app.log });
+    dispatcher.start();
+  }
 
   const call: TestHookd['call'] = (method, url, options = {}) => {
     const headers: Record<string, string> = { ...options.headers };
@@ -76,8 +102,11 @@ export async function startHookd(overrides: Partial<Config> = {}): Promise<TestH
       const ws = res.json() as { id: string; keys: { test: string; live: string } };
       return { id: ws.id, test: ws.keys.test, live: ws.keys.live };
     },
+    dispatcher,
     async close() {
       await app.close();
+      await dispatcher?.stop(1_000);
+      await sender.close();
       await store.close();
       rmSync(dir, { recursive: true, force: true });
     },

@@ -6,6 +6,7 @@ import type { Store } from '../store/types.js';
 import type { Auth } from './plugins/auth.js';
 import type { Pagination } from './plugins/pagination.js';
 import type { Catalog } from './catalog.js';
+import type { Sender } from '../delivery/sender.js';
 
 /** What every route module is given; nothing in api/ reaches for a global. */
 export interface ApiDeps {
@@ -15,6 +16,10 @@ export interface ApiDeps {
   auth: Auth;
   pagination: Pagination;
   catalog: Catalog;
+  /** Sends manual attempts (/retry, /test). */
+  sender: Sender;
+  /** Tells an in-process dispatcher that new work is due (publish, recover). */
+  notify: () => void;
 }
 
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;

@@ -6,15 +6,15 @@ import { newId, newWebhookSecret, randomToken } from '../domain/ids.js';
 import type { Endpoint, Mode } from '../domain/types.js';
 import type { ApiDeps, App } from './deps.js';
 import { checkIfMatch, preconditionFailed, sendObject } from './plugins/etag.js';
-import { renderEndpoint } from './render.js';
-import { IdString, ListQuery, Timestamp, withProblems } from './schemas.js';
+import { renderEndpoint } from '../domain/render.js';
+import { IdString, ListQuery, Timestamp, ruled, withProblems } from './schemas.js';
 
 const Format = Type.Union([Type.Literal('basic'), Type.Literal('cloud_events')]);
 const Status = Type.Union([Type.Literal('enabled'), Type.Literal('disabled')]);
 const Url = Type.String({ minLength: 1, maxLength: URL_MAX, description: `1–${URL_MAX} characters; https in live mode` });
 const Events = Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { minItems: 1, maxItems: 100, description: 'Event types; `*` and `prefix.*` wildcards allowed' });
 const Description = Type.String({ maxLength: DESCRIPTION_MAX });
-const Token = Type.String({ minLength: 1, maxLength: TOKEN_MAX, pattern: '^[\\x21-\\x7e]+$', description: 'Sent as Authorization: Bearer <token>' });
+const Token = Type.String({ minLength: 1, maxLength: TOKEN_MAX, pattern: ruled('^[\\x21-\\x7e]+$', 'must be visible ASCII characters, without spaces'), description: 'Sent as Authorization: Bearer <token>' });
 // Values are checked by metadataProblems so that the messages name the key.
 const MetadataIn = Type.Record(Type.String(), Type.Unknown(), { maxProperties: METADATA_MAX_KEYS + 50 });
 
@@ -89,7 +89,7 @@ export async function endpointRoutes(app: App, deps: ApiDeps): Promise<void> {
     };
     await store.createEndpoint(endpoint);
     reply.header('Location', `/v1/webhooks/endpoints/${endpoint.id}`);
-    return sendObject(request, reply, endpoint.etag, renderEndpoint(endpoint, true), 201);
+    return sendObject(request, reply, endpoint.etag, renderEndpoint(endpoint, { secret: true, token: true }), 201);
   });
 
   app.get('/v1/webhooks/endpoints', {
@@ -151,7 +151,7 @@ export async function endpointRoutes(app: App, deps: ApiDeps): Promise<void> {
     const mode = request.mode!;
     const current = await load(mode, request.params.id);
     const expected = checkIfMatch(request, current.etag);
-    if (!(await store.deleteEndpoint(mode, current.id, expected))) {
+    if (!(await store.deleteEndpoint(mode, current.id, expected, clock.now()))) {
       if (!(await store.getEndpoint(mode, current.id))) throw HookdError.notFound('Webhook endpoint', current.id);
       throw preconditionFailed();
     }

@@ -6,7 +6,7 @@ import { randomToken } from '../domain/ids.js';
 import type { EventType } from '../domain/types.js';
 import type { ApiDeps, App } from './deps.js';
 import { sendObject } from './plugins/etag.js';
-import { renderEventType } from './render.js';
+import { renderEventType } from '../domain/render.js';
 import { EVENT_TYPE_PATTERN, ListQuery, Timestamp, withProblems } from './schemas.js';
 
 const EventTypeObject = Type.Object({

@@ -7,7 +7,7 @@ import type { HookdEvent, Mode } from '../domain/types.js';
 import type { ApiDeps, App } from './deps.js';
 import { checkIfMatch, preconditionFailed, sendObject } from './plugins/etag.js';
 import { idempotencyKeyOf } from './plugins/idempotency.js';
-import { renderEvent } from './render.js';
+import { renderEvent } from '../domain/render.js';
 import { EVENT_TYPE_PATTERN, IdString, ListQuery, Timestamp, withProblems } from './schemas.js';
 
 const TypeName = Type.String({ minLength: 3, maxLength: EVENT_TYPE_NAME_MAX, pattern: EVENT_TYPE_PATTERN });
@@ -28,7 +28,7 @@ const PublishBody = Type.Object({
 
 const Params = Type.Object({ id: IdString('evt') });
 
-export async function eventRoutes(app: App, { store, clock, auth, pagination, catalog, config }: ApiDeps): Promise<void> {
+export async function eventRoutes(app: App, { store, clock, auth, pagination, catalog, config, notify }: ApiDeps): Promise<void> {
   app.addSchema(EventObject);
   const tags = ['events'];
 
@@ -60,7 +60,8 @@ export async function eventRoutes(app: App, { store, clock, auth, pagination, ca
       requestId: request.id, idempotencyKey: idempotencyKeyOf(request) ?? null, redaction: null,
       created: now, updated: now, etag: randomToken(),
     };
-    await store.publishEvent(event);
+    const published = await store.publishEvent(event);
+    if (published.deliveries > 0) notify();
     reply.header('Location', `/v1/events/${event.id}`);
     return sendObject(request, reply, event.etag, renderEvent(event), 201);
   });
@@ -91,9 +92,17 @@ export async function eventRoutes(app: App, { store, clock, auth, pagination, ca
 
   app.post('/v1/events/:id/redact', {
     onRequest: auth.workspace,
+    // Redact takes no fields; without a body schema a body such as {"reason": …} would be
+    // accepted and dropped silently, where every other route calls an unknown field a 400.
+    // An absent body (the usual call) is validated as `{}`, as on keys/roll.
+    preValidation: async (request) => {
+      // Only an absent body: a JSON `null` body is not an object, and stays a 400.
+      if (request.body === undefined) request.body = {};
+    },
     schema: {
       tags, summary: 'Replace the event\'s data with an empty object and record who asked; repeating it changes nothing',
-      params: Params, response: withProblems({ 200: Type.Ref('Event') }, 403, 404, 412),
+      params: Params, body: Type.Optional(Type.Object({}, { additionalProperties: false })),
+      response: withProblems({ 200: Type.Ref('Event') }, 403, 404, 412),
     },
   }, async (request, reply) => {
     const mode = request.mode!;

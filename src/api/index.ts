@@ -24,9 +24,12 @@ import { createAuth } from './plugins/auth.js';
 import { registerBodyParsing } from './plugins/body.js';
 import { registerIdempotency } from './plugins/idempotency.js';
 import { createPagination } from './plugins/pagination.js';
-import { registerProblemHandling } from './plugins/problem.js';
+import { frameworkErrors, registerProblemHandling } from './plugins/problem.js';
 import { Problem } from './schemas.js';
 import { workspaceRoutes } from './workspaces.js';
+import { deliveryRoutes } from './deliveries.js';
+import { endpointActionRoutes } from './endpoint-actions.js';
+import type { Sender } from '../delivery/sender.js';
 import { VERSION } from '../version.js';
 
 export interface AppOptions {
@@ -36,6 +39,9 @@ export interface AppOptions {
   box: SecretBox;
   platformKeyHash: string;
   logger?: FastifyServerOptions['logger'];
+  sender: Sender;
+  /** Called after a publish or recover queued work: wakes an in-process dispatcher. */
+  notify?: () => void;
   /** `probes` serves only /health and /ready: what a `--role worker` process answers on its port. */
   surface?: 'api' | 'probes';
 }
@@ -73,6 +79,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     requestIdHeader: false,
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    frameworkErrors,
     schemaController: { compilersFactory: { buildValidator } },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
@@ -103,6 +110,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     auth: createAuth({ store, clock, platformKeyHash: options.platformKeyHash }),
     pagination: createPagination(box.derive('continuation-token')),
     catalog: createCatalog(store),
+    sender: options.sender,
+    notify: options.notify ?? (() => undefined),
   };
   registerIdempotency(app, { store, clock });
 
@@ -113,6 +122,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     await eventTypeRoutes(typed, deps);
     await endpointRoutes(typed, deps);
     await eventRoutes(typed, deps);
+    await deliveryRoutes(typed, deps);
+    await endpointActionRoutes(typed, deps);
     typed.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   });
   return app;

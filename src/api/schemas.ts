@@ -8,7 +8,7 @@ import { ID_BODY_LENGTH, type IdPrefix } from '../domain/ids.js';
 
 export const PATTERN_RULES = new Map<string, string>();
 
-function ruled(pattern: string, rule: string): string {
+export function ruled(pattern: string, rule: string): string {
   PATTERN_RULES.set(pattern, rule);
   return pattern;
 }

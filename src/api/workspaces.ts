@@ -6,12 +6,12 @@ import type { ApiKeyRecord } from '../domain/types.js';
 import type { ApiDeps, App } from './deps.js';
 import { hashKey } from './plugins/auth.js';
 import { sendObject } from './plugins/etag.js';
-import { renderWorkspace } from './render.js';
-import { IdString, ListQuery, Timestamp, withProblems } from './schemas.js';
+import { renderWorkspace } from '../domain/render.js';
+import { IdString, ListQuery, Timestamp, ruled, withProblems } from './schemas.js';
 
 const Keys = Type.Object({ test: Type.Union([Type.String(), Type.Null()]), live: Type.Union([Type.String(), Type.Null()]) });
 const WorkspaceObject = Type.Object({ id: Type.String(), name: Type.String(), created: Timestamp, updated: Timestamp, keys: Keys }, { $id: 'Workspace' });
-const Name = Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' });
+const Name = Type.String({ minLength: 1, maxLength: 100, pattern: ruled('\\S', 'must not be blank') });
 /** At most 7 days: a longer overlap would defeat the point of rolling a leaked key. */
 const ROLL_GRACE_MAX_S = 7 * 86_400;
 
@@ -74,6 +74,12 @@ export async function workspaceRoutes(app: App, { store, clock, auth, pagination
 
   app.post('/v1/workspaces/:id/keys/roll', {
     onRequest: auth.platform,
+    // The body is optional, but Fastify validates an absent body as `undefined`, which no
+    // object schema accepts: a bare POST (the common case, roll now) would be a 400.
+    preValidation: async (request) => {
+      // Only an absent body: a JSON `null` body is not an object, and stays a 400.
+      if (request.body === undefined) request.body = {};
+    },
     schema: {
       tags, summary: 'Replace both keys; the old ones stop working now, or after expires_in seconds',
       params: Type.Object({ id: IdString('wksp') }),

@@ -66,7 +66,7 @@ export function createKyselyStore({ dialect, db, box, classifyError, onClose, cl
     listEndpoints: (mode, options) => endpoints.listEndpoints(db, box, mode, options),
     countEndpoints: (mode) => endpoints.countEndpoints(db, mode),
     updateEndpoint: (endpoint, etag) => endpoints.updateEndpoint(db, box, endpoint, etag),
-    deleteEndpoint: (mode, id, etag) => endpoints.deleteEndpoint(db, mode, id, etag),
+    deleteEndpoint: (mode, id, etag, now) => endpoints.deleteEndpoint(db, mode, id, etag, now),
 
     publishEvent: (event) => events.publishEvent(db, event),
     getEvent: (mode, id) => events.getEvent(db, mode, id),

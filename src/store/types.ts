@@ -48,7 +48,9 @@ export interface ClaimOptions {
 
 /** What one attempt did, written with its batch in one transaction. */
 export interface DeliveryResult {
-  attempt: Attempt;
+  delivery: string;
+  /** null when the delivery ends without a request (its endpoint was disabled or deleted meanwhile). */
+  attempt: Attempt | null;
   workspace: string;
   live: boolean;
   endpoint: string;
@@ -92,7 +94,7 @@ export interface Store {
   countEndpoints(mode: Mode): Promise<number>;
   /** Writes `endpoint` when the stored etag is still `expectedEtag`; false when it is not (or the row is gone). */
   updateEndpoint(endpoint: Endpoint, expectedEtag: string): Promise<boolean>;
-  deleteEndpoint(mode: Mode, id: string, expectedEtag?: string): Promise<boolean>;
+  deleteEndpoint(mode: Mode, id: string, expectedEtag: string | undefined, now: number): Promise<boolean>;
 
   /** Writes the event and one delivery row per matching enabled endpoint, in one transaction. */
   publishEvent(event: HookdEvent): Promise<PublishResult>;
@@ -106,7 +108,8 @@ export interface Store {
   releaseDeliveries(ids: string[]): Promise<void>;
   /** Clears every lease: the owning SQLite process calls it on start. */
   releaseAllLeases(): Promise<number>;
-  recordResults(results: DeliveryResult[], now: number): Promise<void>;
+  /** Writes a batch of outcomes in one transaction; returns the endpoints this batch disabled. */
+  recordResults(results: DeliveryResult[], now: number): Promise<string[]>;
   /** Unscoped reads for the dispatcher, which works across workspaces. */
   getEventsByIds(ids: string[]): Promise<Map<string, HookdEvent>>;
   getEndpointsByIds(ids: string[]): Promise<Map<string, Endpoint>>;

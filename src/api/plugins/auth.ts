@@ -83,6 +83,14 @@ export function createAuth({ store, clock, platformKeyHash }: AuthDeps) {
     request.principal = principal;
     const headerWorkspace = single(request, 'x-workspace-id');
     const headerLive = single(request, 'x-live-mode');
+    // Malformed headers are a 400 whichever key sent them; only a well-formed header that
+    // disagrees with a workspace key is the 403 below.
+    if (headerWorkspace !== undefined && !isId(headerWorkspace, 'wksp')) {
+      throw HookdError.validation({ 'X-Workspace-Id': ['must be a workspace id (wksp_…)'] });
+    }
+    if (headerLive !== undefined && headerLive !== 'true' && headerLive !== 'false') {
+      throw HookdError.validation({ 'X-Live-Mode': ['must be true or false'] });
+    }
     if (principal.kind === 'workspace') {
       if (headerWorkspace !== undefined && headerWorkspace !== principal.workspace) {
         throw new HookdError('forbidden', 'Workspace keys act only for their own workspace', {
@@ -99,10 +107,6 @@ export function createAuth({ store, clock, platformKeyHash }: AuthDeps) {
     }
     if (headerWorkspace === undefined) {
       throw HookdError.validation({ 'X-Workspace-Id': ['is required with the platform key on workspace routes'] });
-    }
-    if (!isId(headerWorkspace, 'wksp')) throw HookdError.validation({ 'X-Workspace-Id': ['must be a workspace id (wksp_…)'] });
-    if (headerLive !== undefined && headerLive !== 'true' && headerLive !== 'false') {
-      throw HookdError.validation({ 'X-Live-Mode': ['must be true or false'] });
     }
     if (!(await store.getWorkspace(headerWorkspace))) {
       throw new HookdError('not_found', 'Workspace not found', { errors: { 'X-Workspace-Id': [`no workspace '${headerWorkspace}' exists`] } });

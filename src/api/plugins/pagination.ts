@@ -25,6 +25,11 @@ const DATE_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d
 /** An ISO 8601 date or date-time (with zone) as Unix ms, or undefined when it is not one. */
 export function parseTimestamp(text: string): number | undefined {
   if (!DATE_TIME.test(text)) return undefined;
+  // Date.parse rolls a day that does not exist over (2026-02-30 becomes March 2); that is a
+  // malformed date, not one to move silently.
+  const year = Number(text.slice(0, 4));
+  const month = Number(text.slice(5, 7));
+  if (Number(text.slice(8, 10)) > new Date(Date.UTC(year, month, 0)).getUTCDate()) return undefined;
   const ms = Date.parse(text.length === 10 ? `${text}T00:00:00Z` : text);
   return Number.isFinite(ms) ? ms : undefined;
 }
@@ -41,8 +46,11 @@ export function createPagination(key: Buffer) {
 
   function decode(list: string, sort: string, token: string, errors: FieldErrorList): Cursor | undefined {
     const [body, mac] = token.split('.');
-    const expected = body ? sign(body) : '';
-    if (!body || !mac || mac.length !== expected.length || !timingSafeEqual(Buffer.from(mac), Buffer.from(expected))) {
+    const expected = Buffer.from(body ? sign(body) : '');
+    // Compare byte lengths, not string lengths: a MAC of 22 non-ASCII characters is longer in
+    // bytes, and timingSafeEqual throws (a 500) on buffers of different lengths.
+    const given = Buffer.from(mac ?? '');
+    if (!body || !mac || given.length !== expected.length || !timingSafeEqual(given, expected)) {
       errors.add('ct', 'is not a continuation token that hookd issued; use the X-Continuation-Token of the previous page');
       return undefined;
     }

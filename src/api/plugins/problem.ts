@@ -93,6 +93,11 @@ function fromFastify(error: FastifyError, request: FastifyRequest): HookdError |
       return HookdError.validation({ body: ['must be a JSON document; the body is empty'] });
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return HookdError.validation({ 'content-length': ['does not match the body sent'] });
+    case 'FST_ERR_BAD_URL':
+      return HookdError.validation({ path: ['must be valid percent-encoding'] });
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      // Fastify says 414; an over-long id is a malformed id, which is a 400 everywhere else.
+      return HookdError.validation({ path: ['has a segment too long to be an id or a name'] });
     default:
       break;
   }
@@ -128,6 +133,16 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, error:
   if (status === 401) reply.header('WWW-Authenticate', `Bearer realm="hookd"${request.headers.authorization ? ', error="invalid_token"' : ''}`);
   if (error.retryAfter !== undefined) reply.header('Retry-After', String(Math.ceil(error.retryAfter)));
   return reply.code(status).type('application/problem+json').send(JSON.stringify(body));
+}
+
+/**
+ * Fastify's `frameworkErrors` option: a bad percent-escape or an over-long path segment fails
+ * before routing, so neither setErrorHandler nor the onRequest hook that sets X-Request-Id
+ * runs, and Fastify would answer with its own application/json body.
+ */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  reply.header('X-Request-Id', request.id);
+  sendProblem(request, reply, normalise(error, request));
 }
 
 export function registerProblemHandling(app: FastifyInstance): void {

@@ -8,6 +8,7 @@ import type { Attempt, Delivery, DeliveryStatus, ListOptions, Mode, Page } from 
 import type { AttemptsTable, Database, DeliveriesTable } from '../schema.js';
 import type { DeliveryListOptions, DeliveryResult } from '../types.js';
 import { afterCondition, createdConditions, toPage } from './pagination.js';
+import { randomToken } from '../../domain/ids.js';
 import { bit } from './rows.js';
 
 export function attemptFromRow(r: Selectable<AttemptsTable>): Attempt {
@@ -46,40 +47,48 @@ async function withAttempts(db: Kysely<Database>, rows: Selectable<DeliveriesTab
  * is an fsync (measured ~2–4 ms here), so one commit per attempt would cap delivery at a few
  * hundred per second; batching amortises it across every result in the batch.
  */
-export async function recordResults(db: Kysely<Database>, results: DeliveryResult[], now: number): Promise<void> {
-  if (results.length === 0) return;
-  await db.transaction().execute(async (tx) => {
-    const attempts: AttemptsTable[] = results.map(({ attempt: a, workspace, live }) => ({
-      id: a.id, delivery: a.delivery, workspace, live: bit(live), manual: bit(a.manual), url: a.url, attempted: a.attempted,
-      request: a.request, code: a.code, response: a.response, time: a.time, successful: bit(a.successful), error: a.error,
-    }));
+export async function recordResults(db: Kysely<Database>, results: DeliveryResult[], now: number): Promise<string[]> {
+  if (results.length === 0) return [];
+  return db.transaction().execute(async (tx) => {
+    const attempts: AttemptsTable[] = [];
+    for (const { attempt: a, workspace, live } of results) {
+      if (!a) continue;
+      attempts.push({
+        id: a.id, delivery: a.delivery, workspace, live: bit(live), manual: bit(a.manual), url: a.url, attempted: a.attempted,
+        request: a.request, code: a.code, response: a.response, time: a.time, successful: bit(a.successful), error: a.error,
+      });
+    }
     // 13 columns × 500 rows stays under SQLite's bound-parameter limit.
     for (let i = 0; i < attempts.length; i += 500) await tx.insertInto('attempts').values(attempts.slice(i, i + 500)).execute();
     for (const r of results) {
+      const a = r.attempt;
       await tx.updateTable('deliveries').set((eb) => ({
         status: r.status,
-        attempts: r.attempt.manual ? eb.ref('attempts') : eb('attempts', '+', 1),
+        attempts: !a || a.manual ? eb.ref('attempts') : eb('attempts', '+', 1),
         next_attempt_at: r.nextAttemptAt,
         locked_until: null,
-        last_attempt_at: r.attempt.attempted,
+        ...(a ? { last_attempt_at: a.attempted } : {}),
         updated: now,
         etag: r.etag,
-      })).where('id', '=', r.attempt.delivery).execute();
+      })).where('id', '=', r.delivery).execute();
     }
     // Endpoint health: the first failure of a run starts the clock, any success stops it.
-    const succeeded = [...new Set(results.filter((r) => r.attempt.successful).map((r) => r.endpoint))];
-    const failed = [...new Set(results.filter((r) => !r.attempt.successful).map((r) => r.endpoint))].filter((e) => !succeeded.includes(e));
+    const tried = results.filter((r) => r.attempt);
+    const succeeded = [...new Set(tried.filter((r) => r.attempt!.successful).map((r) => r.endpoint))];
+    const failed = [...new Set(tried.filter((r) => !r.attempt!.successful).map((r) => r.endpoint))].filter((e) => !succeeded.includes(e));
     if (succeeded.length > 0) await tx.updateTable('endpoints').set({ failing_since: null }).where('id', 'in', succeeded).execute();
     if (failed.length > 0) {
       await tx.updateTable('endpoints').set({ failing_since: now })
         .where('id', 'in', failed).where('failing_since', 'is', null).execute();
     }
+    const disabled: string[] = [];
     for (const r of results) {
-      if (r.disableEndpoint) {
-        await tx.updateTable('endpoints').set({ status: 'disabled', updated: now, etag: r.etag })
-          .where('id', '=', r.endpoint).where('status', '=', 'enabled').execute();
-      }
+      if (!r.disableEndpoint || disabled.includes(r.endpoint)) continue;
+      const changed = await tx.updateTable('endpoints').set({ status: 'disabled', updated: now, etag: r.etag })
+        .where('id', '=', r.endpoint).where('status', '=', 'enabled').executeTakeFirst();
+      if (Number(changed.numUpdatedRows) === 1) disabled.push(r.endpoint);
     }
+    return disabled;
   });
 }
 
@@ -138,7 +147,8 @@ export async function insertDelivery(db: Kysely<Database>, d: Delivery): Promise
 /** Puts an endpoint's failed deliveries created in [since, until) back in the queue with a fresh schedule. */
 export async function recoverDeliveries(db: Kysely<Database>, mode: Mode, endpoint: string, since: number, until: number, now: number): Promise<number> {
   const result = await db.updateTable('deliveries')
-    .set({ status: 'pending', attempts: 0, next_attempt_at: now, locked_until: null, updated: now })
+    // A new etag: the record changed, so a client's If-None-Match copy must not get a 304.
+    .set({ status: 'pending', attempts: 0, next_attempt_at: now, locked_until: null, updated: now, etag: randomToken() })
     .where('workspace', '=', mode.workspace).where('live', '=', bit(mode.live)).where('endpoint', '=', endpoint)
     .where('status', '=', 'failed').where('created', '>=', since).where('created', '<', until)
     .executeTakeFirst();

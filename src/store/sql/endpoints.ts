@@ -3,6 +3,7 @@ import type { Endpoint, ListOptions, Mode, Page } from '../../domain/types.js';
 import type { Database } from '../schema.js';
 import type { SecretBox } from '../secret-box.js';
 import { afterCondition, createdConditions, toPage } from './pagination.js';
+import { randomToken } from '../../domain/ids.js';
 import { bit, endpointFromRow, endpointToRow } from './rows.js';
 
 export async function createEndpoint(db: Kysely<Database>, box: SecretBox, endpoint: Endpoint): Promise<void> {
@@ -48,10 +49,17 @@ export async function updateEndpoint(db: Kysely<Database>, box: SecretBox, endpo
   return Number(result.numUpdatedRows) === 1;
 }
 
-export async function deleteEndpoint(db: Kysely<Database>, mode: Mode, id: string, expectedEtag?: string): Promise<boolean> {
-  let query = db.deleteFrom('endpoints')
-    .where('id', '=', id).where('workspace', '=', mode.workspace).where('live', '=', bit(mode.live));
-  if (expectedEtag !== undefined) query = query.where('etag', '=', expectedEtag);
-  const result = await query.executeTakeFirst();
-  return Number(result.numDeletedRows) === 1;
+/** Its pending deliveries end as failed in the same transaction: nothing stays queued for an endpoint that is gone. */
+export async function deleteEndpoint(db: Kysely<Database>, mode: Mode, id: string, expectedEtag: string | undefined, now: number): Promise<boolean> {
+  return db.transaction().execute(async (tx) => {
+    let query = tx.deleteFrom('endpoints')
+      .where('id', '=', id).where('workspace', '=', mode.workspace).where('live', '=', bit(mode.live));
+    if (expectedEtag !== undefined) query = query.where('etag', '=', expectedEtag);
+    const result = await query.executeTakeFirst();
+    if (Number(result.numDeletedRows) !== 1) return false;
+    // A new etag, as for every change to a record that GET /v1/webhooks/{id} shows.
+    await tx.updateTable('deliveries').set({ status: 'failed', next_attempt_at: null, locked_until: null, updated: now, etag: randomToken() })
+      .where('endpoint', '=', id).where('status', '=', 'pending').execute();
+    return true;
+  });
 }

@@ -39,16 +39,18 @@ export async function openSqliteStore({ file, box }: SqliteStoreOptions): Promis
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const sqlite = new Database(file);
   try {
-    sqlite.pragma('journal_mode = WAL');
+    // EXCLUSIVE before WAL: only then does WAL keep its index in heap memory instead of a -shm file.
     sqlite.pragma('locking_mode = EXCLUSIVE');
+    sqlite.pragma('journal_mode = WAL');
     // NORMAL in WAL mode is durable against process crashes (the WAL is fsynced at checkpoints);
     // a power cut can lose the last transactions. FULL fsyncs every commit: DESIGN.md promises
     // that an accepted event survives whatever crashes next, so pay for it.
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('foreign_keys = ON');
-    sqlite.pragma('busy_timeout = 5000');
-    // Takes the exclusive lock now, at start, rather than at the first write.
+    // Takes the exclusive lock now, at start, rather than at the first write; with no busy
+    // timeout yet, a second process fails at once instead of waiting for a lock it never gets.
     sqlite.exec('BEGIN IMMEDIATE; COMMIT;');
+    sqlite.pragma('busy_timeout = 5000');
   } catch (err) {
     sqlite.close();
     const known = classifySqliteError(err);

@@ -1,7 +1,8 @@
 /**
- * The public JSON shapes (DESIGN.md §4): records become Falu objects here and only here.
+ * The public JSON shapes (DESIGN.md §4): records become Falu objects here and only here (the
+ * API answers with them; the dispatcher publishes them inside operational events).
  */
-import type { ApiKeyRecord, Endpoint, EventType, HookdEvent, Workspace } from '../domain/types.js';
+import type { ApiKeyRecord, Attempt, Delivery, Endpoint, EventType, HookdEvent, Workspace } from './types.js';
 
 export const iso = (ms: number): string => new Date(ms).toISOString();
 
@@ -25,13 +26,14 @@ export function renderWorkspace(ws: Workspace, keys: { test?: string; live?: str
   return { id: ws.id, name: ws.name, created: iso(ws.created), updated: iso(ws.updated), keys: shown };
 }
 
-export function renderEndpoint(e: Endpoint, reveal = false) {
+/** `reveal` shows the secret or token whole: only in the create answer (both) and the roll answer (secret). */
+export function renderEndpoint(e: Endpoint, reveal: { secret?: boolean; token?: boolean } = {}) {
   return {
     id: e.id,
     created: iso(e.created),
     updated: iso(e.updated),
     format: e.format,
-    secret: reveal ? e.secret : mask(e.secret),
+    secret: reveal.secret ? e.secret : mask(e.secret),
     workspace: e.workspace,
     live: e.live,
     etag: e.etag,
@@ -39,7 +41,7 @@ export function renderEndpoint(e: Endpoint, reveal = false) {
     description: e.description,
     status: e.status,
     url: e.url,
-    token: e.token === null ? null : reveal ? e.token : mask(e.token),
+    token: e.token === null ? null : reveal.token ? e.token : mask(e.token),
     metadata: e.metadata,
   };
 }
@@ -61,5 +63,29 @@ export function renderEvent(e: HookdEvent) {
 export function renderEventType(t: EventType) {
   return {
     name: t.name, description: t.description, schema: t.schema, builtin: t.builtin, created: iso(t.created), updated: iso(t.updated),
+  };
+}
+
+export function renderAttempt(a: Attempt) {
+  return {
+    manual: a.manual, url: a.url, attempted: iso(a.attempted), request: a.request, code: a.code, response: a.response,
+    time: a.time, successful: a.successful, error: a.error,
+  };
+}
+
+export function renderDelivery(d: Delivery) {
+  return {
+    id: d.id,
+    created: iso(d.created),
+    updated: iso(d.updated),
+    type: d.type,
+    event: d.event,
+    endpoint: d.endpoint,
+    status: d.status,
+    attempts: d.attempts.map(renderAttempt),
+    next: d.status === 'pending' && d.nextAttemptAt !== null ? { scheduled: iso(d.nextAttemptAt) } : null,
+    workspace: d.workspace,
+    live: d.live,
+    etag: d.etag,
   };
 }

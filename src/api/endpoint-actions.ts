@@ -1,0 +1,111 @@
+/** What one does to an endpoint beyond editing it: test it, recover its failures, roll its secret. */
+import { Type } from '@sinclair/typebox';
+import { HookdError } from '../domain/errors.js';
+import { newId, newWebhookSecret, randomToken } from '../domain/ids.js';
+import { renderAttempt, renderEndpoint } from '../domain/render.js';
+import type { Endpoint, HookdEvent, Mode } from '../domain/types.js';
+import { runAttempt } from '../delivery/attempt.js';
+import type { ApiDeps, App } from './deps.js';
+import { checkIfMatch, preconditionFailed, sendObject } from './plugins/etag.js';
+import { parseTimestamp } from './plugins/pagination.js';
+import { IdString, withProblems } from './schemas.js';
+
+/** s: a rolled secret keeps signing for a day by default (DESIGN.md §5), at most a week. */
+const ROLL_GRACE_DEFAULT_S = 86_400;
+const ROLL_GRACE_MAX_S = 7 * 86_400;
+/** Rolled secrets kept signing at once; older ones stop early rather than grow every request's headers. */
+const PREVIOUS_SECRETS_MAX = 4;
+
+const Params = Type.Object({ id: IdString('we') });
+
+/** Routes whose body is optional: Fastify validates an absent body as undefined, which no object schema takes. */
+const emptyBodyIsObject = async (request: { body: unknown }) => {
+  if (request.body === undefined) request.body = {};
+};
+
+export async function endpointActionRoutes(app: App, { store, clock, auth, sender, config, notify }: ApiDeps): Promise<void> {
+  const tags = ['webhook endpoints'];
+
+  async function load(mode: Mode, id: string): Promise<Endpoint> {
+    const endpoint = await store.getEndpoint(mode, id);
+    if (!endpoint) throw HookdError.notFound('Webhook endpoint', id);
+    return endpoint;
+  }
+
+  app.post('/v1/webhooks/endpoints/:id/test', {
+    onRequest: auth.workspace,
+    preValidation: emptyBodyIsObject,
+    schema: {
+      tags, summary: 'Send a webhook_endpoint.test event now (not stored as an event); answers with the attempt',
+      params: Params, body: Type.Object({}, { additionalProperties: false }),
+      response: withProblems({ 200: Type.Ref('WebhookAttempt') }, 403, 404),
+    },
+  }, async (request) => {
+    const mode = request.mode!;
+    const endpoint = await load(mode, request.params.id);
+    const now = clock.now();
+    const event: HookdEvent = {
+      id: newId('evt', now), workspace: mode.workspace, live: mode.live, type: 'webhook_endpoint.test',
+      data: { object: renderEndpoint(endpoint) }, requestId: request.id, idempotencyKey: null, redaction: null,
+      created: now, updated: now, etag: randomToken(),
+    };
+    const run = await runAttempt(sender, event, endpoint, { deliveryId: newId('wh', now), manual: true, typePrefix: config.cloudEventsTypePrefix, now: clock.now });
+    return renderAttempt(run.attempt);
+  });
+
+  app.post('/v1/webhooks/endpoints/:id/recover', {
+    onRequest: auth.workspace,
+    schema: {
+      tags, summary: 'Queue again every failed delivery of the endpoint created in [since, until)',
+      params: Params,
+      body: Type.Object({
+        since: Type.String({ description: 'ISO 8601' }),
+        until: Type.Optional(Type.String({ description: 'ISO 8601; default now' })),
+      }, { additionalProperties: false }),
+      response: withProblems({ 200: Type.Object({ recovered: Type.Integer(), since: Type.String(), until: Type.String() }) }, 403, 404),
+    },
+  }, async (request) => {
+    const mode = request.mode!;
+    const endpoint = await load(mode, request.params.id);
+    const now = clock.now();
+    const since = parseTimestamp(request.body.since);
+    const until = request.body.until === undefined ? now : parseTimestamp(request.body.until);
+    const errors: Record<string, string[]> = {};
+    if (since === undefined) errors.since = ['must be an ISO 8601 date or date-time'];
+    if (until === undefined) errors.until = ['must be an ISO 8601 date or date-time'];
+    if (since !== undefined && until !== undefined && since >= until) errors.until = ['must be later than since'];
+    if (Object.keys(errors).length > 0) throw HookdError.validation(errors);
+    const recovered = await store.recoverDeliveries(mode, endpoint.id, since!, until!, now);
+    if (recovered > 0) notify();
+    return { recovered, since: new Date(since!).toISOString(), until: new Date(until!).toISOString() };
+  });
+
+  app.post('/v1/webhooks/endpoints/:id/secret/roll', {
+    onRequest: auth.workspace,
+    preValidation: emptyBodyIsObject,
+    schema: {
+      tags, summary: 'New signing secret, shown whole once; the old one keeps signing for expires_in seconds (default 86400)',
+      params: Params,
+      body: Type.Object({
+        expires_in: Type.Optional(Type.Integer({ minimum: 0, maximum: ROLL_GRACE_MAX_S, description: 'Seconds the old secret keeps signing (0–604800)' })),
+      }, { additionalProperties: false }),
+      response: withProblems({ 200: Type.Ref('WebhookEndpoint') }, 403, 404, 412),
+    },
+  }, async (request, reply) => {
+    const mode = request.mode!;
+    const current = await load(mode, request.params.id);
+    checkIfMatch(request, current.etag);
+    const now = clock.now();
+    const grace = (request.body.expires_in ?? ROLL_GRACE_DEFAULT_S) * 1000;
+    const previous = grace === 0 ? current.previousSecrets : [{ secret: current.secret, expires: now + grace }, ...current.previousSecrets];
+    const next: Endpoint = {
+      ...current,
+      secret: newWebhookSecret(),
+      previousSecrets: previous.filter((p) => p.expires > now).slice(0, PREVIOUS_SECRETS_MAX),
+      updated: now,
+      etag: randomToken(),
+    };
+    if (!(await store.updateEndpoint(next, current.etag))) throw preconditionFailed();
+    return sendObject(request, reply, next.etag, renderEndpoint(next, { secret: true }));
+  });
+}

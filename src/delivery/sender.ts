@@ -1,0 +1,125 @@
+/**
+ * The sender: one HTTP POST per attempt through undici, with a keep-alive pool per origin (the
+ * Agent keeps one Pool per origin), the SSRF guard as its DNS lookup, no redirects followed,
+ * and hard bounds on time and memory: connect timeout, whole-request timeout, and at most
+ * 16 KiB of any answer read (the rest is dropped with the connection).
+ */
+import { Agent, request } from 'undici';
+import { guardedLookup, literalAddress, parseNetworks, refusalOf, RefusedAddressError } from './ssrf-guard.js';
+import { parseRetryAfter } from './retry-policy.js';
+
+/** Stored response (and request) bodies are cut here (DESIGN.md §5). */
+export const BODY_LIMIT = 16 * 1024;
+
+export interface SendRequest {
+  url: string;
+  body: string;
+  headers: Record<string, string>;
+  /** Aborts the request early (graceful shutdown past its bound). */
+  signal?: AbortSignal;
+}
+
+export interface SendResult {
+  /** HTTP status, or null when no answer came. */
+  status: number | null;
+  response: string | null;
+  /** Seconds, from a usable Retry-After. */
+  retryAfter: number | null;
+  /** ms from start to end (answer read, or failure). */
+  time: number;
+  /** Why no answer came, in words for the delivery record. */
+  error: string | null;
+  /** The failure was a timeout or a network error (not an HTTP answer): the endpoint is suspect. */
+  unreachable: boolean;
+}
+
+export interface SenderOptions {
+  /** ms */
+  connectTimeout: number;
+  /** ms, whole request: connect, send, answer headers and the (cut) body. */
+  requestTimeout: number;
+  allowNetworks: readonly string[];
+  now?: () => number;
+}
+
+export interface Sender {
+  send(req: SendRequest): Promise<SendResult>;
+  close(): Promise<void>;
+}
+
+export function createSender({ connectTimeout, requestTimeout, allowNetworks, now = Date.now }: SenderOptions): Sender {
+  const allow = parseNetworks(allowNetworks);
+  const agent = new Agent({
+    connect: { timeout: connectTimeout, lookup: guardedLookup(allow) as never },
+    // Receivers commonly close idle sockets after 5 s (Node's default); reuse below that.
+    keepAliveTimeout: 4_000,
+    keepAliveMaxTimeout: 30_000,
+    headersTimeout: requestTimeout,
+    bodyTimeout: requestTimeout,
+  });
+
+  async function send(req: SendRequest): Promise<SendResult> {
+    const started = now();
+    const failed = (error: string, unreachable = true): SendResult => ({
+      status: null, response: null, retryAfter: null, time: now() - started, error, unreachable,
+    });
+    let url: URL;
+    try {
+      url = new URL(req.url);
+    } catch {
+      return failed('the endpoint URL cannot be parsed');
+    }
+    const literal = literalAddress(url.hostname);
+    const refused = literal ? refusalOf(literal, allow) : null;
+    if (refused) return failed(`refused by the SSRF guard: ${refused}`);
+
+    const timeout = AbortSignal.timeout(requestTimeout);
+    const signal = req.signal ? AbortSignal.any([timeout, req.signal]) : timeout;
+    try {
+      const res = await request(url, { method: 'POST', headers: req.headers, body: req.body, dispatcher: agent, signal });
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of res.body as AsyncIterable<Buffer>) {
+        const room = BODY_LIMIT - size;
+        chunks.push(chunk.length > room ? chunk.subarray(0, room) : chunk);
+        size += Math.min(chunk.length, room);
+        // Breaking out destroys the stream and its socket: a 50 MB answer costs 16 KiB.
+        if (size >= BODY_LIMIT) break;
+      }
+      const header = res.headers['retry-after'];
+      return {
+        status: res.statusCode,
+        response: Buffer.concat(chunks).toString('utf8'),
+        retryAfter: parseRetryAfter(Array.isArray(header) ? header[0] : header, now()),
+        time: now() - started,
+        error: null,
+        unreachable: false,
+      };
+    } catch (err) {
+      return failed(describeFailure(err, timeout.aborted, req.signal?.aborted ?? false, requestTimeout, connectTimeout));
+    }
+  }
+
+  return { send, close: () => agent.close() };
+}
+
+function describeFailure(err: unknown, timedOut: boolean, aborted: boolean, requestTimeout: number, connectTimeout: number): string {
+  if (aborted && !timedOut) return 'aborted: hookd was shutting down';
+  if (timedOut) return `no complete answer within ${requestTimeout} ms (HOOKD_REQUEST_TIMEOUT)`;
+  const e = err as { code?: string; message?: string; cause?: unknown };
+  const cause = (e.cause ?? err) as { code?: string; message?: string };
+  if (err instanceof RefusedAddressError || cause instanceof RefusedAddressError) return (cause as Error).message;
+  const code = cause.code ?? e.code;
+  switch (code) {
+    case 'UND_ERR_CONNECT_TIMEOUT': return `could not connect within ${connectTimeout} ms (HOOKD_CONNECT_TIMEOUT)`;
+    case 'UND_ERR_HEADERS_TIMEOUT': case 'UND_ERR_BODY_TIMEOUT': return `no complete answer within ${requestTimeout} ms (HOOKD_REQUEST_TIMEOUT)`;
+    case 'ECONNREFUSED': return 'connection refused';
+    case 'ECONNRESET': case 'UND_ERR_SOCKET': return 'the connection was closed before a complete answer';
+    case 'ENOTFOUND': case 'EAI_AGAIN': return 'the host name does not resolve';
+    case 'EHOSTUNREACH': case 'ENETUNREACH': return 'the host is unreachable';
+    case 'HPE_INVALID_CONSTANT': case 'HPE_INVALID_VERSION': case 'HPE_INVALID_STATUS': case 'HPE_INVALID_HEADER_TOKEN':
+      return 'the answer is not valid HTTP';
+    default:
+      return `${code ? code + ': ' : ''}${cause.message ?? e.message ?? 'request failed'}`;
+  }
+}
