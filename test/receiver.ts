@@ -6,13 +6,17 @@ import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'nod
 import type { AddressInfo } from 'node:net';
 
 export interface Received {
+  /** The request path, e.g. /webhooks/2: tells endpoints that share one receiver apart. */
+  path: string;
   headers: IncomingHttpHeaders;
   body: string;
   at: number;
 }
 
 /** Decides the answer for the n-th request (0-based); return 'hang' to never answer. */
-export type Behaviour = (n: number, req: Received) => { status: number; body?: string; headers?: Record<string, string> } | 'hang';
+export type Behaviour = (n: number, req: Received) =>
+  | { status: number; body?: string; headers?: Record<string, string>; delayMs?: number }
+  | 'hang';
 
 export interface Receiver {
   url: string;
@@ -32,7 +36,7 @@ export async function startReceiver(behaviour: Behaviour = () => ({ status: 200,
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const r: Received = { headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() };
+      const r: Received = { path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() };
       const n = received.length;
       received.push(r);
       for (const w of waiters.splice(0)) w();
@@ -41,7 +45,9 @@ export async function startReceiver(behaviour: Behaviour = () => ({ status: 200,
         hanging.add(res);
         return;
       }
-      res.writeHead(answer.status, answer.headers).end(answer.body ?? '');
+      const send = () => res.writeHead(answer.status, answer.headers).end(answer.body ?? '');
+      if (answer.delayMs) setTimeout(send, answer.delayMs);
+      else send();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
