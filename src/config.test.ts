@@ -43,6 +43,7 @@ describe('loadConfig', () => {
     [{ HOOKD_LEASE: '60' }, 'HOOKD_LEASE is "60"; it accepts a duration such as 60s'],
     [{ HOOKD_RETRY_SCHEDULE: '0,5x' }, 'HOOKD_RETRY_SCHEDULE is "0,5x"; it accepts comma-separated durations'],
     [{ HOOKD_ADMIN_KEY: 'short' }, 'HOOKD_ADMIN_KEY is "short"; it accepts a string of 32 or more characters'],
+    [{ HOOKD_ALLOW_NETWORKS: '127.0.0.0/8,999.1.1.1/8' }, 'HOOKD_ALLOW_NETWORKS is "127.0.0.0/8,999.1.1.1/8"; it accepts a comma-separated list of CIDRs'],
     [{ HOOKD_PROT: '80' }, 'HOOKD_PROT is not a hookd setting (did you mean HOOKD_PORT?)'],
     [{ DATABASE_URL: 'postgres://localhost/test' }, 'HOOKD_ENCRYPTION_KEY is required with DATABASE_URL'],
     [{ HOOKD_LEASE: '10s' }, 'must outlast HOOKD_REQUEST_TIMEOUT'],

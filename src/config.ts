@@ -6,6 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import ipaddr from 'ipaddr.js';
 import { parseDuration } from './domain/duration.js';
 import { HookdError } from './domain/errors.js';
 
@@ -84,7 +85,7 @@ const SETTINGS: Setting[] = [
       return m && Number(m[1]) > 0 && Number(m[2]) >= Number(m[1]) ? { rate: Number(m[1]), burst: Number(m[2]) } : undefined;
     },
   },
-  { key: 'allowNetworks', env: 'HOOKD_ALLOW_NETWORKS', accepts: 'a comma-separated list of CIDRs, e.g. 127.0.0.0/8,::1/128', parse: (r) => (list(r).every((c) => /^[0-9a-fA-F:.]+\/\d{1,3}$/.test(c)) ? list(r) : undefined) },
+  { key: 'allowNetworks', env: 'HOOKD_ALLOW_NETWORKS', accepts: 'a comma-separated list of CIDRs, e.g. 127.0.0.0/8,::1/128', parse: (r) => (list(r).every((c) => ipaddr.isValidCIDR(c)) ? list(r) : undefined) },
   {
     key: 'retrySchedule', env: 'HOOKD_RETRY_SCHEDULE', accepts: 'comma-separated durations, e.g. 0,5s,5m,30m,2h,5h,10h,10h',
     parse: (r) => { const d = list(r).map(duration); return d.length > 0 && d.every((x) => x !== undefined) ? d : undefined; },

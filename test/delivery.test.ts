@@ -241,3 +241,68 @@ describe('isolation', () => {
     }
   });
 });
+
+describe('guards and housekeeping', () => {
+  it('refuses loopback targets unless HOOKD_ALLOW_NETWORKS opens them, and records why', async () => {
+    const h = await startHookd({ allowNetworks: [], retrySchedule: [0] }, { dispatcher: true });
+    const r = await startReceiver();
+    try {
+      const ws = await h.workspace();
+      const literal = await h.call('POST', '/v1/webhooks/endpoints', { key: ws.test, body: { url: r.url, events: ['payment.*'] } });
+      expect(literal.statusCode).toBe(422);
+      expect(literal.json().errors.url[0]).toMatch(/refused address \(127\.0\.0\.1 is a loopback address\)/);
+      // A name that resolves to loopback passes creation and is refused at connect time.
+      const port = new URL(r.url).port;
+      const named = await h.call('POST', '/v1/webhooks/endpoints', { key: ws.test, body: { url: `http://localhost:${port}/webhooks`, events: ['payment.*'] } });
+      expect(named.statusCode).toBe(201);
+      const event = await h.call('POST', '/v1/events', { key: ws.test, body: { type: 'payment.succeeded', data: { object: {} } } });
+      const record = await eventually(async () => {
+        const list = (await h.call('GET', `/v1/webhooks?event=${event.json().id}`, { key: ws.test })).json() as { status: string; attempts: { error: string | null; code: number | null }[] }[];
+        return list[0]?.status === 'failed' ? list[0] : undefined;
+      });
+      expect(record.attempts[0]!.code).toBeNull();
+      expect(record.attempts[0]!.error).toMatch(/refused by the SSRF guard: localhost resolves to (127\.0\.0\.1|::1) is a loopback address/);
+      expect(r.received).toHaveLength(0);
+    } finally {
+      await r.close();
+      await h.close();
+    }
+  });
+
+  it('disables an endpoint that has only failed for HOOKD_DISABLE_AFTER', async () => {
+    const h = await startHookd({ disableAfter: 300, retrySchedule: [0, 100, 100, 100, 100, 100, 100] }, { dispatcher: true });
+    const r = await startReceiver(() => ({ status: 503 }));
+    try {
+      const ws = await h.workspace();
+      const ep = (await h.call('POST', '/v1/webhooks/endpoints', { key: ws.test, body: { url: r.url, events: ['payment.*'] } })).json() as { id: string };
+      await h.call('POST', '/v1/events', { key: ws.test, body: { type: 'payment.succeeded', data: { object: {} } } });
+      await eventually(async () => {
+        const got = (await h.call('GET', `/v1/webhooks/endpoints/${ep.id}`, { key: ws.test })).json() as { status: string };
+        return got.status === 'disabled' ? true : undefined;
+      });
+      const announced = (await h.call('GET', '/v1/events?type=webhook_endpoint.disabled', { key: ws.test })).json() as { data: { object: { id: string } } }[];
+      expect(announced.map((e) => e.data.object.id)).toEqual([ep.id]);
+    } finally {
+      await r.close();
+      await h.close();
+    }
+  });
+
+  it('prunes events, deliveries and attempts past retention', async () => {
+    const h = await startHookd();
+    try {
+      const ws = await h.workspace();
+      await h.call('POST', '/v1/webhooks/endpoints', { key: ws.test, body: { url: 'https://example.com/hooks', events: ['payment.*'] } });
+      const old = (await h.call('POST', '/v1/events', { key: ws.test, body: { type: 'payment.succeeded', data: { object: { n: 1 } } } })).json() as { id: string };
+      h.clock.advance(31 * 86_400_000);
+      const fresh = (await h.call('POST', '/v1/events', { key: ws.test, body: { type: 'payment.succeeded', data: { object: { n: 2 } } } })).json() as { id: string };
+      expect(await h.store.pruneBefore(h.clock.now() - h.config.retention)).toBe(1);
+      expect((await h.call('GET', `/v1/events/${old.id}`, { key: ws.test })).statusCode).toBe(404);
+      expect(await h.store.countDeliveries(old.id)).toBe(0);
+      expect((await h.call('GET', `/v1/events/${fresh.id}`, { key: ws.test })).statusCode).toBe(200);
+      expect(await h.store.countDeliveries(fresh.id)).toBe(1);
+    } finally {
+      await h.close();
+    }
+  });
+});

@@ -7,6 +7,7 @@ import type { Auth } from './plugins/auth.js';
 import type { Pagination } from './plugins/pagination.js';
 import type { Catalog } from './catalog.js';
 import type { Sender } from '../delivery/sender.js';
+import type { Range } from '../delivery/ssrf-guard.js';
 
 /** What every route module is given; nothing in api/ reaches for a global. */
 export interface ApiDeps {
@@ -18,6 +19,8 @@ export interface ApiDeps {
   catalog: Catalog;
   /** Sends manual attempts (/retry, /test). */
   sender: Sender;
+  /** HOOKD_ALLOW_NETWORKS, parsed once. */
+  allowNetworks: Range[];
   /** Tells an in-process dispatcher that new work is due (publish, recover). */
   notify: () => void;
 }

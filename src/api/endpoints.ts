@@ -5,6 +5,7 @@ import { FieldErrorList, HookdError } from '../domain/errors.js';
 import { newId, newWebhookSecret, randomToken } from '../domain/ids.js';
 import type { Endpoint, Mode } from '../domain/types.js';
 import type { ApiDeps, App } from './deps.js';
+import { refusedLiteral } from '../delivery/ssrf-guard.js';
 import { checkIfMatch, preconditionFailed, sendObject } from './plugins/etag.js';
 import { renderEndpoint } from '../domain/render.js';
 import { IdString, ListQuery, Timestamp, ruled, withProblems } from './schemas.js';
@@ -54,6 +55,15 @@ async function checkFields(deps: ApiDeps, mode: Mode, fields: { url?: string; ev
   if (fields.events !== undefined) for (const p of eventPatternProblems(fields.events, await deps.catalog.names())) errors.add('events', p);
   if (fields.metadata !== undefined) metadataProblems(fields.metadata, errors);
   errors.throwIfAny();
+  // A well-formed URL whose host is a literal address the sender would refuse: not a typo but
+  // a target hookd will never reach, so 422 (DESIGN.md §6). Names are checked at send time.
+  const refused = fields.url === undefined ? null : refusedLiteral(fields.url, deps.allowNetworks);
+  if (refused) {
+    throw new HookdError('unprocessable', 'The endpoint URL points at a refused address', {
+      detail: `hookd does not deliver to loopback, private, link-local or reserved addresses unless HOOKD_ALLOW_NETWORKS opens them: ${refused}.`,
+      errors: { url: [`must not point at a refused address (${refused})`] },
+    });
+  }
 }
 
 export async function endpointRoutes(app: App, deps: ApiDeps): Promise<void> {

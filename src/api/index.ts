@@ -30,6 +30,7 @@ import { workspaceRoutes } from './workspaces.js';
 import { deliveryRoutes } from './deliveries.js';
 import { endpointActionRoutes } from './endpoint-actions.js';
 import type { Sender } from '../delivery/sender.js';
+import { parseNetworks } from '../delivery/ssrf-guard.js';
 import { VERSION } from '../version.js';
 
 export interface AppOptions {
@@ -111,6 +112,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     pagination: createPagination(box.derive('continuation-token')),
     catalog: createCatalog(store),
     sender: options.sender,
+    allowNetworks: parseNetworks(config.allowNetworks),
     notify: options.notify ?? (() => undefined),
   };
   registerIdempotency(app, { store, clock });

@@ -5,7 +5,7 @@
  * 16 KiB of any answer read (the rest is dropped with the connection).
  */
 import { Agent, request } from 'undici';
-import { guardedLookup, literalAddress, parseNetworks, refusalOf, RefusedAddressError } from './ssrf-guard.js';
+import { guardedLookup, parseNetworks, refusedLiteral, RefusedAddressError } from './ssrf-guard.js';
 import { parseRetryAfter } from './retry-policy.js';
 
 /** Stored response (and request) bodies are cut here (DESIGN.md §5). */
@@ -69,8 +69,7 @@ export function createSender({ connectTimeout, requestTimeout, allowNetworks, no
     } catch {
       return failed('the endpoint URL cannot be parsed');
     }
-    const literal = literalAddress(url.hostname);
-    const refused = literal ? refusalOf(literal, allow) : null;
+    const refused = refusedLiteral(url.href, allow);
     if (refused) return failed(`refused by the SSRF guard: ${refused}`);
 
     const timeout = AbortSignal.timeout(requestTimeout);

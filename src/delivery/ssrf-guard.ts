@@ -10,7 +10,7 @@ import { lookup as dnsLookup } from 'node:dns';
 import type { LookupAddress, LookupOptions } from 'node:dns';
 import ipaddr from 'ipaddr.js';
 
-type Range = [ipaddr.IPv4 | ipaddr.IPv6, number];
+export type Range = [ipaddr.IPv4 | ipaddr.IPv6, number];
 
 const REFUSED_CIDRS = [
   '0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12', '192.0.0.0/24', '192.0.2.0/24',
@@ -72,6 +72,18 @@ function describe(addr: ipaddr.IPv4 | ipaddr.IPv6): string {
 export function literalAddress(hostname: string): string | null {
   const h = hostname.startsWith('[') && hostname.endsWith(']') ? hostname.slice(1, -1) : hostname;
   return ipaddr.isValid(h) && (ipaddr.IPv4.isValidFourPartDecimal(h) || h.includes(':')) ? h : null;
+}
+
+/** Why a URL's literal-address host is refused, or null (a host name, or an allowed address). */
+export function refusedLiteral(url: string, allow: Range[]): string | null {
+  let hostname: string;
+  try {
+    hostname = new URL(url).hostname;
+  } catch {
+    return null;
+  }
+  const literal = literalAddress(hostname);
+  return literal ? refusalOf(literal, allow) : null;
 }
 
 export class RefusedAddressError extends Error {
