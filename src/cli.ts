@@ -10,6 +10,7 @@ import { HookdError } from './domain/errors.js';
 import { createSecretBox, loadEncryptionKey } from './store/secret-box.js';
 import { openStore, startServer } from './serve.js';
 import { VERSION } from './version.js';
+import { startDemoReceiver } from './demo.js';
 
 type Flags = Partial<Record<keyof Config, string>>;
 
@@ -64,6 +65,19 @@ program.command('migrate')
       const store = await openStore(config, createSecretBox(loadEncryptionKey(config.encryptionKey, resolve(config.dataDir))));
       await store.close();
       process.stdout.write('hookd: migrations applied\n');
+    } catch (err) {
+      fail(err);
+    }
+  });
+
+program.command('demo')
+  .description('start a local webhook receiver that prints each delivery and checks its signatures')
+  .option('-p, --port <port>', 'port to listen on', port, '4000')
+  .option('--host <host>', 'address to listen on', '127.0.0.1')
+  .option('--secret <secret>', 'the endpoint\'s signing secret (fwhs_…), to verify both signatures')
+  .action(async (opts: { port: string; host: string; secret?: string }) => {
+    try {
+      await startDemoReceiver({ port: Number(opts.port), host: opts.host, secret: opts.secret, print: (l) => process.stdout.write(l + '\n') });
     } catch (err) {
       fail(err);
     }
