@@ -37,7 +37,7 @@ const keyOf = (who: Who) => (who === 'platform' ? undefined : ws.test);
 /** Everything a rejected request could have half-written, as the API shows it. */
 async function snapshot(): Promise<string> {
   const lists = ['/v1/workspaces?count=100', '/v1/event_types?count=100'].map((u) => h.call('GET', u));
-  const scoped = ['/v1/webhooks/endpoints?count=100', '/v1/events?count=100'].map((u) => h.call('GET', u, { key: ws.test }));
+  const scoped = ['/v1/webhooks/endpoints?count=100', '/v1/events?count=100', '/v1/webhooks?count=100'].map((u) => h.call('GET', u, { key: ws.test }));
   const all = await Promise.all([...lists, ...scoped]);
   return all.map((r) => r.body).join('\n');
 }
@@ -68,9 +68,13 @@ const BODY_ROUTES: Route[] = [
   { method: 'PATCH', url: '/v1/webhooks/endpoints/:we', who: 'test', valid: { description: 'x' }, limit: 64 * KIB },
   { method: 'POST', url: '/v1/events', who: 'test', valid: { type: 'payment.failed', data: { object: {} } }, limit: 256 * KIB },
   { method: 'POST', url: '/v1/events/:evt/redact', who: 'test', valid: {}, limit: 64 * KIB },
+  { method: 'POST', url: '/v1/events/:evt/retry', who: 'test', valid: { webhook_endpoint: UNKNOWN.we }, limit: 64 * KIB },
+  { method: 'POST', url: '/v1/webhooks/endpoints/:we/test', who: 'test', valid: {}, limit: 64 * KIB },
+  { method: 'POST', url: '/v1/webhooks/endpoints/:we/recover', who: 'test', valid: { since: '2026-01-01' }, limit: 64 * KIB },
+  { method: 'POST', url: '/v1/webhooks/endpoints/:we/secret/roll', who: 'test', valid: { expires_in: 0 }, limit: 64 * KIB },
 ];
 const LIST_ROUTES: [string, Who][] = [
-  ['/v1/workspaces', 'platform'], ['/v1/event_types', 'test'], ['/v1/webhooks/endpoints', 'test'], ['/v1/events', 'test'],
+  ['/v1/workspaces', 'platform'], ['/v1/event_types', 'test'], ['/v1/webhooks/endpoints', 'test'], ['/v1/events', 'test'], ['/v1/webhooks', 'test'],
 ];
 const routeName = (r: Route) => `${r.method} ${r.url}`;
 
@@ -129,6 +133,19 @@ describe('unknown fields and wrong types in bodies', () => {
     [5, { type: 'payment.failed' }, 'data'],
     [5, { type: 'payment.failed', data: { object: {}, previous: 'x' } }, 'data.previous'],
     [6, { reason: 'gdpr' }, 'reason'],
+    [7, {}, 'webhook_endpoint'],
+    [7, { webhook_endpoint: 'abc' }, 'webhook_endpoint'],
+    [7, { webhook_endpoint: UNKNOWN.evt }, 'webhook_endpoint'],
+    [7, { webhook_endpoint: UNKNOWN.we, now: true }, 'now'],
+    [8, { event: 'payment.failed' }, 'event'],
+    [9, {}, 'since'],
+    [9, { since: 'yesterday' }, 'since'],
+    [9, { since: 5 }, 'since'],
+    [9, { since: '2026-01-02', until: '2026-01-01' }, 'until'],
+    [9, { since: '2026-01-01', until: '2026-02-30' }, 'until'],
+    [10, { expires_in: 604_801 }, 'expires_in'],
+    [10, { expires_in: '60' }, 'expires_in'],
+    [10, { expires_in: -1 }, 'expires_in'],
   ];
   it.each(CASES.map(([i, body, field]) => [routeName(BODY_ROUTES[i]!), JSON.stringify(body), field, BODY_ROUTES[i]!, body] as const))(
     '%s %s names %s', async (_name, _json, field, route, body) => {
@@ -168,6 +185,10 @@ describe('ids in the path', () => {
     ['GET', `/v1/webhooks/endpoints/${UNKNOWN.evt}`, 'test', 'id'],
     ['PATCH', '/v1/webhooks/endpoints/abc', 'test', 'id'],
     ['DELETE', `/v1/webhooks/endpoints/we_${'0'.repeat(23)}-`, 'test', 'id'],
+    ['GET', '/v1/webhooks/abc', 'test', 'id'],
+    ['GET', `/v1/webhooks/${UNKNOWN.evt}`, 'test', 'id'],
+    ['POST', '/v1/webhooks/endpoints/abc/test', 'test', 'id'],
+    ['POST', '/v1/webhooks/endpoints/abc/secret/roll', 'test', 'id'],
   ];
   it.each(MALFORMED)('%s %s is 400 naming %s', async (method, url, who, field) => {
     await rejected(method, url, { key: keyOf(who), body: method === 'PATCH' ? { description: 'x' } : undefined }, 400, field);
@@ -182,6 +203,9 @@ describe('ids in the path', () => {
     ['GET', `/v1/webhooks/endpoints/${UNKNOWN.we}`, 'test'],
     ['PATCH', `/v1/webhooks/endpoints/${UNKNOWN.we}`, 'test'],
     ['DELETE', `/v1/webhooks/endpoints/${UNKNOWN.we}`, 'test'],
+    ['GET', `/v1/webhooks/wh_${'0'.repeat(24)}`, 'test'],
+    ['POST', `/v1/webhooks/endpoints/${UNKNOWN.we}/test`, 'test'],
+    ['POST', `/v1/webhooks/endpoints/${UNKNOWN.we}/secret/roll`, 'test'],
   ];
   it.each([
     ['a broken percent-escape', '/v1/events/%E0%A4%A'], ['a lone %', '/v1/webhooks/endpoints/%'],
@@ -192,6 +216,12 @@ describe('ids in the path', () => {
 
   it.each(MISSING)('%s %s (well-formed, unknown) is 404', async (method, url, who) => {
     await rejected(method, url, { key: keyOf(who), body: method === 'PATCH' ? { description: 'x' } : undefined }, 404);
+  });
+
+  it('retry and recover name the unknown event or endpoint with 404', async () => {
+    await rejected('POST', `/v1/events/${UNKNOWN.evt}/retry`, { key: ws.test, body: { webhook_endpoint: endpointId } }, 404);
+    await rejected('POST', `/v1/events/${eventId}/retry`, { key: ws.test, body: { webhook_endpoint: UNKNOWN.we } }, 404, 'webhook_endpoint');
+    await rejected('POST', `/v1/webhooks/endpoints/${UNKNOWN.we}/recover`, { key: ws.test, body: { since: '2026-01-01' } }, 404);
   });
 
   it('another workspace\'s endpoint and event are 404, not 403', async () => {

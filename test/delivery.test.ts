@@ -166,6 +166,34 @@ describe('delivery', () => {
     }
   });
 
+  it('stops signing with a rolled secret once its grace period ends', async () => {
+    const r = await receiver();
+    const ep = await endpoint(r.url);
+    const rolled = await h.call('POST', `/v1/webhooks/endpoints/${ep.id}/secret/roll`, { key: ws.test, body: { expires_in: 1 } });
+    const fresh = (rolled.json() as { secret: string }).secret;
+    await new Promise((res) => setTimeout(res, 1_100));
+    await publish();
+    const [got] = await r.waitFor(1);
+    expect((got!.headers['x-falu-signature'] as string).split(',')).toHaveLength(2);
+    expect(new Webhook(fresh.slice(5)).verify(got!.body, got!.headers as Record<string, string>)).toBeTruthy();
+    expect(() => new Webhook(ep.secret.slice(5)).verify(got!.body, got!.headers as Record<string, string>)).toThrow();
+  });
+
+  it('does not follow a redirect, retries it, and keeps at most 16 KiB of an answer', async () => {
+    const big = 'x'.repeat(50 * 1024);
+    const r = await receiver((n) => (n === 0 ? { status: 302, headers: { location: 'http://127.0.0.1:1/elsewhere' } } : { status: 200, body: big }));
+    const ep = await endpoint(r.url);
+    const event = await publish();
+    const record = await eventually(async () => {
+      const d = await deliveryOf(event.id, ep.id);
+      return d?.status === 'succeeded' ? d : undefined;
+    });
+    expect(r.received.map((x) => x.path)).toEqual(['/webhooks', '/webhooks']);
+    expect(record.attempts.map((a) => a.code)).toEqual([302, 200]);
+    const full = (await h.call('GET', `/v1/webhooks/${record.id}`, { key: ws.test })).json() as { attempts: { response: string }[] };
+    expect(full.attempts[1]!.response).toHaveLength(16 * 1024);
+  });
+
   it('an idempotent publish creates no second delivery', async () => {
     const r = await receiver();
     await endpoint(r.url);
