@@ -6,6 +6,7 @@ import { renderAttempt, renderEndpoint } from '../domain/render.js';
 import type { Endpoint, HookdEvent, Mode } from '../domain/types.js';
 import { runAttempt } from '../delivery/attempt.js';
 import type { ApiDeps, App } from './deps.js';
+import { absentBodyIsEmpty } from './plugins/body.js';
 import { checkIfMatch, preconditionFailed, sendObject } from './plugins/etag.js';
 import { parseTimestamp } from './plugins/pagination.js';
 import { IdString, withProblems } from './schemas.js';
@@ -18,10 +19,6 @@ const PREVIOUS_SECRETS_MAX = 4;
 
 const Params = Type.Object({ id: IdString('we') });
 
-/** Routes whose body is optional: Fastify validates an absent body as undefined, which no object schema takes. */
-const emptyBodyIsObject = async (request: { body: unknown }) => {
-  if (request.body === undefined) request.body = {};
-};
 
 export async function endpointActionRoutes(app: App, { store, clock, auth, sender, config, notify }: ApiDeps): Promise<void> {
   const tags = ['webhook endpoints'];
@@ -34,7 +31,7 @@ export async function endpointActionRoutes(app: App, { store, clock, auth, sende
 
   app.post('/v1/webhooks/endpoints/:id/test', {
     onRequest: auth.workspace,
-    preValidation: emptyBodyIsObject,
+    preValidation: absentBodyIsEmpty,
     schema: {
       tags, summary: 'Send a webhook_endpoint.test event now (not stored as an event); answers with the attempt',
       params: Params, body: Type.Object({}, { additionalProperties: false }),
@@ -82,7 +79,7 @@ export async function endpointActionRoutes(app: App, { store, clock, auth, sende
 
   app.post('/v1/webhooks/endpoints/:id/secret/roll', {
     onRequest: auth.workspace,
-    preValidation: emptyBodyIsObject,
+    preValidation: absentBodyIsEmpty,
     schema: {
       tags, summary: 'New signing secret, shown whole once; the old one keeps signing for expires_in seconds (default 86400)',
       params: Params,

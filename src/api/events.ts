@@ -5,6 +5,7 @@ import { EVENT_TYPE_NAME_MAX } from '../domain/event-types.js';
 import { newId, randomToken } from '../domain/ids.js';
 import type { HookdEvent, Mode } from '../domain/types.js';
 import type { ApiDeps, App } from './deps.js';
+import { absentBodyIsEmpty } from './plugins/body.js';
 import { checkIfMatch, preconditionFailed, sendObject } from './plugins/etag.js';
 import { idempotencyKeyOf } from './plugins/idempotency.js';
 import { renderEvent } from '../domain/render.js';
@@ -92,13 +93,8 @@ export async function eventRoutes(app: App, { store, clock, auth, pagination, ca
 
   app.post('/v1/events/:id/redact', {
     onRequest: auth.workspace,
-    // Redact takes no fields; without a body schema a body such as {"reason": …} would be
-    // accepted and dropped silently, where every other route calls an unknown field a 400.
-    // An absent body (the usual call) is validated as `{}`, as on keys/roll.
-    preValidation: async (request) => {
-      // Only an absent body: a JSON `null` body is not an object, and stays a 400.
-      if (request.body === undefined) request.body = {};
-    },
+    // Redact takes no fields: an empty strict schema makes {"reason": …} a 400 like every other unknown field.
+    preValidation: absentBodyIsEmpty,
     schema: {
       tags, summary: 'Replace the event\'s data with an empty object and record who asked; repeating it changes nothing',
       params: Params, body: Type.Optional(Type.Object({}, { additionalProperties: false })),

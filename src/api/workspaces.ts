@@ -5,6 +5,7 @@ import { newId, newWorkspaceKey, randomToken } from '../domain/ids.js';
 import type { ApiKeyRecord } from '../domain/types.js';
 import type { ApiDeps, App } from './deps.js';
 import { hashKey } from './plugins/auth.js';
+import { absentBodyIsEmpty } from './plugins/body.js';
 import { sendObject } from './plugins/etag.js';
 import { renderWorkspace } from '../domain/render.js';
 import { IdString, ListQuery, Timestamp, ruled, withProblems } from './schemas.js';
@@ -74,12 +75,7 @@ export async function workspaceRoutes(app: App, { store, clock, auth, pagination
 
   app.post('/v1/workspaces/:id/keys/roll', {
     onRequest: auth.platform,
-    // The body is optional, but Fastify validates an absent body as `undefined`, which no
-    // object schema accepts: a bare POST (the common case, roll now) would be a 400.
-    preValidation: async (request) => {
-      // Only an absent body: a JSON `null` body is not an object, and stays a 400.
-      if (request.body === undefined) request.body = {};
-    },
+    preValidation: absentBodyIsEmpty,
     schema: {
       tags, summary: 'Replace both keys; the old ones stop working now, or after expires_in seconds',
       params: Type.Object({ id: IdString('wksp') }),

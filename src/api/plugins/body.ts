@@ -3,7 +3,7 @@
  * prototype-poisoning-safe parser, with the raw text kept for idempotency fingerprints and a
  * nesting-depth cap so that a 100 000-deep `[[[[…` cannot exhaust the stack later.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HookdError } from '../../domain/errors.js';
 
 declare module 'fastify' {
@@ -43,4 +43,13 @@ export function registerBodyParsing(app: FastifyInstance): void {
     }
     parseJson(request, text, done);
   });
+}
+
+/**
+ * preValidation for routes whose body is optional: Fastify validates an absent body as
+ * `undefined`, which no object schema accepts, so a bare POST (roll now, redact, test) would
+ * be a 400. Only an absent body becomes `{}`: a JSON `null` is not an object and stays a 400.
+ */
+export async function absentBodyIsEmpty(request: FastifyRequest): Promise<void> {
+  if (request.body === undefined) request.body = {};
 }

@@ -4,10 +4,10 @@
  * everything else here serves both.
  */
 import type { Kysely, Selectable } from 'kysely';
-import type { Attempt, Delivery, DeliveryStatus, ListOptions, Mode, Page } from '../../domain/types.js';
+import type { Attempt, Delivery, DeliveryStatus, Mode, Page } from '../../domain/types.js';
 import type { AttemptsTable, Database, DeliveriesTable } from '../schema.js';
 import type { DeliveryListOptions, DeliveryResult } from '../types.js';
-import { afterCondition, createdConditions, toPage } from './pagination.js';
+import { fetchPage } from './pagination.js';
 import { randomToken } from '../../domain/ids.js';
 import { bit } from './rows.js';
 
@@ -110,17 +110,9 @@ export async function listDeliveries(db: Kysely<Database>, mode: Mode, options: 
   if (options.event) query = query.where('event', '=', options.event);
   if (options.types && options.types.length > 0) query = query.where('type', 'in', options.types);
   if (options.status) query = query.where('status', '=', options.status);
-  const rows = await query
-    .where((eb) => {
-      const after = afterCondition(eb, options, 'id');
-      return eb.and([...createdConditions(eb, options.created), ...(after ? [after] : [])]);
-    })
-    .orderBy('created', options.sort).orderBy('id', options.sort)
-    .limit(options.limit + 1)
-    .execute();
-  const kept = rows.slice(0, options.limit);
-  const attempts = await withAttempts(db, kept);
-  return toPage(rows, options as ListOptions, (r) => deliveryFromRow(r, attempts.get(r.id) ?? []), (r) => ({ created: Number(r.created), key: r.id }));
+  const page = await fetchPage(query, options, 'id', (row) => row);
+  const attempts = await withAttempts(db, page.items);
+  return { items: page.items.map((r) => deliveryFromRow(r, attempts.get(r.id) ?? [])), next: page.next };
 }
 
 export async function getDelivery(db: Kysely<Database>, mode: Mode, id: string): Promise<Delivery | null> {

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Endpoint, ListOptions, Mode, Page } from '../../domain/types.js';
 import type { Database } from '../schema.js';
 import type { SecretBox } from '../secret-box.js';
-import { afterCondition, createdConditions, toPage } from './pagination.js';
+import { fetchPage } from './pagination.js';
 import { randomToken } from '../../domain/ids.js';
 import { bit, endpointFromRow, endpointToRow } from './rows.js';
 
@@ -18,16 +18,9 @@ export async function getEndpoint(db: Kysely<Database>, box: SecretBox, mode: Mo
 }
 
 export async function listEndpoints(db: Kysely<Database>, box: SecretBox, mode: Mode, options: ListOptions): Promise<Page<Endpoint>> {
-  const rows = await db.selectFrom('endpoints').selectAll()
-    .where('workspace', '=', mode.workspace).where('live', '=', bit(mode.live))
-    .where((eb) => {
-      const after = afterCondition(eb, options, 'id');
-      return eb.and([...createdConditions(eb, options.created), ...(after ? [after] : [])]);
-    })
-    .orderBy('created', options.sort).orderBy('id', options.sort)
-    .limit(options.limit + 1)
-    .execute();
-  return toPage(rows, options, (r) => endpointFromRow(r, box), (r) => ({ created: Number(r.created), key: r.id }));
+  const query = db.selectFrom('endpoints').selectAll()
+    .where('workspace', '=', mode.workspace).where('live', '=', bit(mode.live));
+  return fetchPage(query, options, 'id', (r) => endpointFromRow(r, box));
 }
 
 export async function countEndpoints(db: Kysely<Database>, mode: Mode): Promise<number> {

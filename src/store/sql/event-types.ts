@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { EventType, ListOptions, Page } from '../../domain/types.js';
 import type { Database } from '../schema.js';
-import { afterCondition, createdConditions, toPage } from './pagination.js';
+import { fetchPage } from './pagination.js';
 import { eventTypeFromRow, eventTypeToRow } from './rows.js';
 
 export async function seedEventTypes(db: Kysely<Database>, types: EventType[]): Promise<void> {
@@ -24,15 +24,7 @@ export async function getEventType(db: Kysely<Database>, name: string): Promise<
 }
 
 export async function listEventTypes(db: Kysely<Database>, options: ListOptions): Promise<Page<EventType>> {
-  const rows = await db.selectFrom('event_types').selectAll()
-    .where((eb) => {
-      const after = afterCondition(eb, options, 'name');
-      return eb.and([...createdConditions(eb, options.created), ...(after ? [after] : [])]);
-    })
-    .orderBy('created', options.sort).orderBy('name', options.sort)
-    .limit(options.limit + 1)
-    .execute();
-  return toPage(rows, options, eventTypeFromRow, (r) => ({ created: Number(r.created), key: r.name }));
+  return fetchPage(db.selectFrom('event_types').selectAll(), options, 'name', eventTypeFromRow);
 }
 
 export async function eventTypeNames(db: Kysely<Database>): Promise<string[]> {

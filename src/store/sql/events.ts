@@ -4,7 +4,7 @@ import { newId, randomToken } from '../../domain/ids.js';
 import type { EventRedaction, HookdEvent, Mode, Page } from '../../domain/types.js';
 import type { Database, DeliveriesTable } from '../schema.js';
 import type { EventListOptions, PublishResult } from '../types.js';
-import { afterCondition, createdConditions, toPage } from './pagination.js';
+import { fetchPage } from './pagination.js';
 import { bit, eventFromRow, eventToRow } from './rows.js';
 
 /**
@@ -45,15 +45,7 @@ export async function listEvents(db: Kysely<Database>, mode: Mode, options: Even
   let query = db.selectFrom('events').selectAll()
     .where('workspace', '=', mode.workspace).where('live', '=', bit(mode.live));
   if (options.types && options.types.length > 0) query = query.where('type', 'in', options.types);
-  const rows = await query
-    .where((eb) => {
-      const after = afterCondition(eb, options, 'id');
-      return eb.and([...createdConditions(eb, options.created), ...(after ? [after] : [])]);
-    })
-    .orderBy('created', options.sort).orderBy('id', options.sort)
-    .limit(options.limit + 1)
-    .execute();
-  return toPage(rows, options, eventFromRow, (r) => ({ created: Number(r.created), key: r.id }));
+  return fetchPage(query, options, 'id', eventFromRow);
 }
 
 /** null when the event is not there; false when `expectedEtag` no longer matches. */

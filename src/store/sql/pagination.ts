@@ -2,7 +2,7 @@
  * Keyset pagination on (created, key): stable under inserts, O(page) per request, and served
  * by the `(…scope, created, id)` indexes. One row past the page tells whether another follows.
  */
-import { sql, type Expression, type SqlBool, type ExpressionBuilder } from 'kysely';
+import { sql, type Expression, type SqlBool, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
 import type { CreatedFilter, ListOptions, Page, Cursor } from '../../domain/types.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -35,4 +35,26 @@ export function toPage<Row, T>(rows: Row[], options: ListOptions, map: (row: Row
   const kept = more ? rows.slice(0, options.limit) : rows;
   const last = kept[kept.length - 1];
   return { items: kept.map(map), next: more && last !== undefined ? cursorOf(last) : null };
+}
+
+/**
+ * Runs a list query one page at a time: `created.*` filters, the cursor, (created, key) order
+ * in the list's direction, and one row past the page to know whether another follows.
+ */
+export async function fetchPage<Row extends { created: number }, T>(
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  query: SelectQueryBuilder<any, any, Row>,
+  options: ListOptions,
+  keyColumn: 'id' | 'name',
+  map: (row: Row) => T,
+): Promise<Page<T>> {
+  const rows = await query
+    .where((eb) => {
+      const after = afterCondition(eb, options, keyColumn);
+      return eb.and([...createdConditions(eb, options.created), ...(after ? [after] : [])]);
+    })
+    .orderBy(sql.ref('created'), options.sort).orderBy(sql.ref(keyColumn), options.sort)
+    .limit(options.limit + 1)
+    .execute();
+  return toPage(rows, options, map, (r) => ({ created: Number(r.created), key: String((r as Record<string, unknown>)[keyColumn]) }));
 }

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { ApiKeyRecord, ListOptions, Page, Workspace } from '../../domain/types.js';
 import type { Database } from '../schema.js';
-import { afterCondition, createdConditions, toPage } from './pagination.js';
+import { fetchPage } from './pagination.js';
 import { apiKeyFromRow, apiKeyToRow, workspaceFromRow } from './rows.js';
 
 export async function createWorkspace(db: Kysely<Database>, ws: Workspace, keys: ApiKeyRecord[]): Promise<void> {
@@ -17,15 +17,7 @@ export async function getWorkspace(db: Kysely<Database>, id: string): Promise<Wo
 }
 
 export async function listWorkspaces(db: Kysely<Database>, options: ListOptions): Promise<Page<Workspace>> {
-  const rows = await db.selectFrom('workspaces').selectAll()
-    .where((eb) => {
-      const after = afterCondition(eb, options, 'id');
-      return eb.and([...createdConditions(eb, options.created), ...(after ? [after] : [])]);
-    })
-    .orderBy('created', options.sort).orderBy('id', options.sort)
-    .limit(options.limit + 1)
-    .execute();
-  return toPage(rows, options, workspaceFromRow, (r) => ({ created: Number(r.created), key: r.id }));
+  return fetchPage(db.selectFrom('workspaces').selectAll(), options, 'id', workspaceFromRow);
 }
 
 export async function rollWorkspaceKeys(
