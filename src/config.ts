@@ -45,6 +45,10 @@ export interface Config {
   maxBodySize: number;
   maxEndpointsPerWorkspace: number;
   cloudEventsTypePrefix: string;
+  /** PostgreSQL connections per process */
+  dbPoolSize: number;
+  /** ms; PostgreSQL cancels a statement running longer */
+  statementTimeout: number;
 }
 
 interface Setting {
@@ -102,6 +106,8 @@ const SETTINGS: Setting[] = [
   { key: 'maxBodySize', env: 'HOOKD_MAX_BODY_SIZE', accepts: 'bytes, 1024–10485760', parse: int(1024, 10 * 1024 * 1024) },
   { key: 'maxEndpointsPerWorkspace', env: 'HOOKD_MAX_ENDPOINTS', accepts: 'a whole number 1–100000', parse: int(1, 100_000) },
   { key: 'cloudEventsTypePrefix', env: 'HOOKD_CLOUDEVENTS_TYPE_PREFIX', accepts: 'a prefix of letters, digits, dots, dashes or underscores (may be empty)', parse: (r) => (/^[A-Za-z0-9._-]*$/.test(r) ? r : undefined) },
+  { key: 'dbPoolSize', env: 'HOOKD_DB_POOL_SIZE', accepts: 'a whole number 1–1000', parse: int(1, 1000) },
+  { key: 'statementTimeout', env: 'HOOKD_STATEMENT_TIMEOUT', accepts: 'a duration such as 10s (at least 100ms)', parse: (r) => { const d = duration(r); return d !== undefined && d >= 100 ? d : undefined; } },
 ];
 
 export function defaultConfig(): Config {
@@ -130,6 +136,8 @@ export function defaultConfig(): Config {
     maxBodySize: 64 * 1024,
     maxEndpointsPerWorkspace: 100,
     cloudEventsTypePrefix: 'io.falu.',
+    dbPoolSize: 10,
+    statementTimeout: 10_000,
   };
 }
 

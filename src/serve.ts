@@ -8,11 +8,11 @@ import { buildApp, LOG_REDACT } from './api/index.js';
 import type { App } from './api/deps.js';
 import { hashKey } from './api/plugins/auth.js';
 import { systemClock, type Clock } from './domain/clock.js';
-import { HookdError } from './domain/errors.js';
 import { DEFAULT_EVENT_TYPES, describeEventType } from './domain/event-types.js';
 import { newPlatformKey } from './domain/ids.js';
 import { createSecretBox, loadEncryptionKey, type SecretBox } from './store/secret-box.js';
 import { openSqliteStore } from './store/sqlite/index.js';
+import { openPostgresStore } from './store/postgres/index.js';
 import type { Store } from './store/types.js';
 import { IDEMPOTENCY_WINDOW_MS } from './api/plugins/idempotency.js';
 import { createDispatcher, type Dispatcher } from './delivery/dispatcher.js';
@@ -22,10 +22,10 @@ import { createSender } from './delivery/sender.js';
 const CATALOG_EPOCH = Date.UTC(2024, 5, 1);
 const PLATFORM_KEY_SETTING = 'platform_key_sha256';
 
-export async function openStore(config: Config, box: SecretBox): Promise<Store> {
+export async function openStore(config: Config, box: SecretBox, onPoolError?: (err: Error) => void): Promise<Store> {
   if (config.databaseUrl) {
-    throw new HookdError('config_invalid', 'The PostgreSQL store is not built yet', {
-      detail: 'This hookd runs on its embedded SQLite store only; unset DATABASE_URL.',
+    return openPostgresStore({
+      url: config.databaseUrl, box, poolSize: config.dbPoolSize, statementTimeout: config.statementTimeout, onPoolError,
     });
   }
   return openSqliteStore({ file: join(resolve(config.dataDir), 'hookd.db'), box });

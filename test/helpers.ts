@@ -12,12 +12,39 @@ import { defaultConfig, type Config } from '../src/config.js';
 import { buildApp } from '../src/api/index.js';
 import type { App } from '../src/api/deps.js';
 import { hashKey } from '../src/api/plugins/auth.js';
-import { createSecretBox } from '../src/store/secret-box.js';
+import { createSecretBox, type SecretBox } from '../src/store/secret-box.js';
+import { openPostgresStore } from '../src/store/postgres/index.js';
+import pg from 'pg';
 import { openSqliteStore } from '../src/store/sqlite/index.js';
 import type { Store } from '../src/store/types.js';
 import { seedCatalog } from '../src/serve.js';
 import { createSender } from '../src/delivery/sender.js';
 import { createDispatcher, type Dispatcher } from '../src/delivery/dispatcher.js';
+
+/** Which store the integration tests run on: the vitest project sets it (vitest.config.ts). */
+export const TEST_STORE: 'sqlite' | 'postgres' = process.env.HOOKD_TEST_STORE === 'postgres' ? 'postgres' : 'sqlite';
+const PG_URL = process.env.HOOKD_TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
+
+/**
+ * A fresh store of the kind under test: a SQLite file in `dir`, or a PostgreSQL schema of its
+ * own (so test files run in parallel); `drop` removes it after `store.close()`.
+ */
+export async function openTestStore(dir: string, box: SecretBox): Promise<{ store: Store; drop: () => Promise<void> }> {
+  if (TEST_STORE === 'sqlite') {
+    return { store: await openSqliteStore({ file: join(dir, 'hookd.db'), box }), drop: async () => undefined };
+  }
+  const schema = `t_${randomBytes(6).toString('hex')}`;
+  const store = await openPostgresStore({ url: PG_URL, box, poolSize: 4, statementTimeout: 10_000, schema });
+  return {
+    store,
+    async drop() {
+      const client = new pg.Client({ connectionString: PG_URL });
+      await client.connect();
+      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await client.end();
+    },
+  };
+}
 
 export const PLATFORM_KEY = 'hkp_test_platform_key_0123456789abcdefghij';
 
@@ -69,7 +96,7 @@ export async function startHookd(overrides: Partial<Config> = {}, options: Start
     ...defaultConfig(), dataDir: dir, logLevel: 'silent', publicUrl: 'http://localhost:8080', allowNetworks: ['127.0.0.0/8', '::1/128'], ...overrides,
   };
   const box = createSecretBox(randomBytes(32));
-  const store = await openSqliteStore({ file: join(dir, 'hookd.db'), box });
+  const { store, drop } = await openTestStore(dir, box);
   await seedCatalog(store);
   // Delivery tests run on the real clock: the dispatcher's timers and the receivers' are real.
   const clock = options.dispatcher ? new RealClock() : new TestClock();
@@ -108,6 +135,7 @@ export async function startHookd(overrides: Partial<Config> = {}, options: Start
       await dispatcher?.stop(1_000);
       await sender.close();
       await store.close();
+      await drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

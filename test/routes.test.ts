@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
-import { problem, startHookd, type TestHookd } from './helpers.js';
+import { problem, startHookd, TEST_STORE, type TestHookd } from './helpers.js';
 
 /** Falu's 77 event types (shared/falu-event-types.txt), written out so the catalog is checked against an independent list. */
 const FALU_TYPES = `customer.created customer.updated customer.redacted customer.tax_id.created customer.tax_id.updated
@@ -363,7 +363,7 @@ describe('operations', () => {
     expect(health.json()).toEqual({ status: 'ok' });
     const ready = await h.call('GET', '/ready', { key: null });
     expect(ready.statusCode).toBe(200);
-    expect(ready.json()).toEqual({ status: 'ready', store: 'sqlite' });
+    expect(ready.json()).toEqual({ status: 'ready', store: TEST_STORE });
   });
 
   it('serves an OpenAPI 3.1 document with every /v1 route', async () => {

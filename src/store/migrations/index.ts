@@ -19,8 +19,13 @@ class StaticMigrationProvider implements MigrationProvider {
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: new StaticMigrationProvider(), migrationTableName: 'hookd_migrations', migrationLockTableName: 'hookd_migrations_lock' });
+export async function migrateToLatest(db: Kysely<any>, schema?: string): Promise<string[]> {
+  // With a schema of its own, the bookkeeping tables must be looked for in that schema: kysely
+  // otherwise finds another schema's hookd_migrations and skips creating this one's.
+  const migrator = new Migrator({
+    db, provider: new StaticMigrationProvider(), migrationTableName: 'hookd_migrations', migrationLockTableName: 'hookd_migrations_lock',
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     throw new HookdError('store_unavailable', 'Migrating the store failed', { detail: String((error as Error).message ?? error), cause: error });

@@ -1,0 +1,35 @@
+/**
+ * Claiming due deliveries on PostgreSQL, shared by any number of worker processes.
+ *
+ * `FOR UPDATE SKIP LOCKED` in the inner select lets concurrent claimers pass over each other's
+ * rows instead of queueing behind them; the lease (`locked_until`) written in the same
+ * statement keeps a row claimed after the transaction commits, until the worker writes its
+ * outcome or the lease ends (a crashed worker's rows come back then, DESIGN.md §1).
+ *
+ * Index: `deliveries_due (status, next_attempt_at)` — the planner walks pending rows in due
+ * order and stops after `limit` usable ones; the lease and endpoint conditions are filters on
+ * that walk. One statement claims a whole batch: a round trip per batch, not per delivery.
+ */
+import type { Kysely } from 'kysely';
+import type { Delivery } from '../../domain/types.js';
+import type { Database } from '../schema.js';
+import { deliveryFromRow } from '../sql/deliveries.js';
+import type { ClaimOptions } from '../types.js';
+
+export async function claimDeliveries(db: Kysely<Database>, { now, limit, lease, excludeEndpoints }: ClaimOptions): Promise<Delivery[]> {
+  if (limit <= 0) return [];
+  const rows = await db.updateTable('deliveries')
+    .set({ locked_until: now + lease })
+    .where('id', 'in', (eb) => {
+      let due = eb.selectFrom('deliveries').select('id')
+        .where('status', '=', 'pending')
+        .where('next_attempt_at', '<=', now)
+        .where((w) => w.or([w('locked_until', 'is', null), w('locked_until', '<=', now)]));
+      if (excludeEndpoints.length > 0) due = due.where('endpoint', 'not in', excludeEndpoints);
+      return due.orderBy('next_attempt_at').limit(limit).forUpdate().skipLocked();
+    })
+    .returningAll()
+    .execute();
+  rows.sort((a, b) => Number(a.next_attempt_at) - Number(b.next_attempt_at));
+  return rows.map((r) => deliveryFromRow(r));
+}

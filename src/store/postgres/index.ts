@@ -1,0 +1,91 @@
+/**
+ * The PostgreSQL store: any number of API and worker processes on any number of machines share
+ * one database (DESIGN.md §1). Queries are the shared ones in sql/; only the connection, the
+ * claim (claim.ts) and the error classification live here.
+ */
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { HookdError } from '../../domain/errors.js';
+import { createKyselyStore } from '../kysely-store.js';
+import { migrateToLatest } from '../migrations/index.js';
+import type { Database } from '../schema.js';
+import type { SecretBox } from '../secret-box.js';
+import type { Store } from '../types.js';
+import { claimDeliveries } from './claim.js';
+
+export interface PostgresStoreOptions {
+  url: string;
+  box: SecretBox;
+  poolSize: number;
+  /** ms: a statement running longer is cancelled (and answered 503). */
+  statementTimeout: number;
+  /** A schema of its own (created if missing): how tests give each file its own tables. */
+  schema?: string;
+  onPoolError?: (err: Error) => void;
+}
+
+/** SQLSTATE classes and codes that mean "the database cannot answer now", not "this query is wrong". */
+const UNAVAILABLE_STATES = /^(08|53|57P)/;
+const UNAVAILABLE_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|connection is closed|Connection refused/i;
+const UNAVAILABLE_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+
+export function classifyPgError(err: unknown): HookdError | undefined {
+  const e = err as { code?: unknown; message?: unknown };
+  const code = typeof e.code === 'string' ? e.code : '';
+  const message = typeof e.message === 'string' ? e.message : '';
+  if (code === '57014') {
+    return new HookdError('store_unavailable', 'The store is unavailable', {
+      detail: 'A database statement ran past HOOKD_STATEMENT_TIMEOUT and was cancelled.', retryAfter: 1, cause: err,
+    });
+  }
+  if (UNAVAILABLE_STATES.test(code) || UNAVAILABLE_ERRNO.has(code) || UNAVAILABLE_MESSAGES.test(message)) {
+    return new HookdError('store_unavailable', 'The store is unavailable', {
+      detail: 'PostgreSQL cannot be reached or is restarting. Nothing was written; retry shortly.', retryAfter: 2, cause: err,
+    });
+  }
+  return undefined;
+}
+
+/** bigint (int8) columns hold Unix ms, well inside 2^53: read them as numbers, not strings. */
+const types = {
+  getTypeParser(oid: number, format?: string) {
+    if (oid === 20 && format !== 'binary') return (value: string) => Number(value);
+    return (pg.types.getTypeParser as (oid: number, format?: string) => unknown)(oid, format);
+  },
+};
+
+export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store> {
+  const { url, box, poolSize, statementTimeout, schema } = options;
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new HookdError('config_invalid', `'${schema}' is not a usable schema name`);
+  if (schema) {
+    const admin = new pg.Client({ connectionString: url });
+    try {
+      await admin.connect();
+      await admin.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    } catch (err) {
+      throw classifyPgError(err) ?? err;
+    } finally {
+      await admin.end().catch(() => undefined);
+    }
+  }
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    // A request during an outage fails within this, as a 503, instead of hanging.
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+    statement_timeout: statementTimeout,
+    options: schema ? `-c search_path=${schema}` : undefined,
+    types,
+  } as pg.PoolConfig);
+  // An idle client that loses its connection emits here; unhandled, it would kill the process.
+  pool.on('error', (err) => options.onPoolError?.(err));
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    await migrateToLatest(db, schema);
+  } catch (err) {
+    await db.destroy().catch(() => undefined);
+    throw classifyPgError((err as HookdError).cause ?? err) ?? err;
+  }
+  return createKyselyStore({ dialect: 'postgres', db, box, classifyError: classifyPgError, claim: claimDeliveries });
+}
