@@ -17,6 +17,7 @@ import type { Store } from './store/types.js';
 import { IDEMPOTENCY_WINDOW_MS } from './api/plugins/idempotency.js';
 import { createDispatcher, type Dispatcher } from './delivery/dispatcher.js';
 import { createSender } from './delivery/sender.js';
+import { createMetrics } from './metrics.js';
 
 /** The catalog's own creation time: Falu's API version 2024-06-01, so built-in types sort before any added one. */
 const CATALOG_EPOCH = Date.UTC(2024, 5, 1);
@@ -83,14 +84,16 @@ export async function startServer(config: Config, options: { clock?: Clock; prin
     const platform = await resolvePlatformKey(config, store);
     const sender = createSender({ connectTimeout: config.connectTimeout, requestTimeout: config.requestTimeout, allowNetworks: config.allowNetworks });
     let dispatcher: Dispatcher | null = null;
+    const metrics = createMetrics();
     const app = await buildApp({
+      metrics,
       config, store, clock, box, platformKeyHash: platform.hash, surface: config.role === 'worker' ? 'probes' : 'api',
       logger: { level: config.logLevel, redact: { paths: LOG_REDACT, censor: '[redacted]' } },
       sender, notify: () => dispatcher?.wake(),
     });
     const url = await app.listen({ port: config.port, host: config.host });
     if (config.role !== 'api') {
-      dispatcher = createDispatcher({ config, store, sender, clock, log: app.log.child({ component: 'dispatcher' }) });
+      dispatcher = createDispatcher({ config, store, sender, clock, metrics, log: app.log.child({ component: 'dispatcher' }) });
       dispatcher.start();
     }
     if (platform.generated) {

@@ -30,6 +30,7 @@ import { workspaceRoutes } from './workspaces.js';
 import { deliveryRoutes } from './deliveries.js';
 import { endpointActionRoutes } from './endpoint-actions.js';
 import type { Sender } from '../delivery/sender.js';
+import { createMetrics, type Metrics } from '../metrics.js';
 import { parseNetworks } from '../delivery/ssrf-guard.js';
 import { VERSION } from '../version.js';
 
@@ -43,6 +44,7 @@ export interface AppOptions {
   sender: Sender;
   /** Called after a publish or recover queued work: wakes an in-process dispatcher. */
   notify?: () => void;
+  metrics?: Metrics;
   /** `probes` serves only /health and /ready: what a `--role worker` process answers on its port. */
   surface?: 'api' | 'probes';
 }
@@ -90,9 +92,16 @@ export async function buildApp(options: AppOptions): Promise<App> {
   app.addHook('onRequest', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
   });
+  const metrics = options.metrics ?? createMetrics({ defaultMetrics: false });
+  app.addHook('onResponse', async (request, reply) => {
+    // The route pattern, not the URL: ids would make one series per object.
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.httpRequests.inc({ method: request.method, route, status: String(reply.statusCode) });
+    metrics.httpDuration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+  });
 
   if (options.surface === 'probes') {
-    await app.register(async (scope) => healthRoutes(scope as unknown as App, { store }));
+    await app.register(async (scope) => healthRoutes(scope as unknown as App, { store, metrics }));
     return app;
   }
 
@@ -119,7 +128,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   await app.register(async (scope) => {
     const typed = scope as unknown as App;
-    await healthRoutes(typed, { store });
+    await healthRoutes(typed, { store, metrics });
     await workspaceRoutes(typed, deps);
     await eventTypeRoutes(typed, deps);
     await endpointRoutes(typed, deps);

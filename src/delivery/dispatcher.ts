@@ -19,6 +19,7 @@ import { createEndpointSlots, SLOW_AFTER } from './endpoint-slots.js';
 import { createResultWriter } from './result-writer.js';
 import { nextDelay, verdictOf } from './retry-policy.js';
 import type { Sender } from './sender.js';
+import type { Metrics } from '../metrics.js';
 
 /** ms between claims when nothing is due and nobody woke the loop. */
 const IDLE_POLL = 250;
@@ -31,10 +32,11 @@ export interface DispatcherOptions {
   sender: Sender;
   clock: Clock;
   log: FastifyBaseLogger;
+  metrics?: Metrics;
   random?: () => number;
 }
 
-export function createDispatcher({ config, store, sender, clock, log, random = Math.random }: DispatcherOptions) {
+export function createDispatcher({ config, store, sender, clock, log, metrics, random = Math.random }: DispatcherOptions) {
   const slots = createEndpointSlots({ maxInFlight: config.maxInFlight, maxPerEndpoint: config.maxInFlightPerEndpoint, now: clock.now });
   const inFlight = new Map<string, AbortController>();
   const writer = createResultWriter({
@@ -102,6 +104,7 @@ export function createDispatcher({ config, store, sender, clock, log, random = M
   async function deliver(d: Delivery, event: HookdEvent, ep: Endpoint): Promise<void> {
     const abort = new AbortController();
     inFlight.set(d.id, abort);
+    metrics?.inFlight.set(inFlight.size);
     let wasSlow = false;
     const slowTimer = setTimeout(() => {
       wasSlow = true;
@@ -115,7 +118,10 @@ export function createDispatcher({ config, store, sender, clock, log, random = M
       });
       if (abort.signal.aborted) return; // shutdown: the lease is released, the delivery goes out after restart
       outcome = run.attempt.successful ? 'success' : run.result.unreachable ? 'unreachable' : 'http_error';
-      writer.push(outcomeOf(d, ep, run));
+      const result = outcomeOf(d, ep, run);
+      writer.push(result);
+      metrics?.attempts.inc({ outcome: result.status === 'pending' ? 'retry_scheduled' : result.status });
+      metrics?.attemptDuration.observe(run.attempt.time / 1000);
     } catch (err) {
       // runAttempt describes every network failure itself; reaching here is a bug. The lease
       // expires and the delivery is sent again, so log loudly and lose nothing.
@@ -123,6 +129,7 @@ export function createDispatcher({ config, store, sender, clock, log, random = M
     } finally {
       clearTimeout(slowTimer);
       inFlight.delete(d.id);
+      metrics?.inFlight.set(inFlight.size);
       slots.release(ep.id, wasSlow, outcome);
       wake();
     }
@@ -176,6 +183,7 @@ export function createDispatcher({ config, store, sender, clock, log, random = M
       } catch (err) {
         // Store unreachable: back off (100 ms doubling to 5 s) instead of spinning on errors.
         storeBackoff = Math.min(5_000, storeBackoff === 0 ? 100 : storeBackoff * 2);
+        metrics?.claimErrors.inc();
         log.error({ err, retryInMs: storeBackoff }, 'claiming deliveries failed');
         await sleep(storeBackoff);
       }

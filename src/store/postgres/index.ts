@@ -82,7 +82,10 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   pool.on('error', (err) => options.onPoolError?.(err));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
-    await migrateToLatest(db, schema);
+    // The schema the tables live in (search_path, or `schema`), so that migrations never
+    // mistake another schema's hookd tables in the same database for their own.
+    const { rows } = await pool.query<{ schema: string }>('SELECT current_schema() AS schema');
+    await migrateToLatest(db, rows[0]?.schema ?? schema);
   } catch (err) {
     await db.destroy().catch(() => undefined);
     throw classifyPgError((err as HookdError).cause ?? err) ?? err;
