@@ -308,7 +308,11 @@ describe('guards and housekeeping', () => {
         const got = (await h.call('GET', `/v1/webhooks/endpoints/${ep.id}`, { key: ws.test })).json() as { status: string };
         return got.status === 'disabled' ? true : undefined;
       });
-      const announced = (await h.call('GET', '/v1/events?type=webhook_endpoint.disabled', { key: ws.test })).json() as { data: { object: { id: string } } }[];
+      // The announcement is published right after the disabling batch commits.
+      const announced = await eventually(async () => {
+        const list = (await h.call('GET', '/v1/events?type=webhook_endpoint.disabled', { key: ws.test })).json() as { data: { object: { id: string } } }[];
+        return list.length > 0 ? list : undefined;
+      });
       expect(announced.map((e) => e.data.object.id)).toEqual([ep.id]);
     } finally {
       await r.close();

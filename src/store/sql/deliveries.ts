@@ -3,7 +3,7 @@
  * `GET /v1/webhooks` reads. Claiming is dialect-specific (sqlite/claim.ts, postgres/claim.ts);
  * everything else here serves both.
  */
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Attempt, Delivery, DeliveryStatus, Mode, Page } from '../../domain/types.js';
 import type { AttemptsTable, Database, DeliveriesTable } from '../schema.js';
 import type { DeliveryListOptions, DeliveryResult } from '../types.js';
@@ -60,17 +60,26 @@ export async function recordResults(db: Kysely<Database>, results: DeliveryResul
     }
     // 13 columns × 500 rows stays under SQLite's bound-parameter limit.
     for (let i = 0; i < attempts.length; i += 500) await tx.insertInto('attempts').values(attempts.slice(i, i + 500)).execute();
-    for (const r of results) {
-      const a = r.attempt;
-      await tx.updateTable('deliveries').set((eb) => ({
-        status: r.status,
-        attempts: !a || a.manual ? eb.ref('attempts') : eb('attempts', '+', 1),
-        next_attempt_at: r.nextAttemptAt,
-        locked_until: null,
-        ...(a ? { last_attempt_at: a.attempted } : {}),
-        updated: now,
-        etag: r.etag,
-      })).where('id', '=', r.delivery).execute();
+    // One statement per 500 outcomes rather than one per outcome: on PostgreSQL every
+    // statement is a round trip, and a batch of 500 row-by-row updates cost ~500 of them.
+    // `UPDATE … FROM (VALUES …)` reads the same in SQLite (3.33+) and PostgreSQL; VALUES
+    // columns are named column1…N in both, and are cast because parameters arrive untyped.
+    for (let i = 0; i < results.length; i += 500) {
+      const rows = results.slice(i, i + 500).map((r) => {
+        const counts = r.attempt !== null && !r.attempt.manual ? 1 : 0;
+        return sql`(${r.delivery}, ${r.status}, ${counts}, ${r.nextAttemptAt}, ${r.attempt?.attempted ?? null}, ${r.etag})`;
+      });
+      await sql`
+        UPDATE deliveries SET
+          status = v.column2,
+          attempts = deliveries.attempts + CAST(v.column3 AS integer),
+          next_attempt_at = CAST(v.column4 AS bigint),
+          locked_until = NULL,
+          last_attempt_at = COALESCE(CAST(v.column5 AS bigint), deliveries.last_attempt_at),
+          updated = ${now},
+          etag = v.column6
+        FROM (VALUES ${sql.join(rows)}) AS v
+        WHERE deliveries.id = v.column1`.execute(tx);
     }
     // Endpoint health: the first failure of a run starts the clock, any success stops it.
     const tried = results.filter((r) => r.attempt);
