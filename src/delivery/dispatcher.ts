@@ -46,14 +46,23 @@ export function createDispatcher({ config, store, sender, clock, log, metrics, r
   });
   let running = false;
   let wakeUp: (() => void) | null = null;
-  let loop: Promise<void> | null = null;
+  let runLoop: Promise<void> | null = null;
   let storeBackoff = 0;
 
+  // A wake that lands while the loop is claiming (not sleeping) is kept, so that the next
+  // sleep returns at once instead of waiting a poll interval for work that is already due.
+  let wokenWhileBusy = false;
+
   function wake(): void {
-    wakeUp?.();
+    if (wakeUp) wakeUp();
+    else wokenWhileBusy = true;
   }
 
   function sleep(ms: number): Promise<void> {
+    if (wokenWhileBusy) {
+      wokenWhileBusy = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
       function done() {
@@ -165,6 +174,18 @@ export function createDispatcher({ config, store, sender, clock, log, metrics, r
   }
 
   async function run(): Promise<void> {
+    const unwatch = store.watchForWork ? await store.watchForWork(wake).catch((err: unknown) => {
+      log.warn({ err }, 'cannot listen for new work; polling only');
+      return null;
+    }) : null;
+    try {
+      await loop();
+    } finally {
+      await unwatch?.();
+    }
+  }
+
+  async function loop(): Promise<void> {
     if (store.dialect === 'sqlite') {
       // One process owns the SQLite file, so every lease on it is a leftover of a crash or stop.
       const taken = await store.releaseAllLeases();
@@ -185,6 +206,8 @@ export function createDispatcher({ config, store, sender, clock, log, metrics, r
         storeBackoff = Math.min(5_000, storeBackoff === 0 ? 100 : storeBackoff * 2);
         metrics?.claimErrors.inc();
         log.error({ err, retryInMs: storeBackoff }, 'claiming deliveries failed');
+        // Wakes that came while the store was failing are not a reason to hammer it sooner.
+        wokenWhileBusy = false;
         await sleep(storeBackoff);
       }
     }
@@ -194,7 +217,7 @@ export function createDispatcher({ config, store, sender, clock, log, metrics, r
     start(): void {
       if (running) return;
       running = true;
-      loop = run();
+      runLoop = run();
     },
     /** Something was published: look for due work now rather than at the next poll. */
     wake,
@@ -206,7 +229,7 @@ export function createDispatcher({ config, store, sender, clock, log, metrics, r
       if (!running) return;
       running = false;
       wake();
-      await loop;
+      await runLoop;
       const deadline = Date.now() + graceMs;
       while (inFlight.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       const unfinished = [...inFlight.keys()];

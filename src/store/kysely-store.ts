@@ -25,9 +25,16 @@ export interface KyselyStoreOptions {
   onClose?: () => Promise<void> | void;
   /** The dialect's claim query (sqlite/claim.ts, postgres/claim.ts). */
   claim: (db: Kysely<Database>, options: ClaimOptions) => Promise<Delivery[]>;
+  /** Tells other processes that deliveries are due (PostgreSQL NOTIFY); absent for SQLite's single process. */
+  announceWork?: () => Promise<void>;
+  watchForWork?: Store['watchForWork'];
 }
 
-export function createKyselyStore({ dialect, db, box, classifyError, onClose, claim }: KyselyStoreOptions): Store {
+export function createKyselyStore({ dialect, db, box, classifyError, onClose, claim, announceWork, watchForWork }: KyselyStoreOptions): Store {
+  // A failed announcement only costs latency (workers also poll), never the write itself.
+  const announce = async () => {
+    await announceWork?.().catch(() => undefined);
+  };
   const store: Store = {
     dialect,
     async ping() {
@@ -68,7 +75,11 @@ export function createKyselyStore({ dialect, db, box, classifyError, onClose, cl
     updateEndpoint: (endpoint, etag) => endpoints.updateEndpoint(db, box, endpoint, etag),
     deleteEndpoint: (mode, id, etag, now) => endpoints.deleteEndpoint(db, mode, id, etag, now),
 
-    publishEvent: (event) => events.publishEvent(db, event),
+    async publishEvent(event) {
+      const result = await events.publishEvent(db, event);
+      if (result.deliveries > 0) await announce();
+      return result;
+    },
     getEvent: (mode, id) => events.getEvent(db, mode, id),
     listEvents: (mode, options) => events.listEvents(db, mode, options),
     redactEvent: (mode, id, redaction, etag, now, expected) => events.redactEvent(db, mode, id, redaction, etag, now, expected),
@@ -90,7 +101,12 @@ export function createKyselyStore({ dialect, db, box, classifyError, onClose, cl
     getDelivery: (mode, id) => deliveries.getDelivery(db, mode, id),
     findDelivery: (eventId, endpointId) => deliveries.findDelivery(db, eventId, endpointId),
     insertDelivery: (delivery) => deliveries.insertDelivery(db, delivery),
-    recoverDeliveries: (mode, endpoint, since, until, now) => deliveries.recoverDeliveries(db, mode, endpoint, since, until, now),
+    async recoverDeliveries(mode, endpoint, since, until, now) {
+      const recovered = await deliveries.recoverDeliveries(db, mode, endpoint, since, until, now);
+      if (recovered > 0) await announce();
+      return recovered;
+    },
+    watchForWork,
     pruneBefore: (before) => deliveries.pruneBefore(db, before),
 
     beginIdempotent: (scope, key, fp, now, since) => idempotency.beginIdempotent(db, scope, key, fp, now, since),

@@ -106,6 +106,12 @@ export interface Store {
   /** Leases up to `limit` due deliveries, oldest due first. */
   claimDeliveries(options: ClaimOptions): Promise<Delivery[]>;
   releaseDeliveries(ids: string[]): Promise<void>;
+  /**
+   * Calls `onWork` when another process queues deliveries (PostgreSQL LISTEN), so workers need
+   * not wait for their next poll; resolves to a stop function. Absent where one process owns
+   * the store (SQLite), which wakes its dispatcher in-process.
+   */
+  watchForWork?(onWork: () => void): Promise<() => Promise<void>>;
   /** Clears every lease: the owning SQLite process calls it on start. */
   releaseAllLeases(): Promise<number>;
   /** Writes a batch of outcomes in one transaction; returns the endpoints this batch disabled. */

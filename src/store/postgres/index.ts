@@ -81,14 +81,74 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   // An idle client that loses its connection emits here; unhandled, it would kill the process.
   pool.on('error', (err) => options.onPoolError?.(err));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  let current: string;
   try {
     // The schema the tables live in (search_path, or `schema`), so that migrations never
     // mistake another schema's hookd tables in the same database for their own.
     const { rows } = await pool.query<{ schema: string }>('SELECT current_schema() AS schema');
-    await migrateToLatest(db, rows[0]?.schema ?? schema);
+    current = rows[0]?.schema ?? schema ?? 'public';
+    await migrateToLatest(db, current);
   } catch (err) {
     await db.destroy().catch(() => undefined);
     throw classifyPgError((err as HookdError).cause ?? err) ?? err;
   }
-  return createKyselyStore({ dialect: 'postgres', db, box, classifyError: classifyPgError, claim: claimDeliveries });
+  // One channel per schema: two hookd deployments in one database do not wake each other.
+  const channel = `hookd_work_${current}`;
+  return createKyselyStore({
+    dialect: 'postgres', db, box, classifyError: classifyPgError, claim: claimDeliveries,
+    announceWork: async () => {
+      await pool.query('SELECT pg_notify($1, $2)', [channel, '']);
+    },
+    watchForWork: (onWork) => listen(url, channel, onWork, options.onPoolError),
+  });
+}
+
+/**
+ * LISTEN on a connection of its own (a pooled one would be handed to other queries). When the
+ * connection drops (PostgreSQL restarting), it reconnects with backoff; meanwhile the
+ * dispatcher's poll still finds the work, only later.
+ */
+async function listen(url: string, channel: string, onWork: () => void, onError?: (err: Error) => void): Promise<() => Promise<void>> {
+  let client: pg.Client | null = null;
+  let stopped = false;
+  let backoff = 0;
+  let retry: NodeJS.Timeout | null = null;
+
+  const connect = async (): Promise<void> => {
+    if (stopped) return;
+    const c = new pg.Client({ connectionString: url });
+    c.on('notification', () => onWork());
+    c.on('error', (err) => {
+      onError?.(err);
+      reconnect(c);
+    });
+    c.on('end', () => reconnect(c));
+    try {
+      await c.connect();
+      await c.query(`LISTEN ${channel}`);
+      client = c;
+      backoff = 0;
+      onWork(); // anything queued while we were not listening
+    } catch (err) {
+      onError?.(err as Error);
+      reconnect(c);
+    }
+  };
+  const reconnect = (c: pg.Client) => {
+    if (stopped || retry || (client !== null && client !== c)) return;
+    client = null;
+    c.end().catch(() => undefined);
+    backoff = Math.min(5_000, backoff === 0 ? 200 : backoff * 2);
+    retry = setTimeout(() => {
+      retry = null;
+      void connect();
+    }, backoff);
+  };
+
+  await connect();
+  return async () => {
+    stopped = true;
+    if (retry) clearTimeout(retry);
+    await client?.end().catch(() => undefined);
+  };
 }
