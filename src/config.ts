@@ -24,6 +24,8 @@ export interface Config {
   /** ms */
   lease: number;
   rateLimit: { rate: number; burst: number };
+  /** null: the platform key is not limited */
+  platformRateLimit: { rate: number; burst: number } | null;
   allowNetworks: string[];
   /** ms; entry n is the delay before attempt n+1. */
   retrySchedule: number[];
@@ -64,6 +66,10 @@ const int = (min: number, max: number) => (raw: string) => {
   return /^\d+$/.test(raw.trim()) && n >= min && n <= max ? n : undefined;
 };
 const bool = (raw: string) => ({ true: true, false: false, '1': true, '0': false } as Record<string, boolean>)[raw.trim().toLowerCase()];
+const rateAndBurst = (raw: string) => {
+  const m = /^\s*(\d+)\s*,\s*(\d+)\s*$/.exec(raw);
+  return m && Number(m[1]) > 0 && Number(m[2]) >= Number(m[1]) ? { rate: Number(m[1]), burst: Number(m[2]) } : undefined;
+};
 const list = (raw: string) => raw.split(',').map((s) => s.trim()).filter(Boolean);
 
 const SETTINGS: Setting[] = [
@@ -82,13 +88,8 @@ const SETTINGS: Setting[] = [
   },
   { key: 'publicUrl', env: 'HOOKD_PUBLIC_URL', accepts: 'an http(s) URL', parse: (r) => (/^https?:\/\/[^\s]+$/.test(r) ? r.replace(/\/+$/, '') : undefined) },
   { key: 'lease', env: 'HOOKD_LEASE', accepts: 'a duration such as 60s (at least 1s)', parse: (r) => { const d = duration(r); return d !== undefined && d >= 1000 ? d : undefined; } },
-  {
-    key: 'rateLimit', env: 'HOOKD_RATE_LIMIT', accepts: '"<requests per second>,<burst>", e.g. 100,200',
-    parse: (r) => {
-      const m = /^\s*(\d+)\s*,\s*(\d+)\s*$/.exec(r);
-      return m && Number(m[1]) > 0 && Number(m[2]) >= Number(m[1]) ? { rate: Number(m[1]), burst: Number(m[2]) } : undefined;
-    },
-  },
+  { key: 'rateLimit', env: 'HOOKD_RATE_LIMIT', accepts: '"<requests per second>,<burst>", e.g. 100,200', parse: (r) => rateAndBurst(r) },
+  { key: 'platformRateLimit', env: 'HOOKD_PLATFORM_RATE_LIMIT', accepts: '"<requests per second>,<burst>", e.g. 1000,2000', parse: (r) => rateAndBurst(r) },
   { key: 'allowNetworks', env: 'HOOKD_ALLOW_NETWORKS', accepts: 'a comma-separated list of CIDRs, e.g. 127.0.0.0/8,::1/128', parse: (r) => (list(r).every((c) => ipaddr.isValidCIDR(c)) ? list(r) : undefined) },
   {
     key: 'retrySchedule', env: 'HOOKD_RETRY_SCHEDULE', accepts: 'comma-separated durations, e.g. 0,5s,5m,30m,2h,5h,10h,10h',
@@ -122,6 +123,7 @@ export function defaultConfig(): Config {
     publicUrl: '',
     lease: 60_000,
     rateLimit: { rate: 100, burst: 200 },
+    platformRateLimit: null,
     allowNetworks: [],
     retrySchedule: [0, 5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000],
     retryOn4xx: false,

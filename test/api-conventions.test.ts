@@ -429,3 +429,38 @@ describe('PATCH as JSON merge patch', () => {
     expect(json.json().status).toBe('disabled');
   });
 });
+
+describe('rate limits', () => {
+  it('a workspace key gets its burst, then 429 with Retry-After; the platform key is not limited', async () => {
+    const h = await startHookd({ rateLimit: { rate: 1, burst: 2 } });
+    try {
+      const ws = await h.workspace();
+      expect((await h.call('GET', '/v1/events', { key: ws.test })).statusCode).toBe(200);
+      expect((await h.call('GET', '/v1/events', { key: ws.test })).statusCode).toBe(200);
+      const limited = await h.call('GET', '/v1/events', { key: ws.test });
+      expect(limited.statusCode).toBe(429);
+      expect(limited.headers['retry-after']).toBe('1');
+      expect(limited.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(limited.json()).toMatchObject({ type: 'urn:hookd:problem:rate_limited', status: 429 });
+      // Each key has its own bucket, and the platform key none.
+      expect((await h.call('GET', '/v1/events', { key: ws.live })).statusCode).toBe(200);
+      for (let i = 0; i < 5; i++) {
+        expect((await h.call('GET', '/v1/events', { headers: { 'x-workspace-id': ws.id } })).statusCode).toBe(200);
+      }
+      h.clock.advance(1_000);
+      expect((await h.call('GET', '/v1/events', { key: ws.test })).statusCode).toBe(200);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('HOOKD_PLATFORM_RATE_LIMIT limits the platform key when set', async () => {
+    const h = await startHookd({ platformRateLimit: { rate: 1, burst: 1 } });
+    try {
+      expect((await h.call('GET', '/v1/workspaces')).statusCode).toBe(200);
+      expect((await h.call('GET', '/v1/workspaces')).statusCode).toBe(429);
+    } finally {
+      await h.close();
+    }
+  });
+});

@@ -93,7 +93,9 @@ export async function startHookd(overrides: Partial<Config> = {}, options: Start
   const dir = mkdtempSync(join(tmpdir(), 'hookd-test-'));
   // Test receivers listen on 127.0.0.1, which the SSRF guard refuses unless opened on purpose.
   const config: Config = {
-    ...defaultConfig(), dataDir: dir, logLevel: 'silent', publicUrl: 'http://localhost:8080', allowNetworks: ['127.0.0.0/8', '::1/128'], ...overrides,
+    ...defaultConfig(), dataDir: dir, logLevel: 'silent', publicUrl: 'http://localhost:8080', allowNetworks: ['127.0.0.0/8', '::1/128'],
+    // The test clock stands still, so buckets would never refill: tests that check the limit set their own.
+    rateLimit: { rate: 1_000_000, burst: 1_000_000 }, ...overrides,
   };
   const box = createSecretBox(randomBytes(32));
   const { store, drop } = await openTestStore(dir, box);

@@ -21,6 +21,7 @@ import { eventTypeRoutes } from './event-types.js';
 import { eventRoutes } from './events.js';
 import { healthRoutes } from './health.js';
 import { createAuth } from './plugins/auth.js';
+import { createRateLimiter } from './plugins/rate-limit.js';
 import { registerBodyParsing } from './plugins/body.js';
 import { registerIdempotency } from './plugins/idempotency.js';
 import { createPagination } from './plugins/pagination.js';
@@ -117,7 +118,13 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   const deps: ApiDeps = {
     config, store, clock,
-    auth: createAuth({ store, clock, platformKeyHash: options.platformKeyHash }),
+    auth: createAuth({
+      store, clock, platformKeyHash: options.platformKeyHash,
+      limits: {
+        workspace: createRateLimiter(config.rateLimit, clock.now),
+        platform: config.platformRateLimit ? createRateLimiter(config.platformRateLimit, clock.now) : null,
+      },
+    }),
     pagination: createPagination(box.derive('continuation-token')),
     catalog: createCatalog(store),
     sender: options.sender,

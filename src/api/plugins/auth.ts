@@ -11,6 +11,7 @@ import { HookdError } from '../../domain/errors.js';
 import { isId } from '../../domain/ids.js';
 import type { Mode } from '../../domain/types.js';
 import type { Store } from '../../store/types.js';
+import type { RateLimiter } from './rate-limit.js';
 
 export type Principal =
   | { kind: 'platform' }
@@ -31,13 +32,15 @@ export function hashKey(key: string): string {
 export interface AuthDeps {
   store: Store;
   clock: Clock;
+  /** Workspace keys; the platform key's limiter is null when it is not limited. */
+  limits: { workspace: RateLimiter; platform: RateLimiter | null };
   /** SHA-256 hex of the platform key. */
   platformKeyHash: string;
 }
 
 const WORKSPACE_KEY = /^fsk[tl]_[0-9A-Za-z]{32,200}$/;
 
-export function createAuth({ store, clock, platformKeyHash }: AuthDeps) {
+export function createAuth({ store, clock, platformKeyHash, limits }: AuthDeps) {
   const platformHash = Buffer.from(platformKeyHash, 'hex');
 
   async function identify(request: FastifyRequest): Promise<Principal> {
@@ -56,9 +59,11 @@ export function createAuth({ store, clock, platformKeyHash }: AuthDeps) {
     if (WORKSPACE_KEY.test(key)) {
       const record = await store.findApiKey(hash);
       if (record && (record.expires === null || record.expires > clock.now())) {
+        limits.workspace.check(hash);
         return { kind: 'workspace', workspace: record.workspace, live: record.live };
       }
     } else if (timingSafeEqual(Buffer.from(hash, 'hex'), platformHash)) {
+      limits.platform?.check('platform');
       return { kind: 'platform' };
     }
     throw new HookdError('unauthenticated', 'Invalid API key', { detail: 'The key is unknown, rolled or expired. Check which key you sent.' });
