@@ -27,6 +27,8 @@ export interface Config {
   /** null: the platform key is not limited */
   platformRateLimit: { rate: number; burst: number } | null;
   allowNetworks: string[];
+  /** Origins allowed to call the API from a browser; empty: CORS off. */
+  corsOrigins: string[];
   /** ms; entry n is the delay before attempt n+1. */
   retrySchedule: number[];
   retryOn4xx: boolean;
@@ -92,6 +94,10 @@ const SETTINGS: Setting[] = [
   { key: 'platformRateLimit', env: 'HOOKD_PLATFORM_RATE_LIMIT', accepts: '"<requests per second>,<burst>", e.g. 1000,2000', parse: (r) => rateAndBurst(r) },
   { key: 'allowNetworks', env: 'HOOKD_ALLOW_NETWORKS', accepts: 'a comma-separated list of CIDRs, e.g. 127.0.0.0/8,::1/128', parse: (r) => (list(r).every((c) => ipaddr.isValidCIDR(c)) ? list(r) : undefined) },
   {
+    key: 'corsOrigins', env: 'HOOKD_CORS_ORIGINS', accepts: 'a comma-separated list of origins such as https://app.example.com, or *',
+    parse: (r) => (list(r).every((o) => o === '*' || /^https?:\/\/[^/\s]+$/.test(o)) ? list(r) : undefined),
+  },
+  {
     key: 'retrySchedule', env: 'HOOKD_RETRY_SCHEDULE', accepts: 'comma-separated durations, e.g. 0,5s,5m,30m,2h,5h,10h,10h',
     parse: (r) => { const d = list(r).map(duration); return d.length > 0 && d.every((x) => x !== undefined) ? d : undefined; },
   },
@@ -125,6 +131,7 @@ export function defaultConfig(): Config {
     rateLimit: { rate: 100, burst: 200 },
     platformRateLimit: null,
     allowNetworks: [],
+    corsOrigins: [],
     retrySchedule: [0, 5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000],
     retryOn4xx: false,
     disableAfter: 5 * 86_400_000,

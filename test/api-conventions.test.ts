@@ -464,3 +464,43 @@ describe('rate limits', () => {
     }
   });
 });
+
+describe('security headers and CORS', () => {
+  it('every API answer is uncacheable, unsniffable and unframeable, and CORS is off by default', async () => {
+    const h = await startHookd();
+    try {
+      const res = await h.call('POST', '/v1/workspaces', { body: { name: 'Acme' }, headers: { origin: 'https://evil.example' } });
+      expect(res.statusCode).toBe(201);
+      expect(res.headers).toMatchObject({
+        'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY', 'referrer-policy': 'no-referrer',
+      });
+      expect(res.headers['content-security-policy']).toContain("default-src 'none'");
+      expect(res.headers['access-control-allow-origin']).toBeUndefined();
+      const problemAnswer = await h.call('GET', '/v1/events', { key: null });
+      expect(problemAnswer.headers['cache-control']).toBe('no-store');
+      const preflight = await h.app.inject({ method: 'OPTIONS', url: '/v1/events', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
+      expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('HOOKD_CORS_ORIGINS lets the listed origins call the API from a browser', async () => {
+    const h = await startHookd({ corsOrigins: ['https://dashboard.example'] });
+    try {
+      const preflight = await h.app.inject({
+        method: 'OPTIONS', url: '/v1/events', headers: { origin: 'https://dashboard.example', 'access-control-request-method': 'POST' },
+      });
+      expect(preflight.statusCode).toBe(204);
+      expect(preflight.headers['access-control-allow-origin']).toBe('https://dashboard.example');
+      expect(preflight.headers['access-control-allow-headers']).toContain('X-Idempotency-Key');
+      const res = await h.call('GET', '/v1/workspaces', { headers: { origin: 'https://dashboard.example' } });
+      expect(res.headers['access-control-allow-origin']).toBe('https://dashboard.example');
+      expect(res.headers['access-control-expose-headers']).toContain('X-Continuation-Token');
+      const other = await h.call('GET', '/v1/workspaces', { headers: { origin: 'https://other.example' } });
+      expect(other.headers['access-control-allow-origin']).toBeUndefined();
+    } finally {
+      await h.close();
+    }
+  });
+});

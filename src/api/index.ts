@@ -23,6 +23,7 @@ import { healthRoutes } from './health.js';
 import { createAuth } from './plugins/auth.js';
 import { createRateLimiter } from './plugins/rate-limit.js';
 import { registerBodyParsing } from './plugins/body.js';
+import { registerSecurityHeaders } from './plugins/security-headers.js';
 import { registerIdempotency } from './plugins/idempotency.js';
 import { createPagination } from './plugins/pagination.js';
 import { frameworkErrors, registerProblemHandling } from './plugins/problem.js';
@@ -90,6 +91,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   app.addSchema(Problem);
   registerProblemHandling(app);
   registerBodyParsing(app);
+  registerSecurityHeaders(app, { corsOrigins: config.corsOrigins, https: config.publicUrl.startsWith('https://') });
   app.addHook('onRequest', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
   });
