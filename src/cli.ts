@@ -7,7 +7,8 @@ import { Command, InvalidArgumentError } from 'commander';
 import { resolve } from 'node:path';
 import { loadConfig, type Config } from './config.js';
 import { HookdError } from './domain/errors.js';
-import { createSecretBox, loadEncryptionKey } from './store/secret-box.js';
+import { createSecretBox, loadKeyRing } from './store/secret-box.js';
+import { rotateEncryption } from './keys.js';
 import { openStore, startServer } from './serve.js';
 import { VERSION } from './version.js';
 import { startDemoReceiver } from './demo.js';
@@ -62,9 +63,21 @@ program.command('migrate')
   .action(async () => {
     try {
       const config = loadConfig();
-      const store = await openStore(config, createSecretBox(loadEncryptionKey(config.encryptionKey, resolve(config.dataDir))));
+      const store = await openStore(config, createSecretBox(loadKeyRing(config.encryptionKey, config.previousEncryptionKeys, resolve(config.dataDir)).keys));
       await store.close();
       process.stdout.write('hookd: migrations applied\n');
+    } catch (err) {
+      fail(err);
+    }
+  });
+
+program.command('keys')
+  .description('manage keys')
+  .command('rotate-encryption')
+  .description('re-encrypt every stored webhook secret with a new key (stop hookd first when it runs on SQLite)')
+  .action(async () => {
+    try {
+      await rotateEncryption(loadConfig(), (l) => process.stdout.write(l + '\n'));
     } catch (err) {
       fail(err);
     }

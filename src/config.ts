@@ -20,6 +20,8 @@ export interface Config {
   role: Role;
   adminKey: string | null;
   encryptionKey: string | null;
+  /** Keys that still open old values during a rotation; never used to seal. */
+  previousEncryptionKeys: string[];
   publicUrl: string;
   /** ms */
   lease: number;
@@ -88,6 +90,10 @@ const SETTINGS: Setting[] = [
     key: 'encryptionKey', env: 'HOOKD_ENCRYPTION_KEY', accepts: 'base64 of 32 bytes (openssl rand -base64 32)',
     parse: (r) => (Buffer.from(r, 'base64').length === 32 && /^[A-Za-z0-9+/]+=*$/.test(r) ? r : undefined),
   },
+  {
+    key: 'previousEncryptionKeys', env: 'HOOKD_PREVIOUS_ENCRYPTION_KEYS', accepts: 'a comma-separated list of base64 32-byte keys',
+    parse: (r) => (list(r).every((k) => Buffer.from(k, 'base64').length === 32 && /^[A-Za-z0-9+/]+=*$/.test(k)) ? list(r) : undefined),
+  },
   { key: 'publicUrl', env: 'HOOKD_PUBLIC_URL', accepts: 'an http(s) URL', parse: (r) => (/^https?:\/\/[^\s]+$/.test(r) ? r.replace(/\/+$/, '') : undefined) },
   { key: 'lease', env: 'HOOKD_LEASE', accepts: 'a duration such as 60s (at least 1s)', parse: (r) => { const d = duration(r); return d !== undefined && d >= 1000 ? d : undefined; } },
   { key: 'rateLimit', env: 'HOOKD_RATE_LIMIT', accepts: '"<requests per second>,<burst>", e.g. 100,200', parse: (r) => rateAndBurst(r) },
@@ -126,6 +132,7 @@ export function defaultConfig(): Config {
     role: 'all',
     adminKey: null,
     encryptionKey: null,
+    previousEncryptionKeys: [],
     publicUrl: '',
     lease: 60_000,
     rateLimit: { rate: 100, burst: 200 },
@@ -194,6 +201,9 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
 
   if (config.databaseUrl && !config.encryptionKey) {
     problems.push('HOOKD_ENCRYPTION_KEY is required with DATABASE_URL: every process must share the key that encrypts webhook secrets (openssl rand -base64 32)');
+  }
+  if (config.previousEncryptionKeys.length > 0 && !config.encryptionKey) {
+    problems.push('HOOKD_PREVIOUS_ENCRYPTION_KEYS needs HOOKD_ENCRYPTION_KEY: previous keys open old values, the current one seals new ones');
   }
   if (config.lease <= config.requestTimeout) {
     problems.push(`HOOKD_LEASE (${config.lease}ms) must outlast HOOKD_REQUEST_TIMEOUT (${config.requestTimeout}ms), or a slow request could be sent twice`);

@@ -10,7 +10,7 @@ import { hashKey } from './api/plugins/auth.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { DEFAULT_EVENT_TYPES, describeEventType } from './domain/event-types.js';
 import { newPlatformKey } from './domain/ids.js';
-import { createSecretBox, loadEncryptionKey, type SecretBox } from './store/secret-box.js';
+import { createSecretBox, loadKeyRing, type SecretBox } from './store/secret-box.js';
 import { openSqliteStore } from './store/sqlite/index.js';
 import { openPostgresStore } from './store/postgres/index.js';
 import type { Store } from './store/types.js';
@@ -77,7 +77,7 @@ export interface Server {
 export async function startServer(config: Config, options: { clock?: Clock; print?: (line: string) => void } = {}): Promise<Server> {
   const clock = options.clock ?? systemClock;
   const print = options.print ?? ((line: string) => process.stdout.write(line + '\n'));
-  const box = createSecretBox(loadEncryptionKey(config.encryptionKey, resolve(config.dataDir)));
+  const box = createSecretBox(loadKeyRing(config.encryptionKey, config.previousEncryptionKeys, resolve(config.dataDir)).keys);
   const store = await openStore(config, box);
   try {
     await seedCatalog(store);

@@ -74,6 +74,7 @@ export function createKyselyStore({ dialect, db, box, classifyError, onClose, cl
     countEndpoints: (mode) => endpoints.countEndpoints(db, mode),
     updateEndpoint: (endpoint, etag) => endpoints.updateEndpoint(db, box, endpoint, etag),
     deleteEndpoint: (mode, id, etag, now) => endpoints.deleteEndpoint(db, mode, id, etag, now),
+    reencryptSecrets: () => endpoints.reencryptSecrets(db, box),
 
     async publishEvent(event) {
       const result = await events.publishEvent(db, event);

@@ -1,61 +1,105 @@
 /**
- * AES-256-GCM for webhook secrets and endpoint tokens at rest (DESIGN.md §5–6). The key comes
- * from HOOKD_ENCRYPTION_KEY or, for a single SQLite process, from `hookd.key` in the data
- * directory, created with mode 0600 on first start. Sealed values look like `v1.<iv>.<tag>.<ct>`
- * (base64url) so that a later key rotation can tell old values from new ones.
+ * AES-256-GCM for webhook secrets and endpoint tokens at rest (DESIGN.md §5–6).
+ *
+ * Keys form a ring: the first seals, every one opens. Sealed values name their key
+ * (`v2.<key id>.<iv>.<tag>.<ct>`, base64url; the id is a hash prefix, never the key), so a
+ * rotation adds a key in front, re-seals every row (`hookd keys rotate-encryption`), then
+ * drops the old key, and a crash at any step leaves every value readable.
+ *
+ * Where keys come from: HOOKD_ENCRYPTION_KEY (+ HOOKD_PREVIOUS_ENCRYPTION_KEYS), or for a
+ * single SQLite process `hookd.key` in the data directory (one base64 key a line, the current
+ * one first), created with mode 0600 on first start.
  */
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HookdError } from '../domain/errors.js';
 
 export interface SecretBox {
   seal(plaintext: string): string;
   open(sealed: string): string;
+  /** Sealed with the current key: nothing for a rotation to do. */
+  isCurrent(sealed: string): boolean;
   /** A 32-byte key for another purpose (cursor signing), derived so that the master key is never reused as is. */
   derive(label: string): Buffer;
 }
 
-export function createSecretBox(key: Buffer): SecretBox {
-  if (key.length !== 32) throw new HookdError('config_invalid', 'The encryption key must be 32 bytes');
+export const keyId = (key: Buffer): string => createHash('sha256').update(key).digest('base64url').slice(0, 8);
+
+export function createSecretBox(keys: Buffer | Buffer[]): SecretBox {
+  const ring = Array.isArray(keys) ? keys : [keys];
+  if (ring.length === 0 || ring.some((k) => k.length !== 32)) throw new HookdError('config_invalid', 'Encryption keys must be 32 bytes');
+  const current = ring[0]!;
+  const currentId = keyId(current);
+  const byId = new Map(ring.map((k) => [keyId(k), k]));
+
+  function decrypt(key: Buffer, iv: string, tag: string, ct: string): string {
+    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+    decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+    return Buffer.concat([decipher.update(Buffer.from(ct, 'base64url')), decipher.final()]).toString('utf8');
+  }
+
   return {
     seal(plaintext) {
       const iv = randomBytes(12);
-      const cipher = createCipheriv('aes-256-gcm', key, iv);
+      const cipher = createCipheriv('aes-256-gcm', current, iv);
       const ct = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-      return ['v1', iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), ct.toString('base64url')].join('.');
+      return ['v2', currentId, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), ct.toString('base64url')].join('.');
     },
     open(sealed) {
-      const [version, iv, tag, ct] = sealed.split('.');
-      if (version !== 'v1' || iv === undefined || tag === undefined || ct === undefined) {
-        throw new HookdError('internal', 'A stored secret is not in a format this hookd knows');
+      const parts = sealed.split('.');
+      // v1 (no key id) came before key rings: try every key.
+      const [candidates, iv, tag, ct] = parts[0] === 'v2' && parts.length === 5
+        ? [[byId.get(parts[1]!)].filter((k): k is Buffer => k !== undefined), parts[2]!, parts[3]!, parts[4]!]
+        : parts[0] === 'v1' && parts.length === 4 ? [ring, parts[1]!, parts[2]!, parts[3]!] : [null, '', '', ''];
+      if (candidates === null) throw new HookdError('internal', 'A stored secret is not in a format this hookd knows');
+      for (const key of candidates) {
+        try {
+          return decrypt(key, iv, tag, ct);
+        } catch {
+          // the next key of the ring, if any
+        }
       }
-      try {
-        const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
-        decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-        return Buffer.concat([decipher.update(Buffer.from(ct, 'base64url')), decipher.final()]).toString('utf8');
-      } catch (err) {
-        throw new HookdError('internal', 'A stored secret cannot be decrypted: is HOOKD_ENCRYPTION_KEY the key it was sealed with?', { cause: err });
-      }
+      throw new HookdError('internal', 'A stored secret cannot be decrypted: is the key it was sealed with in HOOKD_ENCRYPTION_KEY or HOOKD_PREVIOUS_ENCRYPTION_KEYS?');
+    },
+    isCurrent(sealed) {
+      return sealed.startsWith(`v2.${currentId}.`);
     },
     derive(label) {
-      return createHmac('sha256', key).update(`hookd:${label}`).digest();
+      return createHmac('sha256', current).update(`hookd:${label}`).digest();
     },
   };
 }
 
-/** The key from the setting, else from (or into) `<dataDir>/hookd.key`. */
-export function loadEncryptionKey(encryptionKey: string | null, dataDir: string): Buffer {
-  if (encryptionKey) return Buffer.from(encryptionKey, 'base64');
-  const file = join(dataDir, 'hookd.key');
-  if (existsSync(file)) {
-    const key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
-    if (key.length !== 32) throw new HookdError('config_invalid', `${file} does not hold a base64 32-byte key`);
-    return key;
-  }
+export const KEY_FILE = 'hookd.key';
+
+function parseKeys(text: string, source: string): Buffer[] {
+  const keys = text.split('\n').map((l) => l.trim()).filter(Boolean).map((l) => Buffer.from(l, 'base64'));
+  if (keys.length === 0 || keys.some((k) => k.length !== 32)) throw new HookdError('config_invalid', `${source} must hold base64 32-byte keys, one a line`);
+  return keys;
+}
+
+/** Writes the key file atomically (a crash leaves the old file or the new one, never half of one), mode 0600. */
+export function writeKeyFile(dataDir: string, keys: Buffer[]): void {
+  mkdirSync(dataDir, { recursive: true });
+  const file = join(dataDir, KEY_FILE);
+  const tmp = `${file}.tmp`;
+  writeFileSync(tmp, keys.map((k) => k.toString('base64')).join('\n') + '\n', { mode: 0o600 });
+  chmodSync(tmp, 0o600);
+  renameSync(tmp, file);
+}
+
+/**
+ * The key ring: the settings' keys, else those of `<dataDir>/hookd.key`, created with one new
+ * key on first start. `fromFile` says which, for `hookd keys rotate-encryption`.
+ */
+export function loadKeyRing(encryptionKey: string | null, previousKeys: readonly string[], dataDir: string): { keys: Buffer[]; fromFile: boolean } {
+  if (encryptionKey) return { keys: [encryptionKey, ...previousKeys].map((k) => Buffer.from(k, 'base64')), fromFile: false };
+  const file = join(dataDir, KEY_FILE);
+  if (existsSync(file)) return { keys: parseKeys(readFileSync(file, 'utf8'), file), fromFile: true };
   mkdirSync(dataDir, { recursive: true });
   const key = randomBytes(32);
   writeFileSync(file, key.toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
   chmodSync(file, 0o600);
-  return key;
+  return { keys: [key], fromFile: true };
 }

@@ -96,6 +96,9 @@ export interface Store {
   updateEndpoint(endpoint: Endpoint, expectedEtag: string): Promise<boolean>;
   deleteEndpoint(mode: Mode, id: string, expectedEtag: string | undefined, now: number): Promise<boolean>;
 
+  /** Re-seals every stored secret with the current encryption key; returns the rows changed. */
+  reencryptSecrets(): Promise<number>;
+
   /** Writes the event and one delivery row per matching enabled endpoint, in one transaction. */
   publishEvent(event: HookdEvent): Promise<PublishResult>;
   getEvent(mode: Mode, id: string): Promise<HookdEvent | null>;

@@ -56,3 +56,31 @@ export async function deleteEndpoint(db: Kysely<Database>, mode: Mode, id: strin
     return true;
   });
 }
+
+/**
+ * Re-seals every endpoint's secrets with the box's current key (key rotation); returns how
+ * many rows changed. Compare-and-set on the sealed values, so a secret rolled meanwhile is
+ * never overwritten with the one it replaced; 500 rows a transaction.
+ */
+export async function reencryptSecrets(db: Kysely<Database>, box: SecretBox): Promise<number> {
+  let changed = 0;
+  let after = '';
+  for (;;) {
+    const rows = await db.selectFrom('endpoints').select(['id', 'secret', 'token', 'previous_secrets'])
+      .where('id', '>', after).orderBy('id').limit(500).execute();
+    if (rows.length === 0) return changed;
+    after = rows[rows.length - 1]!.id;
+    const reseal = (v: string | null) => (v === null ? null : box.seal(box.open(v)));
+    await db.transaction().execute(async (tx) => {
+      for (const r of rows) {
+        if ([r.secret, r.token, r.previous_secrets].every((v) => v === null || box.isCurrent(v))) continue;
+        let update = tx.updateTable('endpoints')
+          .set({ secret: reseal(r.secret)!, token: reseal(r.token), previous_secrets: reseal(r.previous_secrets) })
+          .where('id', '=', r.id).where('secret', '=', r.secret);
+        update = r.token === null ? update.where('token', 'is', null) : update.where('token', '=', r.token);
+        const result = await update.executeTakeFirst();
+        changed += Number(result.numUpdatedRows);
+      }
+    });
+  }
+}
