@@ -87,6 +87,8 @@ export interface CallOptions {
 export interface StartOptions {
   /** Run the dispatcher in-process, on the real clock (delivery tests). */
   dispatcher?: boolean;
+  /** Fastify's logger option (default: no logging). */
+  logger?: Parameters<typeof buildApp>[0]['logger'];
 }
 
 export async function startHookd(overrides: Partial<Config> = {}, options: StartOptions = {}): Promise<TestHookd> {
@@ -104,7 +106,7 @@ export async function startHookd(overrides: Partial<Config> = {}, options: Start
   const clock = options.dispatcher ? new RealClock() : new TestClock();
   const sender = createSender({ connectTimeout: config.connectTimeout, requestTimeout: config.requestTimeout, allowNetworks: config.allowNetworks });
   let dispatcher: Dispatcher | null = null;
-  const app = await buildApp({ config, store, clock, box, platformKeyHash: hashKey(PLATFORM_KEY), sender, notify: () => dispatcher?.wake() });
+  const app = await buildApp({ config, store, clock, box, platformKeyHash: hashKey(PLATFORM_KEY), sender, notify: () => dispatcher?.wake(), logger: options.logger });
   await app.ready();
   if (options.dispatcher) {
     dispatcher = createDispatcher({ config, store, sender, clock, log: app.log });

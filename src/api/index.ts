@@ -51,12 +51,17 @@ export interface AppOptions {
   surface?: 'api' | 'probes';
 }
 
-/** Secrets that must never reach a log line (DESIGN.md §6). */
+/**
+ * Secrets that must never reach a log line (DESIGN.md §6): keys in headers, and any field named
+ * like a secret at the top of a logged object or up to two levels down (an endpoint logged as
+ * `{endpoint}`, a result as `{result: {endpoint}}`). test/logs.test.ts holds it to that.
+ */
 export const LOG_REDACT = [
-  'req.headers.authorization', 'req.headers["x-idempotency-key"]', 'res.headers["set-cookie"]',
-  '*.secret', '*.token', '*.adminKey', '*.encryptionKey',
+  'req.headers.authorization', 'req.headers["x-idempotency-key"]', 'req.headers.cookie', 'res.headers["set-cookie"]',
+  'secret', 'token', 'keys', 'previousSecrets', 'adminKey', 'encryptionKey', 'previousEncryptionKeys',
+  '*.secret', '*.token', '*.keys', '*.previousSecrets', '*.adminKey', '*.encryptionKey', '*.previousEncryptionKeys',
+  '*.*.secret', '*.*.token', '*.*.keys', '*.*.previousSecrets',
 ];
-
 /**
  * Bodies are validated strictly (no type coercion: "123" is not a number, unknown fields are
  * errors); query strings are coerced, since every value in a URL is text. A compilers factory,
