@@ -40,6 +40,8 @@ export interface SenderOptions {
   requestTimeout: number;
   allowNetworks: readonly string[];
   now?: () => number;
+  /** DNS resolution (dns.lookup's shape); tests swap in a stub to play DNS rebinding. */
+  resolver?: Parameters<typeof guardedLookup>[1];
 }
 
 export interface Sender {
@@ -47,10 +49,10 @@ export interface Sender {
   close(): Promise<void>;
 }
 
-export function createSender({ connectTimeout, requestTimeout, allowNetworks, now = Date.now }: SenderOptions): Sender {
+export function createSender({ connectTimeout, requestTimeout, allowNetworks, now = Date.now, resolver }: SenderOptions): Sender {
   const allow = parseNetworks(allowNetworks);
   const agent = new Agent({
-    connect: { timeout: connectTimeout, lookup: guardedLookup(allow) as never },
+    connect: { timeout: connectTimeout, lookup: guardedLookup(allow, resolver) as never },
     // Receivers commonly close idle sockets after 5 s (Node's default); reuse below that.
     keepAliveTimeout: 4_000,
     keepAliveMaxTimeout: 30_000,
