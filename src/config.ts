@@ -50,6 +50,8 @@ export interface Config {
   /** bytes of any other request body */
   maxBodySize: number;
   maxEndpointsPerWorkspace: number;
+  /** WebSocket listen sessions a workspace may hold at once */
+  maxListenSessions: number;
   cloudEventsTypePrefix: string;
   /** PostgreSQL connections per process */
   dbPoolSize: number;
@@ -118,6 +120,7 @@ const SETTINGS: Setting[] = [
   { key: 'maxEventSize', env: 'HOOKD_MAX_EVENT_SIZE', accepts: 'bytes, 1024–10485760', parse: int(1024, 10 * 1024 * 1024) },
   { key: 'maxBodySize', env: 'HOOKD_MAX_BODY_SIZE', accepts: 'bytes, 1024–10485760', parse: int(1024, 10 * 1024 * 1024) },
   { key: 'maxEndpointsPerWorkspace', env: 'HOOKD_MAX_ENDPOINTS', accepts: 'a whole number 1–100000', parse: int(1, 100_000) },
+  { key: 'maxListenSessions', env: 'HOOKD_MAX_LISTEN_SESSIONS', accepts: 'a whole number 1–1000', parse: int(1, 1000) },
   { key: 'cloudEventsTypePrefix', env: 'HOOKD_CLOUDEVENTS_TYPE_PREFIX', accepts: 'a prefix of letters, digits, dots, dashes or underscores (may be empty)', parse: (r) => (/^[A-Za-z0-9._-]*$/.test(r) ? r : undefined) },
   { key: 'dbPoolSize', env: 'HOOKD_DB_POOL_SIZE', accepts: 'a whole number 1–1000', parse: int(1, 1000) },
   { key: 'statementTimeout', env: 'HOOKD_STATEMENT_TIMEOUT', accepts: 'a duration such as 10s (at least 100ms)', parse: (r) => { const d = duration(r); return d !== undefined && d >= 100 ? d : undefined; } },
@@ -151,6 +154,7 @@ export function defaultConfig(): Config {
     maxEventSize: 256 * 1024,
     maxBodySize: 64 * 1024,
     maxEndpointsPerWorkspace: 100,
+    maxListenSessions: 10,
     cloudEventsTypePrefix: 'io.falu.',
     dbPoolSize: 10,
     statementTimeout: 10_000,

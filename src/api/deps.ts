@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from '../config.js';
 import type { Clock } from '../domain/clock.js';
 import type { Store } from '../store/types.js';
+import type { HookdEvent } from '../domain/types.js';
 import type { Auth } from './plugins/auth.js';
 import type { Pagination } from './plugins/pagination.js';
 import type { Catalog } from './catalog.js';
@@ -21,6 +22,8 @@ export interface ApiDeps {
   sender: Sender;
   /** HOOKD_ALLOW_NETWORKS, parsed once. */
   allowNetworks: Range[];
+  /** An event was published here: listen sessions of this process see it at once. */
+  onPublished: (event: HookdEvent) => void;
   /** Tells an in-process dispatcher that new work is due (publish, recover). */
   notify: () => void;
 }

@@ -29,7 +29,7 @@ const PublishBody = Type.Object({
 
 const Params = Type.Object({ id: IdString('evt') });
 
-export async function eventRoutes(app: App, { store, clock, auth, pagination, catalog, config, notify }: ApiDeps): Promise<void> {
+export async function eventRoutes(app: App, { store, clock, auth, pagination, catalog, config, notify, onPublished }: ApiDeps): Promise<void> {
   app.addSchema(EventObject);
   const tags = ['events'];
 
@@ -62,6 +62,7 @@ export async function eventRoutes(app: App, { store, clock, auth, pagination, ca
       created: now, updated: now, etag: randomToken(),
     };
     const published = await store.publishEvent(event);
+    onPublished(event);
     if (published.deliveries > 0) notify();
     reply.header('Location', `/v1/events/${event.id}`);
     return sendObject(request, reply, event.etag, renderEvent(event), 201);

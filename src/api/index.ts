@@ -29,6 +29,8 @@ import { createPagination } from './plugins/pagination.js';
 import { frameworkErrors, registerProblemHandling } from './plugins/problem.js';
 import { Problem } from './schemas.js';
 import { workspaceRoutes } from './workspaces.js';
+import { createHub } from '../realtime/hub.js';
+import { realtimeRoutes } from '../realtime/routes.js';
 import { deliveryRoutes } from './deliveries.js';
 import { endpointActionRoutes } from './endpoint-actions.js';
 import type { Sender } from '../delivery/sender.js';
@@ -123,6 +125,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
 
+  const hub = createHub({ store, clock, log: app.log, maxSessionsPerWorkspace: config.maxListenSessions });
+  app.addHook('onClose', async () => hub.close());
   const deps: ApiDeps = {
     config, store, clock,
     auth: createAuth({
@@ -137,6 +141,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     sender: options.sender,
     allowNetworks: parseNetworks(config.allowNetworks),
     notify: options.notify ?? (() => undefined),
+    onPublished: (event) => hub.publish(event),
   };
   registerIdempotency(app, { store, clock });
 
@@ -149,6 +154,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     await eventRoutes(typed, deps);
     await deliveryRoutes(typed, deps);
     await endpointActionRoutes(typed, deps);
+    await realtimeRoutes(typed, { ...deps, hub, grantKey: box.derive('listen-grant') });
     typed.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   });
   return app;

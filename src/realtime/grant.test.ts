@@ -1,0 +1,25 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { openGrant, signGrant } from './grant.js';
+
+describe('listen grants', () => {
+  const key = randomBytes(32);
+  const grant = { workspace: 'wksp_x', live: false, events: ['payment.*'], expires: 10_000 };
+
+  it('opens what it signed until it expires', () => {
+    const token = signGrant(grant, key);
+    expect(openGrant(token, key, 9_999)).toEqual(grant);
+    expect(openGrant(token, key, 10_000)).toBeNull();
+  });
+
+  it.each([
+    ['another key', (t: string) => t, randomBytes(32)],
+    ['a changed body', (t: string) => `${Buffer.from(JSON.stringify({ ...grant, live: true })).toString('base64url')}.${t.split('.')[1]}`, key],
+    ['a changed signature', (t: string) => `${t.slice(0, -2)}AA`, key],
+    ['no signature', (t: string) => t.split('.')[0]!, key],
+    ['garbage', () => 'not-a-token', key],
+    ['a signed non-JSON body', () => 'x.y', key],
+  ])('refuses %s', (_name, mangle, openKey) => {
+    expect(openGrant(mangle(signGrant(grant, key)), openKey, 0)).toBeNull();
+  });
+});

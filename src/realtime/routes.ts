@@ -1,0 +1,104 @@
+/**
+ * The listen channel (DESIGN.md §7): `POST /v1/realtime/negotiate/events` grants a short-lived
+ * token for one workspace and mode (and optionally an event filter); the WebSocket at
+ * `/v1/realtime/events` (subprotocol `json.devproxy.falu.v1`, `Authorization: Bearer <token>`)
+ * then receives `{type: "event", object}` for every matching event, until the grant expires.
+ */
+import websocket from '@fastify/websocket';
+import { Type } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
+import { eventPatternProblems } from '../domain/endpoint-rules.js';
+import { HookdError } from '../domain/errors.js';
+import type { ApiDeps, App } from '../api/deps.js';
+import { absentBodyIsEmpty } from '../api/plugins/body.js';
+import { withProblems } from '../api/schemas.js';
+import type { Hub } from './hub.js';
+import { openGrant, signGrant, type ListenGrant } from './grant.js';
+
+export const SUBPROTOCOL = 'json.devproxy.falu.v1';
+/** ms a grant lasts; the CLI negotiates again when it ends. */
+export const GRANT_TTL = 60 * 60_000;
+/** WebSocket close code for an expired grant (4000–4999 are the application's). */
+export const CLOSE_EXPIRED = 4001;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    listenGrant?: ListenGrant;
+  }
+}
+
+export async function realtimeRoutes(app: App, deps: ApiDeps & { hub: Hub; grantKey: Buffer }): Promise<void> {
+  const { auth, clock, catalog, config, hub, grantKey } = deps;
+  await app.register(websocket, {
+    options: { handleProtocols: (protocols: Set<string>) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false), maxPayload: 64 * 1024 },
+  });
+
+  app.post('/v1/realtime/negotiate/events', {
+    onRequest: auth.workspace,
+    preValidation: absentBodyIsEmpty,
+    schema: {
+      tags: ['realtime'], summary: 'Grant a listen session: a WebSocket URL and a token that expires',
+      body: Type.Object({
+        events: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 100, description: 'Event types or wildcards; default every type' })),
+      }, { additionalProperties: false }),
+      response: withProblems({
+        200: Type.Object({ url: Type.String(), expires: Type.String(), token: Type.String(), workspace: Type.String(), live: Type.Boolean() }),
+      }, 403, 404),
+    },
+  }, async (request) => {
+    const mode = request.mode!;
+    const events = request.body.events ?? [];
+    if (events.length > 0) {
+      const problems = eventPatternProblems(events, await catalog.names());
+      if (problems.length > 0) throw HookdError.validation({ events: problems });
+    }
+    const grant: ListenGrant = { workspace: mode.workspace, live: mode.live, events, expires: clock.now() + GRANT_TTL };
+    const base = config.publicUrl.replace(/^http/, 'ws');
+    return { url: `${base}/v1/realtime/events`, expires: new Date(grant.expires).toISOString(), token: signGrant(grant, grantKey), workspace: mode.workspace, live: mode.live };
+  });
+
+  /** Checked before the upgrade, so a refusal is an ordinary problem+json answer. */
+  async function admit(request: FastifyRequest): Promise<void> {
+    const header = request.headers.authorization;
+    const token = header?.match(/^Bearer +(\S+)$/i)?.[1];
+    const grant = token ? openGrant(token, grantKey, clock.now()) : null;
+    if (!grant) {
+      throw new HookdError('unauthenticated', 'Invalid listen token', { detail: 'Negotiate a token with POST /v1/realtime/negotiate/events and send it as Authorization: Bearer <token>; tokens expire.' });
+    }
+    const offered = String(request.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+    if (!offered.includes(SUBPROTOCOL)) {
+      throw HookdError.validation({ 'Sec-WebSocket-Protocol': [`must offer ${SUBPROTOCOL}`] });
+    }
+    if (request.headers.upgrade?.toLowerCase() !== 'websocket') {
+      throw HookdError.validation({ upgrade: ['this route only speaks WebSocket'] });
+    }
+    if (hub.count(grant.workspace) >= config.maxListenSessions) {
+      throw new HookdError('rate_limited', 'Too many listen sessions', {
+        detail: `A workspace may hold ${config.maxListenSessions} listen sessions at once (HOOKD_MAX_LISTEN_SESSIONS). Close one first.`, retryAfter: 5,
+      });
+    }
+    request.listenGrant = grant;
+  }
+
+  app.get('/v1/realtime/events', { websocket: true, preValidation: admit, schema: { hide: true } }, (socket, request) => {
+    const grant = request.listenGrant!;
+    let remove: () => void;
+    try {
+      remove = hub.add({
+        mode: { workspace: grant.workspace, live: grant.live },
+        events: grant.events,
+        send: (message) => socket.send(message),
+      });
+    } catch (err) {
+      socket.close(4029, err instanceof HookdError ? err.message : 'refused');
+      return;
+    }
+    const expiry = setTimeout(() => socket.close(CLOSE_EXPIRED, 'listen token expired; negotiate again'), Math.max(0, grant.expires - clock.now()));
+    socket.on('close', () => {
+      clearTimeout(expiry);
+      remove();
+    });
+    // Clients send nothing that hookd acts on; ignore it rather than echo.
+    socket.on('message', () => undefined);
+  });
+}

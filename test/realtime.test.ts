@@ -1,0 +1,82 @@
+/**
+ * The listen channel over a real socket: negotiate, connect with the Falu devproxy subprotocol,
+ * receive exactly the matching events of one workspace and mode; refusals are plain HTTP
+ * problems before the upgrade.
+ */
+import { WebSocket } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHookd, type TestHookd } from './helpers.js';
+
+const PROTOCOL = 'json.devproxy.falu.v1';
+
+function open(url: string, token: string | null, protocols = [PROTOCOL]): Promise<{ ws: WebSocket; messages: unknown[] }> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { protocols, headers: token ? { authorization: `Bearer ${token}` } : {} } as never);
+    const messages: unknown[] = [];
+    ws.addEventListener('message', (e) => messages.push(JSON.parse(String(e.data))));
+    ws.addEventListener('open', () => resolve({ ws, messages }));
+    ws.addEventListener('error', () => reject(new Error('refused')));
+  });
+}
+
+describe('listen channel', () => {
+  let h: TestHookd;
+  let base: string;
+  let ws: { id: string; test: string; live: string };
+  beforeAll(async () => {
+    h = await startHookd({ maxListenSessions: 2 });
+    const address = await h.app.listen({ port: 0, host: '127.0.0.1' });
+    base = address.replace('http', 'ws');
+    ws = await h.workspace();
+  });
+  afterAll(async () => h.close());
+
+  async function negotiate(key: string, body?: unknown) {
+    const res = await h.call('POST', '/v1/realtime/negotiate/events', { key, body });
+    expect(res.statusCode, res.body).toBe(200);
+    return res.json() as { url: string; expires: string; token: string; workspace: string; live: boolean };
+  }
+
+  it('negotiates a grant and streams the matching events of its workspace and mode', async () => {
+    const grant = await negotiate(ws.test, { events: ['payment.*'] });
+    expect(grant).toMatchObject({ workspace: ws.id, live: false, url: 'ws://localhost:8080/v1/realtime/events' });
+    expect(Date.parse(grant.expires) - h.clock.now()).toBe(3_600_000);
+    const { ws: socket, messages } = await open(`${base}/v1/realtime/events`, grant.token);
+    expect(socket.protocol).toBe(PROTOCOL);
+    const other = await h.workspace('Other');
+    const sent = await h.call('POST', '/v1/events', { key: ws.test, body: { type: 'payment.succeeded', data: { object: { n: 1 } } } });
+    await h.call('POST', '/v1/events', { key: ws.test, body: { type: 'customer.created', data: { object: {} } } });
+    await h.call('POST', '/v1/events', { key: ws.live, body: { type: 'payment.succeeded', data: { object: {} } } });
+    await h.call('POST', '/v1/events', { key: other.test, body: { type: 'payment.succeeded', data: { object: {} } } });
+    const deadline = Date.now() + 2_000;
+    while (messages.length < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(messages).toEqual([{ type: 'event', object: sent.json() }]);
+    socket.close();
+  });
+
+  it('refuses a missing or forged token, a missing subprotocol, and bad filters', async () => {
+    await expect(open(`${base}/v1/realtime/events`, null)).rejects.toThrow();
+    await expect(open(`${base}/v1/realtime/events`, 'forged.token')).rejects.toThrow();
+    const grant = await negotiate(ws.test);
+    await expect(open(`${base}/v1/realtime/events`, grant.token, ['another.protocol'])).rejects.toThrow();
+    const res = await h.call('GET', '/v1/realtime/events', { key: null, headers: { authorization: `Bearer ${grant.token}` } });
+    expect(res.statusCode).toBe(400);
+    expect(res.headers['content-type']).toMatch(/problem\+json/);
+    const bad = await h.call('POST', '/v1/realtime/negotiate/events', { key: ws.test, body: { events: ['nope.*'] } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors.events[0]).toMatch(/covers no event type/);
+  });
+
+  it('caps concurrent sessions per workspace (HOOKD_MAX_LISTEN_SESSIONS)', async () => {
+    const grant = await negotiate(ws.test);
+    const a = await open(`${base}/v1/realtime/events`, grant.token);
+    const b = await open(`${base}/v1/realtime/events`, grant.token);
+    await expect(open(`${base}/v1/realtime/events`, grant.token)).rejects.toThrow();
+    a.ws.close();
+    b.ws.close();
+    await new Promise((r) => setTimeout(r, 100));
+    const c = await open(`${base}/v1/realtime/events`, grant.token);
+    c.ws.close();
+  });
+});
