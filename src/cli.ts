@@ -7,11 +7,12 @@ import { Command, InvalidArgumentError } from 'commander';
 import { resolve } from 'node:path';
 import { loadConfig, type Config } from './config.js';
 import { HookdError } from './domain/errors.js';
-import { createSecretBox, loadKeyRing } from './store/secret-box.js';
-import { rotateEncryption } from './keys.js';
-import { openStore, startServer } from './serve.js';
 import { VERSION } from './version.js';
-import { startDemoReceiver } from './demo.js';
+import { registerClientCommands } from './cli-client.js';
+
+// The server side (Fastify, kysely, drivers) is imported by the commands that need it, so that
+// the client commands (listen, trigger…) start in a fraction of the time.
+const serverSide = () => import('./serve.js');
 
 type Flags = Partial<Record<keyof Config, string>>;
 
@@ -19,7 +20,8 @@ function fail(err: unknown): never {
   if (err instanceof HookdError) {
     process.stderr.write(`hookd: ${err.message}\n${err.detail ? err.detail.split('\n').map((l) => `  - ${l}`).join('\n') + '\n' : ''}`);
   } else {
-    process.stderr.write(`hookd: ${(err as Error)?.stack ?? String(err)}\n`);
+    // A message, not a stack: the CLI's errors (an API problem, a bad flag) are for people.
+    process.stderr.write(`hookd: ${err instanceof Error ? err.message : String(err)}\n`);
   }
   process.exit(1);
 }
@@ -42,7 +44,7 @@ program.command('serve')
     for (const k of Object.keys(flags) as (keyof Config)[]) if (flags[k] === undefined) delete flags[k];
     try {
       const config = loadConfig({ flags });
-      const server = await startServer(config);
+      const server = await (await serverSide()).startServer(config);
       server.app.log.info({ url: server.url, store: server.store.dialect, dataDir: resolve(config.dataDir) }, 'hookd is listening');
       let stopping = false;
       const stop = (signal: string) => {
@@ -63,7 +65,9 @@ program.command('migrate')
   .action(async () => {
     try {
       const config = loadConfig();
-      const store = await openStore(config, createSecretBox(loadKeyRing(config.encryptionKey, config.previousEncryptionKeys, resolve(config.dataDir)).keys));
+      const { createSecretBox, loadKeyRing } = await import('./store/secret-box.js');
+      const box = createSecretBox(loadKeyRing(config.encryptionKey, config.previousEncryptionKeys, resolve(config.dataDir)).keys);
+      const store = await (await serverSide()).openStore(config, box);
       await store.close();
       process.stdout.write('hookd: migrations applied\n');
     } catch (err) {
@@ -77,6 +81,7 @@ program.command('keys')
   .description('re-encrypt every stored webhook secret with a new key (stop hookd first when it runs on SQLite)')
   .action(async () => {
     try {
+      const { rotateEncryption } = await import('./keys.js');
       await rotateEncryption(loadConfig(), (l) => process.stdout.write(l + '\n'));
     } catch (err) {
       fail(err);
@@ -90,10 +95,13 @@ program.command('demo')
   .option('--secret <secret>', 'the endpoint\'s signing secret (fwhs_…), to verify both signatures')
   .action(async (opts: { port: string; host: string; secret?: string }) => {
     try {
+      const { startDemoReceiver } = await import('./demo.js');
       await startDemoReceiver({ port: Number(opts.port), host: opts.host, secret: opts.secret, print: (l) => process.stdout.write(l + '\n') });
     } catch (err) {
       fail(err);
     }
   });
+
+registerClientCommands(program, (line) => process.stdout.write(line + '\n'), (err) => fail(err));
 
 program.parseAsync(process.argv).catch(fail);

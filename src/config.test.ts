@@ -21,7 +21,7 @@ describe('loadConfig', () => {
   it('has the documented defaults', () => {
     const c = loadConfig({ env: {}, cwd: emptyDir() });
     expect(c).toMatchObject({
-      port: 8080, host: '0.0.0.0', dataDir: './data', role: 'all', lease: 60_000, publicUrl: 'http://localhost:8080',
+      port: 8080, host: '0.0.0.0', dataDir: './data', role: 'all', lease: 60_000, publicUrl: '',
       rateLimit: { rate: 100, burst: 200 }, retryOn4xx: false, requestTimeout: 15_000, connectTimeout: 5_000,
       retrySchedule: [0, 5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000],
     });
@@ -49,6 +49,10 @@ describe('loadConfig', () => {
     [{ HOOKD_LEASE: '10s' }, 'must outlast HOOKD_REQUEST_TIMEOUT'],
   ])('refuses %j', (env, message) => {
     expect(problemOf(() => loadConfig({ env, cwd: emptyDir() }))).toContain(message);
+  });
+
+  it('lets the CLI client\'s and the test suite\'s HOOKD_ variables be', () => {
+    expect(() => loadConfig({ env: { HOOKD_API_URL: 'http://x', HOOKD_API_KEY: 'k', HOOKD_TEST_STORE: 'postgres', HOOKD_REQUIRE_PG: '1' }, cwd: emptyDir() })).not.toThrow();
   });
 
   it('names a misspelt key in hookd.config.json', () => {

@@ -22,6 +22,7 @@ export interface Config {
   encryptionKey: string | null;
   /** Keys that still open old values during a rotation; never used to seal. */
   previousEncryptionKeys: string[];
+  /** '' when not configured: answers derive it from the request's Host. */
   publicUrl: string;
   /** ms */
   lease: number;
@@ -126,6 +127,12 @@ const SETTINGS: Setting[] = [
   { key: 'statementTimeout', env: 'HOOKD_STATEMENT_TIMEOUT', accepts: 'a duration such as 10s (at least 100ms)', parse: (r) => { const d = duration(r); return d !== undefined && d >= 100 ? d : undefined; } },
 ];
 
+/**
+ * HOOKD_* names that belong to other tools, not to the server: the CLI client's (`hookd listen`,
+ * `hookd trigger`…) and the test suite's. A shell that sets them can still start `hookd serve`.
+ */
+const NOT_SERVER_SETTINGS = /^HOOKD_(API_URL|API_KEY|PROFILE|TEST_\w+|REQUIRE_PG|FUZZ_\w+)$/;
+
 export function defaultConfig(): Config {
   return {
     port: 8080,
@@ -176,7 +183,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   const problems: string[] = [];
 
   for (const name of Object.keys(env)) {
-    if (name.startsWith('HOOKD_') && !SETTINGS.some((s) => s.env === name)) {
+    if (name.startsWith('HOOKD_') && !SETTINGS.some((s) => s.env === name) && !NOT_SERVER_SETTINGS.test(name)) {
       problems.push(`${name} is not a hookd setting${hint(name, SETTINGS.map((s) => s.env))}`);
     }
   }
@@ -212,7 +219,6 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   if (config.lease <= config.requestTimeout) {
     problems.push(`HOOKD_LEASE (${config.lease}ms) must outlast HOOKD_REQUEST_TIMEOUT (${config.requestTimeout}ms), or a slow request could be sent twice`);
   }
-  if (!config.publicUrl) config.publicUrl = `http://localhost:${config.port}`;
 
   if (problems.length > 0) {
     throw new HookdError('config_invalid', 'hookd cannot start: the configuration is invalid', { detail: problems.join('\n') });

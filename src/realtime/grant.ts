@@ -5,6 +5,11 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
+/** The WebSocket subprotocol of the listen channel (Falu's devproxy). */
+export const SUBPROTOCOL = 'json.devproxy.falu.v1';
+/** WebSocket close code for an expired grant (4000–4999 are the application's). */
+export const CLOSE_EXPIRED = 4001;
+
 export interface ListenGrant {
   workspace: string;
   live: boolean;

@@ -13,13 +13,10 @@ import type { ApiDeps, App } from '../api/deps.js';
 import { absentBodyIsEmpty } from '../api/plugins/body.js';
 import { withProblems } from '../api/schemas.js';
 import type { Hub } from './hub.js';
-import { openGrant, signGrant, type ListenGrant } from './grant.js';
+import { CLOSE_EXPIRED, openGrant, signGrant, SUBPROTOCOL, type ListenGrant } from './grant.js';
 
-export const SUBPROTOCOL = 'json.devproxy.falu.v1';
 /** ms a grant lasts; the CLI negotiates again when it ends. */
 export const GRANT_TTL = 60 * 60_000;
-/** WebSocket close code for an expired grant (4000–4999 are the application's). */
-export const CLOSE_EXPIRED = 4001;
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -53,7 +50,8 @@ export async function realtimeRoutes(app: App, deps: ApiDeps & { hub: Hub; grant
       if (problems.length > 0) throw HookdError.validation({ events: problems });
     }
     const grant: ListenGrant = { workspace: mode.workspace, live: mode.live, events, expires: clock.now() + GRANT_TTL };
-    const base = config.publicUrl.replace(/^http/, 'ws');
+    // HOOKD_PUBLIC_URL when set; else the address the client reached us at.
+    const base = (config.publicUrl || `${request.protocol}://${request.headers.host ?? `localhost:${config.port}`}`).replace(/^http/, 'ws');
     return { url: `${base}/v1/realtime/events`, expires: new Date(grant.expires).toISOString(), token: signGrant(grant, grantKey), workspace: mode.workspace, live: mode.live };
   });
 

@@ -1,0 +1,145 @@
+/**
+ * The `hookd` commands that talk to a running hookd over its API: listen, trigger, events,
+ * endpoints, workspaces. Where they point: flags (--api-url, --api-key, --workspace, --live),
+ * then HOOKD_API_URL / HOOKD_API_KEY, then the profile file `~/.config/hookd/profile.json`
+ * ({"url", "key", "workspace", "live"}). Output is a table for people, or --json for scripts.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { sampleObject } from './domain/samples.js';
+import { callApi, type ApiTarget } from './realtime/api-client.js';
+import { configDir, localSecret, runListen } from './realtime/forwarder.js';
+
+interface TargetFlags { apiUrl?: string; apiKey?: string; workspace?: string; live?: boolean; json?: boolean }
+
+export function resolveTarget(flags: TargetFlags, env: NodeJS.ProcessEnv = process.env): ApiTarget {
+  const file = join(configDir(env), 'profile.json');
+  const profile = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<ApiTarget>) : {};
+  const key = flags.apiKey ?? env.HOOKD_API_KEY ?? profile.key;
+  if (!key) throw new Error(`no API key: pass --api-key, set HOOKD_API_KEY, or put "key" in ${file}`);
+  return {
+    url: flags.apiUrl ?? env.HOOKD_API_URL ?? profile.url ?? 'http://localhost:8080',
+    key,
+    workspace: flags.workspace ?? profile.workspace,
+    live: flags.live ?? profile.live,
+  };
+}
+
+function table(rows: Record<string, unknown>[], columns: string[]): string {
+  const cell = (v: unknown) => (v === null || v === undefined ? '-' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+  const widths = columns.map((c) => Math.min(60, Math.max(c.length, ...rows.map((r) => cell(r[c]).length))));
+  const line = (values: string[]) => values.map((v, i) => v.slice(0, 60).padEnd(widths[i]!)).join('  ').trimEnd();
+  return [line(columns.map((c) => c.toUpperCase())), ...rows.map((r) => line(columns.map((c) => cell(r[c]))))].join('\n');
+}
+
+type Out = (line: string) => void;
+
+function show(out: Out, json: boolean | undefined, value: unknown, columns: string[]): void {
+  if (json) return out(JSON.stringify(value, null, 2));
+  const rows = (Array.isArray(value) ? value : [value]) as Record<string, unknown>[];
+  out(rows.length === 0 ? '(none)' : table(rows, columns));
+}
+
+function withTarget(cmd: Command): Command {
+  return cmd
+    .option('--api-url <url>', 'hookd API URL (HOOKD_API_URL; default http://localhost:8080)')
+    .option('--api-key <key>', 'workspace key or platform key (HOOKD_API_KEY)')
+    .option('--workspace <id>', 'with the platform key: the workspace to act for')
+    .option('--live', 'with the platform key: live mode (default test)')
+    .option('--json', 'print JSON instead of a table');
+}
+
+export function registerClientCommands(program: Command, out: Out, fail: (err: unknown) => never): void {
+  const run = <A extends unknown[]>(fn: (...args: A) => Promise<void>) => async (...args: A) => {
+    try {
+      await fn(...args);
+    } catch (err) {
+      fail(err);
+    }
+  };
+
+  withTarget(program.command('listen'))
+    .description('forward this workspace\'s events to a local URL, signed with a local secret')
+    .requiredOption('--forward-to <url>', 'local URL to POST each event to, e.g. http://localhost:3000/webhooks')
+    .option('--events <types>', 'comma-separated event types or wildcards (default: all)')
+    .option('--format <format>', 'basic or cloud_events', 'basic')
+    .action(run(async (opts: TargetFlags & { forwardTo: string; events?: string; format: string }) => {
+      if (opts.format !== 'basic' && opts.format !== 'cloud_events') throw new Error('--format must be basic or cloud_events');
+      const secret = localSecret();
+      out(`Your local signing secret is ${secret} (kept in ${configDir()}; verify with it).`);
+      const controller = new AbortController();
+      process.once('SIGINT', () => controller.abort());
+      process.once('SIGTERM', () => controller.abort());
+      await runListen({
+        target: resolveTarget(opts), forwardTo: opts.forwardTo, events: opts.events ? opts.events.split(',').map((s) => s.trim()).filter(Boolean) : [],
+        format: opts.format, secret, print: out, signal: controller.signal,
+      });
+    }));
+
+  withTarget(program.command('trigger'))
+    .description('publish a sample event of a type (realistic data for its family)')
+    .argument('<event-type>', 'an event type of the catalog, e.g. payment.succeeded')
+    .option('--data <json>', 'data.object to send instead of the sample')
+    .action(run(async (type: string, opts: TargetFlags & { data?: string }) => {
+      let object: unknown;
+      try {
+        object = opts.data ? JSON.parse(opts.data) : sampleObject(type);
+      } catch {
+        throw new Error('--data must be a JSON object');
+      }
+      const event = await callApi<Record<string, unknown>>(resolveTarget(opts), 'POST', '/v1/events', { type, data: { object } });
+      show(out, opts.json, event, ['id', 'type', 'created', 'live']);
+    }));
+
+  const events = program.command('events').description('list, get and re-send events');
+  withTarget(events.command('list')).option('--type <type>', 'only this type').option('--count <n>', 'how many (1–100)', '10')
+    .action(run(async (opts: TargetFlags & { type?: string; count: string }) => {
+      const q = new URLSearchParams({ count: opts.count, ...(opts.type ? { type: opts.type } : {}) });
+      show(out, opts.json, await callApi(resolveTarget(opts), 'GET', `/v1/events?${q}`), ['id', 'type', 'created', 'live']);
+    }));
+  withTarget(events.command('get')).argument('<id>')
+    .action(run(async (id: string, opts: TargetFlags) => {
+      const event = await callApi(resolveTarget(opts), 'GET', `/v1/events/${encodeURIComponent(id)}`);
+      if (opts.json) show(out, true, event, []);
+      else out(JSON.stringify(event, null, 2));
+    }));
+  withTarget(events.command('retry')).argument('<id>').requiredOption('--webhook-endpoint <we>', 'the endpoint to send it to')
+    .action(run(async (id: string, opts: TargetFlags & { webhookEndpoint: string }) => {
+      const attempt = await callApi(resolveTarget(opts), 'POST', `/v1/events/${encodeURIComponent(id)}/retry`, { webhook_endpoint: opts.webhookEndpoint });
+      show(out, opts.json, attempt, ['successful', 'code', 'time', 'url', 'error']);
+    }));
+
+  const endpoints = program.command('endpoints').description('manage webhook endpoints');
+  const endpointColumns = ['id', 'status', 'url', 'events', 'format'];
+  withTarget(endpoints.command('list'))
+    .action(run(async (opts: TargetFlags) => show(out, opts.json, await callApi(resolveTarget(opts), 'GET', '/v1/webhooks/endpoints?count=100'), endpointColumns)));
+  withTarget(endpoints.command('create')).requiredOption('--url <url>').requiredOption('--events <types>', 'comma-separated types or wildcards')
+    .option('--description <text>').option('--format <format>', 'basic or cloud_events')
+    .action(run(async (opts: TargetFlags & { url: string; events: string; description?: string; format?: string }) => {
+      const body = { url: opts.url, events: opts.events.split(',').map((s) => s.trim()), description: opts.description, format: opts.format };
+      show(out, opts.json, await callApi(resolveTarget(opts), 'POST', '/v1/webhooks/endpoints', body), [...endpointColumns, 'secret']);
+    }));
+  withTarget(endpoints.command('delete')).argument('<id>')
+    .action(run(async (id: string, opts: TargetFlags) => {
+      await callApi(resolveTarget(opts), 'DELETE', `/v1/webhooks/endpoints/${encodeURIComponent(id)}`);
+      out(opts.json ? JSON.stringify({ deleted: id }) : `deleted ${id}`);
+    }));
+  withTarget(endpoints.command('test')).argument('<id>')
+    .action(run(async (id: string, opts: TargetFlags) => {
+      show(out, opts.json, await callApi(resolveTarget(opts), 'POST', `/v1/webhooks/endpoints/${encodeURIComponent(id)}/test`, {}), ['successful', 'code', 'time', 'error']);
+    }));
+  withTarget(endpoints.command('roll-secret')).argument('<id>').option('--expires-in <seconds>', 'how long the old secret keeps signing', '86400')
+    .action(run(async (id: string, opts: TargetFlags & { expiresIn: string }) => {
+      const ep = await callApi(resolveTarget(opts), 'POST', `/v1/webhooks/endpoints/${encodeURIComponent(id)}/secret/roll`, { expires_in: Number(opts.expiresIn) });
+      show(out, opts.json, ep, ['id', 'secret']);
+    }));
+
+  const workspaces = program.command('workspaces').description('manage workspaces (platform key)');
+  withTarget(workspaces.command('create')).argument('<name>')
+    .action(run(async (name: string, opts: TargetFlags) => {
+      show(out, opts.json, await callApi(resolveTarget(opts), 'POST', '/v1/workspaces', { name }), ['id', 'name', 'keys']);
+    }));
+  withTarget(workspaces.command('list'))
+    .action(run(async (opts: TargetFlags) => show(out, opts.json, await callApi(resolveTarget(opts), 'GET', '/v1/workspaces?count=100'), ['id', 'name', 'created'])));
+}
