@@ -6,6 +6,7 @@ import { renderAttempt, renderEndpoint } from '../domain/render.js';
 import type { Endpoint, HookdEvent, Mode } from '../domain/types.js';
 import { runAttempt } from '../delivery/attempt.js';
 import type { ApiDeps, App } from './deps.js';
+import { loadEndpoint } from './endpoints.js';
 import { absentBodyIsEmpty } from './plugins/body.js';
 import { checkIfMatch, preconditionFailed, sendObject } from './plugins/etag.js';
 import { parseTimestamp } from './plugins/pagination.js';
@@ -23,11 +24,7 @@ const Params = Type.Object({ id: IdString('we') });
 export async function endpointActionRoutes(app: App, { store, clock, auth, sender, config, notify }: ApiDeps): Promise<void> {
   const tags = ['webhook endpoints'];
 
-  async function load(mode: Mode, id: string): Promise<Endpoint> {
-    const endpoint = await store.getEndpoint(mode, id);
-    if (!endpoint) throw HookdError.notFound('Webhook endpoint', id);
-    return endpoint;
-  }
+  const load = (mode: Mode, id: string) => loadEndpoint(store, mode, id);
 
   app.post('/v1/webhooks/endpoints/:id/test', {
     onRequest: auth.workspace,

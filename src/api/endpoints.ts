@@ -66,16 +66,19 @@ async function checkFields(deps: ApiDeps, mode: Mode, fields: { url?: string; ev
   }
 }
 
+/** The endpoint, or the 404 that every endpoint route answers for one that is not there (or not the caller's). */
+export async function loadEndpoint(store: ApiDeps['store'], mode: Mode, id: string): Promise<Endpoint> {
+  const endpoint = await store.getEndpoint(mode, id);
+  if (!endpoint) throw HookdError.notFound('Webhook endpoint', id);
+  return endpoint;
+}
+
 export async function endpointRoutes(app: App, deps: ApiDeps): Promise<void> {
   const { store, clock, auth, pagination, config } = deps;
   app.addSchema(EndpointObject);
   const tags = ['webhook endpoints'];
 
-  async function load(mode: Mode, id: string): Promise<Endpoint> {
-    const endpoint = await store.getEndpoint(mode, id);
-    if (!endpoint) throw HookdError.notFound('Webhook endpoint', id);
-    return endpoint;
-  }
+  const load = (mode: Mode, id: string) => loadEndpoint(store, mode, id);
 
   app.post('/v1/webhooks/endpoints', {
     onRequest: auth.workspace,
