@@ -30,6 +30,8 @@ export async function spawnHookd(env: Record<string, string>): Promise<HookdProc
       const m = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(out);
       if (m) {
         clearTimeout(timer);
+        // Stop scanning: a busy process's output grows with every request it logs.
+        child.stdout!.off('data', check);
         resolve(m[1]!);
       }
     };

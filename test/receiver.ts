@@ -24,13 +24,19 @@ export interface Receiver {
   behave(b: Behaviour): void;
   /** Resolves when `count` requests have arrived (or rejects after `timeoutMs`). */
   waitFor(count: number, timeoutMs?: number): Promise<Received[]>;
+  /**
+   * Answers every request held by 'hang' whose connection is still open, and reports the
+   * others: a held request whose client went away (a killed sender) was never answered.
+   */
+  releaseHanging(status?: number): { answered: Received[]; lost: Received[] };
   close(): Promise<void>;
 }
 
 export async function startReceiver(behaviour: Behaviour = () => ({ status: 200, body: 'ok' })): Promise<Receiver> {
   let behave = behaviour;
   const received: Received[] = [];
-  const hanging = new Set<ServerResponse>();
+  const hanging = new Map<ServerResponse, Received>();
+  const lostConnection = new WeakSet<ServerResponse>();
   const waiters: (() => void)[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -42,7 +48,9 @@ export async function startReceiver(behaviour: Behaviour = () => ({ status: 200,
       for (const w of waiters.splice(0)) w();
       const answer = behave(n, r);
       if (answer === 'hang') {
-        hanging.add(res);
+        hanging.set(res, r);
+        // Before an answer, 'close' means the client's connection is gone.
+        res.once('close', () => lostConnection.add(res));
         return;
       }
       const send = () => res.writeHead(answer.status, answer.headers).end(answer.body ?? '');
@@ -69,8 +77,21 @@ export async function startReceiver(behaviour: Behaviour = () => ({ status: 200,
       }
       return received;
     },
+    releaseHanging(status = 200) {
+      const answered: Received[] = [];
+      const lost: Received[] = [];
+      for (const [res, r] of hanging) {
+        if (lostConnection.has(res)) lost.push(r);
+        else {
+          res.writeHead(status).end();
+          answered.push(r);
+        }
+      }
+      hanging.clear();
+      return { answered, lost };
+    },
     async close() {
-      for (const res of hanging) res.destroy();
+      for (const res of hanging.keys()) res.destroy();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

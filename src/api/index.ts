@@ -26,7 +26,7 @@ import { registerBodyParsing } from './plugins/body.js';
 import { registerSecurityHeaders } from './plugins/security-headers.js';
 import { registerIdempotency } from './plugins/idempotency.js';
 import { createPagination } from './plugins/pagination.js';
-import { frameworkErrors, registerProblemHandling } from './plugins/problem.js';
+import { clientErrors, frameworkErrors, registerProblemHandling } from './plugins/problem.js';
 import { Problem } from './schemas.js';
 import { workspaceRoutes } from './workspaces.js';
 import { createHub } from '../realtime/hub.js';
@@ -92,6 +92,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     frameworkErrors,
+    clientErrorHandler: clientErrors,
     schemaController: { compilersFactory: { buildValidator } },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 

@@ -21,6 +21,12 @@ const ID_NAMES: Record<IdPrefix, string> = {
 export const IdString = (prefix: IdPrefix) =>
   Type.String({ pattern: ruled(`^${prefix}_[0-9A-Za-z]{${ID_BODY_LENGTH}}$`, `must be ${ID_NAMES[prefix]}`), examples: [`${prefix}_0Q7c2wQq1aZkXb3Ryl9mT5vP`] });
 
+/**
+ * Free text that is stored as text: PostgreSQL text cannot hold U+0000 (the insert fails, a
+ * 500) where SQLite can, so it is refused here, the same on both stores, naming the field.
+ */
+export const NO_NUL = ruled('^[^\\u0000]*$', 'must not contain the character U+0000');
+
 export const EVENT_TYPE_PATTERN = ruled('^[a-z0-9_]+(\\.[a-z0-9_]+)+$', 'must be dot-separated lowercase words, such as payment.refund.failed');
 
 export const Timestamp = Type.String({ format: 'date-time', description: 'ISO 8601, UTC, millisecond precision' });

@@ -90,7 +90,9 @@ export function createSender({ connectTimeout, requestTimeout, allowNetworks, no
       const header = res.headers['retry-after'];
       return {
         status: res.statusCode,
-        response: Buffer.concat(chunks).toString('utf8'),
+        // Whatever the receiver sent is kept as text, and PostgreSQL text cannot hold U+0000: one
+        // NUL byte in an answer would fail the attempt's insert (a 500 on /retry, a stuck delivery).
+        response: Buffer.concat(chunks).toString('utf8').replaceAll('\u0000', '\uFFFD'),
         retryAfter: parseRetryAfter(Array.isArray(header) ? header[0] : header, now()),
         time: now() - started,
         error: null,

@@ -14,6 +14,8 @@ export type ErrorCode =
   | 'idempotency_conflict'
   | 'precondition_failed'
   | 'payload_too_large'
+  | 'headers_too_large'
+  | 'request_timeout'
   | 'unsupported_media_type'
   | 'not_acceptable'
   | 'rate_limited'

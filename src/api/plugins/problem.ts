@@ -3,8 +3,11 @@
  * is normalised to a HookdError and written as application/problem+json (RFC 9457). Nothing
  * else in api/ sets an error status, and no stack trace ever leaves the process.
  */
+import { maxHeaderSize, STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HookdError, type ErrorCode, type FieldErrors } from '../../domain/errors.js';
+import { newId } from '../../domain/ids.js';
 import { PATTERN_RULES } from '../schemas.js';
 
 const STATUS: Record<ErrorCode, number> = {
@@ -18,6 +21,8 @@ const STATUS: Record<ErrorCode, number> = {
   idempotency_conflict: 409,
   precondition_failed: 412,
   payload_too_large: 413,
+  headers_too_large: 431,
+  request_timeout: 408,
   unsupported_media_type: 415,
   unprocessable: 422,
   rate_limited: 429,
@@ -60,7 +65,10 @@ function ruleOf(e: AjvError): string {
 }
 
 export function validationErrors(error: FastifyError): HookdError {
-  const errors: FieldErrors = {};
+  // Field names come from the request (an unknown query parameter or body field is named as
+  // itself): on a plain object, `constructor` or `__defineGetter__` would find Object.prototype's
+  // function instead of a message list, and the error handler itself would throw (a 500).
+  const errors: FieldErrors = Object.create(null) as FieldErrors;
   const part = (error as { validationContext?: string }).validationContext;
   const list = (error.validation ?? []) as unknown as AjvError[];
   // A union reports every branch that failed; with `const` branches that is one line per literal.
@@ -143,6 +151,34 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, error:
 export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   reply.header('X-Request-Id', request.id);
   sendProblem(request, reply, normalise(error, request));
+}
+
+/**
+ * Fastify's `clientErrorHandler` option: what Node's HTTP parser refuses (an unknown method, a
+ * request line and headers over its size limit, a malformed header, a request that arrives too
+ * slowly) never becomes a request, so none of the above runs. Fastify's default answer is plain
+ * JSON without X-Request-Id, and it closes the socket without saying `Connection: close`, so a
+ * keep-alive client sends its next request into a closed socket (ECONNRESET).
+ */
+export function clientErrors(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const problem = error.code === 'HPE_HEADER_OVERFLOW'
+    ? new HookdError('headers_too_large', 'The request line and headers are too large', {
+      detail: `hookd reads at most ${maxHeaderSize} bytes of request line and headers; a long URL or header value is refused.`,
+    })
+    : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? new HookdError('request_timeout', 'The request did not arrive in time', { detail: 'The request line, headers and body must arrive within the server\'s request timeout.' })
+      : HookdError.validation({ request: [`must be a well-formed HTTP/1.1 request (${error.code ?? 'parse error'})`] });
+  const status = statusOf(problem.code);
+  const id = newId('req');
+  const body = JSON.stringify({
+    type: `urn:hookd:problem:${problem.code}`, title: problem.message, status, detail: problem.detail, errors: problem.errors, traceId: id,
+  });
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n`
+      + `X-Request-Id: ${id}\r\nX-Content-Type-Options: nosniff\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy();
 }
 
 export function registerProblemHandling(app: FastifyInstance): void {

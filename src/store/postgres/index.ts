@@ -80,6 +80,13 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   } as pg.PoolConfig);
   // An idle client that loses its connection emits here; unhandled, it would kill the process.
   pool.on('error', (err) => options.onPoolError?.(err));
+  // A client lent out (mid-query, or between the statements of a transaction) has no pool
+  // listener: pg-pool detaches its own while the client is out, and pg emits 'error' on the
+  // client when the connection drops, which unhandled kills the process (a reset connection
+  // crashed hookd with ECONNRESET, test/workers.pg.test.ts). Nothing more to do here: the
+  // query rejects by itself (classified as store_unavailable) and the pool discards the
+  // broken client when it comes back.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   let current: string;
   try {
