@@ -25,7 +25,11 @@ export async function spawnHookd(env: Record<string, string>): Promise<HookdProc
   child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`hookd did not start:\n${out}`)), 15_000);
+    const timer = setTimeout(() => {
+      // Nobody will hold a handle on a process that never said where it listens: end it here.
+      child.kill('SIGKILL');
+      reject(new Error(`hookd did not start:\n${out}`));
+    }, 45_000);
     const check = () => {
       const m = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(out);
       if (m) {

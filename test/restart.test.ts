@@ -86,7 +86,7 @@ describe('restarts', () => {
     const duplicates = [...pairs(receiver).values()].reduce((n, c) => n + c - 1, 0);
     // Bounded by what was in flight when the process died (at most HOOKD_MAX_IN_FLIGHT).
     expect(duplicates).toBeLessThanOrEqual(256);
-  });
+  }, 120_000);
 
   it('SIGTERM lets deliveries in flight finish and exits 0; the restart sends nothing twice', async () => {
     const { receiver, first, start, ids } = await loaded(100, 150);
@@ -102,5 +102,5 @@ describe('restarts', () => {
     expect(seen.size).toBe(ids.length * ENDPOINTS);
     const duplicates = [...seen.values()].filter((n) => n > 1).length;
     expect(duplicates).toBe(0);
-  });
+  }, 120_000);
 });

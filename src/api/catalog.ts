@@ -9,16 +9,23 @@ import type { EventType } from '../domain/types.js';
 import type { Store } from '../store/types.js';
 
 export function createCatalog(store: Store) {
-  const ajv = new Ajv({ allErrors: true, strict: false });
+  // addUsedSchema: false, or a schema with an `$id` is registered by its first compile and every
+  // later one (each publish after a restart or an update) fails with "already exists".
+  const ajv = new Ajv({ allErrors: true, strict: false, addUsedSchema: false });
   const compiled = new Map<string, { etag: string; validate: ValidateFunction }>();
 
   /** Throws 400 naming `schema` when the document is not a JSON Schema that can be compiled. */
   function compile(schema: Record<string, unknown>): ValidateFunction {
+    let validate: ValidateFunction;
     try {
-      return ajv.compile(schema);
+      validate = ajv.compile(schema);
     } catch (err) {
       throw HookdError.validation({ schema: [`must be a valid JSON Schema (${(err as Error).message})`] });
     }
+    // An `$async` schema validates with a promise: validateData would take it for success and its
+    // rejection would go unhandled, which ends the process on the first event that fails it.
+    if ((validate as { $async?: unknown }).$async === true) throw HookdError.validation({ schema: ['must not be an $async schema; hookd validates synchronously'] });
+    return validate;
   }
 
   async function validateData(type: EventType, object: unknown): Promise<void> {

@@ -28,8 +28,9 @@ export function signGrant(grant: ListenGrant, key: Buffer): string {
 
 /** The grant, or null when the token is forged, malformed or expired at `now`. */
 export function openGrant(token: string, key: Buffer, now: number): ListenGrant | null {
-  const [body, signature] = token.split('.');
-  if (!body || !signature) return null;
+  // Exactly two parts: with `body.mac.anything` accepted, tokens hookd never issued would open.
+  const [body, signature, extra] = token.split('.');
+  if (!body || !signature || extra !== undefined) return null;
   const expected = Buffer.from(mac(key, body));
   const given = Buffer.from(signature);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;

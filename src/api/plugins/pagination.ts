@@ -45,12 +45,13 @@ export function createPagination(key: Buffer) {
   }
 
   function decode(list: string, sort: string, token: string, errors: FieldErrorList): Cursor | undefined {
-    const [body, mac] = token.split('.');
+    // Exactly two parts: with `body.mac.anything` accepted, tokens hookd never issued would open.
+    const [body, mac, extra] = token.split('.');
     const expected = Buffer.from(body ? sign(body) : '');
     // Compare byte lengths, not string lengths: a MAC of 22 non-ASCII characters is longer in
     // bytes, and timingSafeEqual throws (a 500) on buffers of different lengths.
     const given = Buffer.from(mac ?? '');
-    if (!body || !mac || given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    if (!body || !mac || extra !== undefined || given.length !== expected.length || !timingSafeEqual(given, expected)) {
       errors.add('ct', 'is not a continuation token that hookd issued; use the X-Continuation-Token of the previous page');
       return undefined;
     }
