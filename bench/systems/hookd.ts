@@ -77,7 +77,10 @@ function hookdSystem(name: SystemName, store: 'sqlite' | 'postgres'): System {
         env.HOOKD_ENCRYPTION_KEY = randomBytes(32).toString('base64');
       }
       // cwd is the scratch directory so that a developer's hookd.config.json cannot change the run.
-      const child: Child = spawnChild(process.execPath, [CLI, 'serve'], { env, name, cwd: dir });
+      // BENCH_HOOKD_NODE_ARGS go to hookd's node alone (not the harness or the baselines), e.g.
+      // "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile a run (scripts/cpuprofile-top.mjs reads it).
+      const nodeArgs = (process.env.BENCH_HOOKD_NODE_ARGS ?? '').split(' ').filter(Boolean);
+      const child: Child = spawnChild(process.execPath, [...nodeArgs, CLI, 'serve'], { env, name, cwd: dir });
       const base = `http://127.0.0.1:${port}`;
       const pool = new Pool(base, { connections: PUBLISH_CONNECTIONS });
       const teardown = async () => {

@@ -15,6 +15,7 @@ import * as workspaces from './sql/workspaces.js';
 import type { ClaimOptions, Store } from './types.js';
 import type { Delivery } from '../domain/types.js';
 import { endpointFromRow, eventFromRow } from './sql/rows.js';
+import { createPublishGroup } from './publish-group.js';
 
 export interface KyselyStoreOptions {
   dialect: Store['dialect'];
@@ -28,13 +29,17 @@ export interface KyselyStoreOptions {
   /** Tells other processes that deliveries are due (PostgreSQL NOTIFY); absent for SQLite's single process. */
   announceWork?: () => Promise<void>;
   watchForWork?: Store['watchForWork'];
+  /** Publish groups committing at once (publish-group.ts). */
+  publishConcurrency: number;
 }
 
-export function createKyselyStore({ dialect, db, box, classifyError, onClose, claim, announceWork, watchForWork }: KyselyStoreOptions): Store {
+export function createKyselyStore(options: KyselyStoreOptions): Store {
+  const { dialect, db, box, classifyError, onClose, claim, announceWork, watchForWork, publishConcurrency } = options;
   // A failed announcement only costs latency (workers also poll), never the write itself.
   const announce = async () => {
     await announceWork?.().catch(() => undefined);
   };
+  const publishGroup = createPublishGroup({ write: (list) => events.publishEvents(db, list), onCommitted: announce, concurrency: publishConcurrency });
   const store: Store = {
     dialect,
     async ping() {
@@ -76,11 +81,7 @@ export function createKyselyStore({ dialect, db, box, classifyError, onClose, cl
     deleteEndpoint: (mode, id, etag, now) => endpoints.deleteEndpoint(db, mode, id, etag, now),
     reencryptSecrets: () => endpoints.reencryptSecrets(db, box),
 
-    async publishEvent(event) {
-      const result = await events.publishEvent(db, event);
-      if (result.deliveries > 0) await announce();
-      return result;
-    },
+    publishEvent: (event) => publishGroup.publish(event),
     getEvent: (mode, id) => events.getEvent(db, mode, id),
     listEvents: (mode, options) => events.listEvents(db, mode, options),
     redactEvent: (mode, id, redaction, etag, now, expected) => events.redactEvent(db, mode, id, redaction, etag, now, expected),

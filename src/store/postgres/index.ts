@@ -103,6 +103,9 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const channel = `hookd_work_${current}`;
   return createKyselyStore({
     dialect: 'postgres', db, box, classifyError: classifyPgError, claim: claimDeliveries,
+    // A quarter of the pool: enough groups in flight to keep commits overlapping, while the
+    // dispatcher's claims and result writes and the API's reads keep connections of their own.
+    publishConcurrency: Math.max(1, Math.floor(poolSize / 4)),
     announceWork: async () => {
       await pool.query('SELECT pg_notify($1, $2)', [channel, '']);
     },

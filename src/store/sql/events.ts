@@ -8,29 +8,53 @@ import { fetchPage } from './pagination.js';
 import { bit, eventFromRow, eventToRow } from './rows.js';
 
 /**
- * The event row and its fan-out commit together or not at all: once the API answers 201, every
+ * Events and their fan-out commit together or not at all: once the API answers 201, every
  * matching endpoint has a delivery row, whatever crashes next (DESIGN.md §1). Matching reads
- * the workspace's enabled endpoints inside the same transaction, so an endpoint created before
+ * the workspaces' enabled endpoints inside the same transaction, so an endpoint created before
  * the commit is either wholly in or wholly out.
+ *
+ * Takes a group of events (publish-group.ts gathers concurrent publishes): one transaction and
+ * one endpoint read for the group, so that a commit's fsync (SQLite) or round trips
+ * (PostgreSQL) are paid per group, not per event.
  */
-export async function publishEvent(db: Kysely<Database>, event: HookdEvent): Promise<PublishResult> {
+export async function publishEvents(db: Kysely<Database>, events: HookdEvent[]): Promise<PublishResult[]> {
+  if (events.length === 0) return [];
   return db.transaction().execute(async (tx) => {
-    await tx.insertInto('events').values(eventToRow(event)).execute();
-    const endpoints = await tx.selectFrom('endpoints').select(['id', 'events'])
-      .where('workspace', '=', event.workspace).where('live', '=', bit(event.live)).where('status', '=', 'enabled')
+    // 13 columns × 500 rows stays under SQLite's bound-parameter limit (32766).
+    for (let i = 0; i < events.length; i += 500) {
+      await tx.insertInto('events').values(events.slice(i, i + 500).map(eventToRow)).execute();
+    }
+    const modes = new Map<string, { workspace: string; live: boolean }>();
+    for (const e of events) modes.set(`${e.workspace}:${e.live}`, { workspace: e.workspace, live: e.live });
+    const endpoints = await tx.selectFrom('endpoints').select(['id', 'events', 'workspace', 'live'])
+      .where('status', '=', 'enabled')
+      .where((w) => w.or([...modes.values()].map((m) => w.and([w('workspace', '=', m.workspace), w('live', '=', bit(m.live))]))))
       .execute();
-    const rows: Insertable<DeliveriesTable>[] = endpoints
-      .filter((e) => subscriptionCovers(JSON.parse(e.events) as string[], event.type))
-      .map((e) => ({
-        id: newId('wh', event.created), event: event.id, endpoint: e.id, workspace: event.workspace, live: bit(event.live),
-        type: event.type, status: 'pending', attempts: 0, next_attempt_at: event.created, locked_until: null,
-        created: event.created, updated: event.created, etag: randomToken(),
-      }));
-    // SQLite caps bound parameters per statement (32766); 13 columns × 500 rows stays well under.
+    const byMode = new Map<string, { id: string; events: string[] }[]>();
+    for (const e of endpoints) {
+      const key = `${e.workspace}:${e.live === 1}`;
+      const list = byMode.get(key) ?? [];
+      list.push({ id: e.id, events: JSON.parse(e.events) as string[] });
+      byMode.set(key, list);
+    }
+    const rows: Insertable<DeliveriesTable>[] = [];
+    const results = events.map((event) => {
+      let deliveries = 0;
+      for (const e of byMode.get(`${event.workspace}:${event.live}`) ?? []) {
+        if (!subscriptionCovers(e.events, event.type)) continue;
+        deliveries++;
+        rows.push({
+          id: newId('wh', event.created), event: event.id, endpoint: e.id, workspace: event.workspace, live: bit(event.live),
+          type: event.type, status: 'pending', attempts: 0, next_attempt_at: event.created, locked_until: null,
+          created: event.created, updated: event.created, etag: randomToken(),
+        });
+      }
+      return { event, deliveries };
+    });
     for (let i = 0; i < rows.length; i += 500) {
       await tx.insertInto('deliveries').values(rows.slice(i, i + 500)).execute();
     }
-    return { event, deliveries: rows.length };
+    return results;
   });
 }
 

@@ -64,5 +64,5 @@ export async function openSqliteStore({ file, box }: SqliteStoreOptions): Promis
   }
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
   await migrateToLatest(db);
-  return createKyselyStore({ dialect: 'sqlite', db, box, classifyError: classifySqliteError, claim: claimDeliveries });
+  return createKyselyStore({ dialect: 'sqlite', db, box, classifyError: classifySqliteError, claim: claimDeliveries, publishConcurrency: 1 });
 }

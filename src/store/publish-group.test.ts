@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import type { HookdEvent } from '../domain/types.js';
+import { createPublishGroup } from './publish-group.js';
+import type { PublishResult } from './types.js';
+
+const event = (id: string, type = 'payment.succeeded'): HookdEvent => ({
+  id, workspace: 'wksp_1', live: false, type, data: { object: {} }, requestId: 'req_1', idempotencyKey: null,
+  redaction: null, created: 0, updated: 0, etag: 'e',
+});
+
+function recorder(options: { failWhen?: (events: HookdEvent[]) => boolean; delayMs?: number } = {}) {
+  const groups: string[][] = [];
+  let open = 0;
+  let maxOpen = 0;
+  const write = async (events: HookdEvent[]): Promise<PublishResult[]> => {
+    groups.push(events.map((e) => e.id));
+    open++;
+    maxOpen = Math.max(maxOpen, open);
+    await new Promise((r) => setTimeout(r, options.delayMs ?? 0));
+    open--;
+    if (options.failWhen?.(events)) throw new Error(`write failed for ${events.map((e) => e.id).join(',')}`);
+    return events.map((e) => ({ event: e, deliveries: e.type === 'none' ? 0 : 1 }));
+  };
+  return { write, groups, maxOpen: () => maxOpen };
+}
+
+describe('publish group', () => {
+  it('commits publishes made in the same turn as one group, in order', async () => {
+    const r = recorder();
+    const group = createPublishGroup({ write: r.write, concurrency: 1 });
+    const results = await Promise.all(['a', 'b', 'c'].map((id) => group.publish(event(id))));
+    expect(r.groups).toEqual([['a', 'b', 'c']]);
+    expect(results.map((x) => x.event.id)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('gathers publishes that arrive during a commit into the next group, never more groups in flight than allowed', async () => {
+    const r = recorder({ delayMs: 20 });
+    const group = createPublishGroup({ write: r.write, concurrency: 1 });
+    const first = group.publish(event('a'));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const later = ['b', 'c', 'd'].map((id) => group.publish(event(id)));
+    await Promise.all([first, ...later]);
+    expect(r.groups).toEqual([['a'], ['b', 'c', 'd']]);
+    expect(r.maxOpen()).toBe(1);
+  });
+
+  it('splits groups at maxGroup and runs up to `concurrency` of them at once', async () => {
+    const r = recorder({ delayMs: 10 });
+    const group = createPublishGroup({ write: r.write, concurrency: 2, maxGroup: 2 });
+    await Promise.all(['a', 'b', 'c', 'd', 'e'].map((id) => group.publish(event(id))));
+    expect(r.groups).toEqual([['a', 'b'], ['c', 'd'], ['e']]);
+    expect(r.maxOpen()).toBe(2);
+  });
+
+  it('when a group fails, retries each event alone so only the bad one is refused', async () => {
+    const r = recorder({ failWhen: (events) => events.some((e) => e.id === 'bad') });
+    const group = createPublishGroup({ write: r.write, concurrency: 1 });
+    const outcomes = await Promise.allSettled(['a', 'bad', 'c'].map((id) => group.publish(event(id))));
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((outcomes[1] as PromiseRejectedResult).reason).toBeInstanceOf(Error);
+    expect(r.groups).toEqual([['a', 'bad', 'c'], ['a'], ['bad'], ['c']]);
+  });
+
+  it('announces once per committed group that created deliveries, and not for one that created none', async () => {
+    const r = recorder();
+    let announced = 0;
+    const group = createPublishGroup({ write: r.write, concurrency: 1, onCommitted: () => void announced++ });
+    await Promise.all([group.publish(event('a')), group.publish(event('b'))]);
+    expect(announced).toBe(1);
+    await group.publish(event('c', 'none'));
+    expect(announced).toBe(1);
+  });
+});
