@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { sampleObject } from './domain/samples.js';
-import { callApi, type ApiTarget } from './realtime/api-client.js';
+import { ApiError, callApi, type ApiTarget } from './realtime/api-client.js';
 import { configDir, localSecret, runListen } from './realtime/forwarder.js';
 
 interface TargetFlags { apiUrl?: string; apiKey?: string; workspace?: string; live?: boolean; json?: boolean }
@@ -16,10 +16,11 @@ interface TargetFlags { apiUrl?: string; apiKey?: string; workspace?: string; li
 export function resolveTarget(flags: TargetFlags, env: NodeJS.ProcessEnv = process.env): ApiTarget {
   const file = join(configDir(env), 'profile.json');
   const profile = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<ApiTarget>) : {};
-  const key = flags.apiKey ?? env.HOOKD_API_KEY ?? profile.key;
+  // An empty variable counts as unset, as for the server's settings (`HOOKD_API_KEY= hookd …` falls back to the profile).
+  const key = flags.apiKey ?? (env.HOOKD_API_KEY || profile.key);
   if (!key) throw new Error(`no API key: pass --api-key, set HOOKD_API_KEY, or put "key" in ${file}`);
   return {
-    url: flags.apiUrl ?? env.HOOKD_API_URL ?? profile.url ?? 'http://localhost:8080',
+    url: flags.apiUrl ?? (env.HOOKD_API_URL || profile.url || 'http://localhost:8080'),
     key,
     workspace: flags.workspace ?? profile.workspace,
     live: flags.live ?? profile.live,
@@ -55,6 +56,10 @@ export function registerClientCommands(program: Command, out: Out, fail: (err: u
     try {
       await fn(...args);
     } catch (err) {
+      // The server names the header; a CLI user never typed one, so say which flag sets it.
+      if (err instanceof ApiError && err.message.includes('X-Workspace-Id')) {
+        fail(new Error(`${err.message} With the platform key, pass --workspace wksp_… (or "workspace" in the profile), or use the workspace's own key.`));
+      }
       fail(err);
     }
   };
@@ -138,7 +143,11 @@ export function registerClientCommands(program: Command, out: Out, fail: (err: u
   const workspaces = program.command('workspaces').description('manage workspaces (platform key)');
   withTarget(workspaces.command('create')).argument('<name>')
     .action(run(async (name: string, opts: TargetFlags) => {
-      show(out, opts.json, await callApi(resolveTarget(opts), 'POST', '/v1/workspaces', { name }), ['id', 'name', 'keys']);
+      const ws = await callApi<{ id: string; name: string; keys: { test: string; live: string } }>(resolveTarget(opts), 'POST', '/v1/workspaces', { name });
+      if (opts.json) return show(out, true, ws, []);
+      // One column per key: as one JSON cell the pair is longer than a table cell, and these are shown whole only once.
+      show(out, false, { id: ws.id, name: ws.name, 'test key': ws.keys.test, 'live key': ws.keys.live }, ['id', 'name', 'test key', 'live key']);
+      out('The keys are shown whole this once; store them now.');
     }));
   withTarget(workspaces.command('list'))
     .action(run(async (opts: TargetFlags) => show(out, opts.json, await callApi(resolveTarget(opts), 'GET', '/v1/workspaces?count=100'), ['id', 'name', 'created'])));

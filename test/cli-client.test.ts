@@ -1,0 +1,195 @@
+/**
+ * The client commands (`hookd workspaces|endpoints|events|trigger`) as a user runs them: the
+ * real `node dist/cli.js` against a real `hookd serve`, checking what a user reads: the ids,
+ * which secrets are whole and which masked, that a test send reached a local receiver signed
+ * with the secret the CLI printed, and that failures are one readable line and a non-zero exit.
+ */
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { constructEvent } from '../packages/verify/src/index.js';
+import { spawnHookd, type HookdProcess } from './hookd-process.js';
+import { startReceiver, type Receiver } from './receiver.js';
+import { TEST_STORE } from './helpers.js';
+
+const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const ADMIN = 'hkp_cli_client_test_platform_key_0123456789';
+
+interface Run { code: number; stdout: string; stderr: string }
+
+interface Endpoint { id: string; secret: string; url: string; events: string[]; status: string; workspace: string }
+interface Attempt { manual: boolean; url: string; code: number | null; successful: boolean; request: string; error: string | null }
+interface Evt { id: string; type: string; data: { object: Record<string, unknown> }; workspace: string; live: boolean }
+
+describe.skipIf(TEST_STORE !== 'sqlite')('hookd client commands', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hookd-cli-client-'));
+  let hookd: HookdProcess;
+  let receiver: Receiver;
+  let base: Record<string, string>;
+
+  /** Runs the CLI; never throws, so a test can look at a failure's exit code and words. */
+  function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
+    return new Promise((resolve) => {
+      execFile(process.execPath, [CLI, ...args], { env: { ...base, ...env } }, (err, stdout, stderr) => {
+        resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
+      });
+    });
+  }
+  /** Runs the CLI with --json and parses the answer, failing with the CLI's own words when it fails. */
+  async function json<T>(args: string[], env: Record<string, string> = {}): Promise<T> {
+    const r = await cli([...args, '--json'], env);
+    if (r.code !== 0) throw new Error(`hookd ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
+    return JSON.parse(r.stdout) as T;
+  }
+  async function ok(args: string[], env: Record<string, string> = {}): Promise<string> {
+    const r = await cli(args, env);
+    if (r.code !== 0) throw new Error(`hookd ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
+    return r.stdout;
+  }
+  /** The same bar for every failure: one `hookd: …` line, no stack trace, no stdout, exit 1. */
+  function expectReadableFailure(r: Run, words: RegExp): void {
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^hookd: /);
+    expect(r.stderr).toMatch(words);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  }
+
+  beforeAll(async () => {
+    // The receiver is on 127.0.0.1, which hookd refuses to deliver to unless told otherwise.
+    hookd = await spawnHookd({ HOOKD_DATA_DIR: join(dir, 'data'), HOOKD_ADMIN_KEY: ADMIN, HOOKD_ALLOW_NETWORKS: '127.0.0.0/8' });
+    receiver = await startReceiver();
+    // A config dir of the test's own: a profile.json in the user's real one must not leak in.
+    base = { PATH: process.env.PATH ?? '', XDG_CONFIG_HOME: join(dir, 'config'), HOOKD_API_URL: hookd.url, HOOKD_API_KEY: ADMIN };
+  });
+  afterAll(async () => {
+    hookd?.child.kill('SIGKILL');
+    await receiver?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  let acme: { id: string; keys: { test: string; live: string } };
+  let endpoint: Endpoint;
+  let published: Evt;
+
+  it('workspaces create prints the id and both keys whole, once; list shows them masked', async () => {
+    acme = await json(['workspaces', 'create', 'Acme']);
+    expect(acme.id).toMatch(/^wksp_/);
+    expect(acme.keys.test).toMatch(/^fskt_[A-Za-z0-9]{40}$/);
+    expect(acme.keys.live).toMatch(/^fskl_[A-Za-z0-9]{40}$/);
+
+    const table = await ok(['workspaces', 'create', 'Beta']);
+    const [header, row] = table.split('\n');
+    expect(header).toMatch(/^ID\s+NAME\s+TEST KEY\s+LIVE KEY$/);
+    const [betaId, , betaTest, betaLive] = row!.split(/\s+/);
+    expect(betaLive).toMatch(/^fskl_[A-Za-z0-9]{40}$/);
+    // A key copied from the table works: nothing was cut off.
+    expect(await json<Evt[]>(['events', 'list'], { HOOKD_API_KEY: betaTest! })).toEqual([]);
+
+    const listed = await json<{ id: string; name: string; keys: { test: string } }[]>(['workspaces', 'list']);
+    expect(listed.map((w) => w.id)).toEqual([betaId, acme.id]);
+    expect(listed[1]!.keys.test).toBe(`fskt_********${acme.keys.test.slice(-4)}`);
+    const lines = (await ok(['workspaces', 'list'])).trim().split('\n');
+    expect(lines[0]).toMatch(/^ID\s+NAME\s+CREATED$/);
+    expect(lines.slice(1).map((l) => l.split(/\s+/).slice(0, 2))).toEqual([[betaId, 'Beta'], [acme.id, 'Acme']]);
+  });
+
+  it('endpoints create shows the secret whole; list shows it masked', async () => {
+    const key = { HOOKD_API_KEY: acme.keys.test };
+    endpoint = await json(['endpoints', 'create', '--url', receiver.url, '--events', 'message.*,payment.succeeded', '--description', 'cli test'], key);
+    expect(endpoint).toMatchObject({ url: receiver.url, events: ['message.*', 'payment.succeeded'], status: 'enabled', workspace: acme.id });
+    expect(endpoint.id).toMatch(/^we_/);
+    expect(endpoint.secret).toMatch(/^fwhs_[A-Za-z0-9+/]{43}=$/);
+
+    const listed = await json<Endpoint[]>(['endpoints', 'list'], key);
+    expect(listed.map((e) => e.id)).toEqual([endpoint.id]);
+    expect(listed[0]!.secret).toBe(`fwhs_********${endpoint.secret.slice(-4)}`);
+    const table = await ok(['endpoints', 'list'], key);
+    expect(table).toMatch(new RegExp(`^ID\\s+STATUS\\s+URL\\s+EVENTS\\s+FORMAT\\n${endpoint.id}\\s+enabled\\s+${receiver.url}`));
+    expect(table).not.toContain(endpoint.secret);
+  });
+
+  it('endpoints test sends now and prints the attempt; roll-secret prints the new secret whole, and it signs', async () => {
+    const key = { HOOKD_API_KEY: acme.keys.test };
+    const attempt = await json<Attempt>(['endpoints', 'test', endpoint.id], key);
+    expect(attempt).toMatchObject({ manual: true, url: receiver.url, code: 200, successful: true, error: null });
+    const [sent] = await receiver.waitFor(1);
+    const event = await constructEvent(sent!.body, sent!.headers as Record<string, string>, endpoint.secret);
+    expect(event).toMatchObject({ type: 'webhook_endpoint.test', workspace: acme.id, live: false });
+
+    const rolled = await json<Endpoint>(['endpoints', 'roll-secret', endpoint.id, '--expires-in', '0'], key);
+    expect(rolled.id).toBe(endpoint.id);
+    expect(rolled.secret).toMatch(/^fwhs_[A-Za-z0-9+/]{43}=$/);
+    expect(rolled.secret).not.toBe(endpoint.secret);
+    expect(await ok(['endpoints', 'test', endpoint.id], key)).toMatch(/^SUCCESSFUL\s+CODE\s+TIME\s+ERROR\ntrue\s+200\s+\d+\s+-\n$/);
+    const [, again] = await receiver.waitFor(2);
+    await expect(constructEvent(again!.body, again!.headers as Record<string, string>, rolled.secret, { scheme: 'both' })).resolves.toMatchObject({ type: 'webhook_endpoint.test' });
+    // --expires-in 0: the old secret stopped signing at once.
+    await expect(constructEvent(again!.body, again!.headers as Record<string, string>, endpoint.secret)).rejects.toMatchObject({ code: 'signature_mismatch' });
+    endpoint = rolled;
+  });
+
+  it('trigger --data publishes that object; events list, get and retry find and re-send it', async () => {
+    const before = receiver.received.length;
+    const object = { id: 'msg_cli_1', status: 'delivered', to: '+254700000000' };
+    // The platform key acting for the workspace, as a backend would.
+    published = await json<Evt>(['trigger', 'message.delivered', '--workspace', acme.id, '--data', JSON.stringify(object)]);
+    expect(published).toMatchObject({ type: 'message.delivered', data: { object }, workspace: acme.id, live: false });
+    expect(published.id).toMatch(/^evt_/);
+    // The endpoint subscribes to message.*, so the dispatcher delivers it too.
+    const delivered = (await receiver.waitFor(before + 1, 15_000))[before]!;
+    expect(await constructEvent(delivered.body, delivered.headers as Record<string, string>, endpoint.secret)).toMatchObject({ id: published.id, data: { object } });
+
+    const sample = await ok(['trigger', 'payment.succeeded', '--api-key', acme.keys.test]);
+    expect(sample).toMatch(/^ID\s+TYPE\s+CREATED\s+LIVE\nevt_\S+\s+payment\.succeeded\s+\S+\s+false\n$/);
+
+    const key = { HOOKD_API_KEY: acme.keys.test };
+    const listed = await json<Evt[]>(['events', 'list', '--type', 'message.delivered'], key);
+    expect(listed.map((e) => e.id)).toEqual([published.id]);
+    const all = (await ok(['events', 'list', '--count', '1'], key)).trim().split('\n');
+    expect(all).toHaveLength(2);
+    expect(all[1]).toMatch(/^evt_\S+\s+payment\.succeeded\s/);
+    expect(await json<Evt>(['events', 'get', published.id], key)).toEqual(published);
+
+    const retried = await json<Attempt>(['events', 'retry', published.id, '--webhook-endpoint', endpoint.id], key);
+    expect(retried).toMatchObject({ manual: true, code: 200, successful: true });
+    expect(JSON.parse(retried.request)).toMatchObject({ id: published.id, type: 'message.delivered' });
+  });
+
+  it('reads the API URL, key and workspace from the profile file when neither flag nor environment (set but empty) gives them', async () => {
+    const home = join(dir, 'profile-home');
+    mkdirSync(join(home, 'hookd'), { recursive: true });
+    writeFileSync(join(home, 'hookd', 'profile.json'), JSON.stringify({ url: hookd.url, key: ADMIN, workspace: acme.id }));
+    const listed = await json<Evt[]>(['events', 'list', '--type', 'message.delivered'], { XDG_CONFIG_HOME: home, HOOKD_API_URL: '', HOOKD_API_KEY: '' });
+    expect(listed.map((e) => e.id)).toEqual([published.id]);
+  });
+
+  it('endpoints delete removes it; deleting it again is a readable 404', async () => {
+    const key = { HOOKD_API_KEY: acme.keys.test };
+    expect(await json(['endpoints', 'delete', endpoint.id], key)).toEqual({ deleted: endpoint.id });
+    expect(await json<Endpoint[]>(['endpoints', 'list'], key)).toEqual([]);
+    expectReadableFailure(await cli(['endpoints', 'delete', endpoint.id], key), new RegExp(`404 .*${endpoint.id}`));
+  });
+
+  it('without an API key: exit 1 and a message that says how to give one', async () => {
+    const r = await cli(['events', 'list'], { HOOKD_API_KEY: '' });
+    expectReadableFailure(r, /no API key/);
+    expect(r.stderr).toContain('--api-key');
+    expect(r.stderr).toContain('HOOKD_API_KEY');
+    expect(r.stderr).toContain(join(dir, 'config', 'hookd', 'profile.json'));
+  });
+
+  it('an API problem is printed as the server worded it, with exit 1', async () => {
+    const key = { HOOKD_API_KEY: acme.keys.test };
+    expectReadableFailure(await cli(['endpoints', 'create', '--url', 'ftp://example.com/hooks', '--events', 'message.*'], key), /400 .*'url' must use http or https/);
+    expectReadableFailure(await cli(['trigger', 'no.such.type'], key), /400 .*'type' 'no\.such\.type' is not in the event-type catalog/);
+    expectReadableFailure(await cli(['events', 'list', '--api-key', 'fskt_not_a_real_key']), /401 Invalid API key/);
+    expectReadableFailure(await cli(['trigger', 'message.delivered', '--data', '{not json']), /--data must be a JSON object/);
+    // The platform key on a workspace route without --workspace: the message names the flag.
+    expectReadableFailure(await cli(['events', 'list']), /X-Workspace-Id.*--workspace/);
+  });
+});
