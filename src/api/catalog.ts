@@ -3,20 +3,24 @@
  * publishing) and the JSON Schema that a type's `data.object` must satisfy. Compiled schemas
  * are cached by name and etag, so a schema is compiled once per version, not per event.
  */
-import { Ajv, type ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import { HookdError, type FieldErrors } from '../domain/errors.js';
 import type { EventType } from '../domain/types.js';
 import type { Store } from '../store/types.js';
+import { createCatalogAjv } from './catalog-ajv.js';
+import { checkCatalogSchema } from './catalog-schema-checks.js';
 
 export function createCatalog(store: Store) {
-  // addUsedSchema: false, or a schema with an `$id` is registered by its first compile and every
-  // later one (each publish after a restart or an update) fails with "already exists".
-  const ajv = new Ajv({ allErrors: true, strict: false, addUsedSchema: false });
+  const { ajv, takeWarnings } = createCatalogAjv();
   const compiled = new Map<string, { etag: string; validate: ValidateFunction }>();
 
-  /** Throws 400 naming `schema` when the document is not a JSON Schema that can be compiled. */
-  function compile(schema: Record<string, unknown>): ValidateFunction {
+  /**
+   * Throws 400 naming `schema` when the document is not a JSON Schema that can be compiled. Ajv's
+   * warnings are dropped here (a stored schema was accepted already); compile() reads them.
+   */
+  function compileStored(schema: Record<string, unknown>): ValidateFunction {
     let validate: ValidateFunction;
+    takeWarnings();
     try {
       validate = ajv.compile(schema);
     } catch (err) {
@@ -28,11 +32,25 @@ export function createCatalog(store: Store) {
     return validate;
   }
 
+  /**
+   * A schema offered for registration: hookd's own checks first (unsafe patterns, unknown
+   * formats, each naming its field), then Ajv's compile, where anything Ajv would only warn
+   * about is a 400 too, never a line on stderr.
+   */
+  function compile(schema: Record<string, unknown>): ValidateFunction {
+    const problems = checkCatalogSchema(schema);
+    if (Object.keys(problems).length > 0) throw HookdError.validation(problems);
+    const validate = compileStored(schema);
+    const warnings = takeWarnings();
+    if (warnings.length > 0) throw HookdError.validation({ schema: warnings.map((w) => `is not accepted: ${w}`) });
+    return validate;
+  }
+
   async function validateData(type: EventType, object: unknown): Promise<void> {
     if (!type.schema) return;
     let entry = compiled.get(type.name);
     if (!entry || entry.etag !== type.etag) {
-      entry = { etag: type.etag, validate: compile(type.schema) };
+      entry = { etag: type.etag, validate: compileStored(type.schema) };
       compiled.set(type.name, entry);
     }
     if (entry.validate(object)) return;
