@@ -1,13 +1,12 @@
 /**
  * The one loadConfig(): flags, then environment (HOOKD_*, DATABASE_URL), then
  * hookd.config.json in the working directory, then defaults (DESIGN.md §8). Every setting is
- * one row of SETTINGS; a bad value stops the start with the setting's name and what it accepts,
- * and a misspelt name gets a "did you mean" hint.
+ * one row of SETTINGS (config-settings.ts); a bad value stops the start with the setting's name
+ * and what it accepts, and a misspelt name gets a "did you mean" hint.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import ipaddr from 'ipaddr.js';
-import { parseDuration } from './domain/duration.js';
+import { SETTINGS } from './config-settings.js';
 import { HookdError } from './domain/errors.js';
 
 export type Role = 'all' | 'api' | 'worker';
@@ -46,6 +45,8 @@ export interface Config {
   /** ms */
   retention: number;
   logLevel: string;
+  /** auto: pretty when stdout is a terminal, JSON otherwise */
+  logFormat: 'auto' | 'json' | 'pretty';
   /** bytes of the whole POST /v1/events body */
   maxEventSize: number;
   /** bytes of any other request body */
@@ -60,72 +61,6 @@ export interface Config {
   statementTimeout: number;
 }
 
-interface Setting {
-  key: keyof Config;
-  env: string;
-  accepts: string;
-  parse: (raw: string) => unknown;
-}
-
-const duration = (raw: string) => parseDuration(raw);
-const int = (min: number, max: number) => (raw: string) => {
-  const n = Number(raw);
-  return /^\d+$/.test(raw.trim()) && n >= min && n <= max ? n : undefined;
-};
-const bool = (raw: string) => ({ true: true, false: false, '1': true, '0': false } as Record<string, boolean>)[raw.trim().toLowerCase()];
-const rateAndBurst = (raw: string) => {
-  const m = /^\s*(\d+)\s*,\s*(\d+)\s*$/.exec(raw);
-  return m && Number(m[1]) > 0 && Number(m[2]) >= Number(m[1]) ? { rate: Number(m[1]), burst: Number(m[2]) } : undefined;
-};
-const list = (raw: string) => raw.split(',').map((s) => s.trim()).filter(Boolean);
-
-const SETTINGS: Setting[] = [
-  { key: 'port', env: 'HOOKD_PORT', accepts: 'a port number 0–65535', parse: int(0, 65535) },
-  { key: 'host', env: 'HOOKD_HOST', accepts: 'a host name or IP address', parse: (r) => (r.trim() ? r.trim() : undefined) },
-  { key: 'dataDir', env: 'HOOKD_DATA_DIR', accepts: 'a directory path', parse: (r) => (r.trim() ? r.trim() : undefined) },
-  {
-    key: 'databaseUrl', env: 'DATABASE_URL', accepts: 'a postgres:// or postgresql:// URL',
-    parse: (r) => (/^postgres(ql)?:\/\//.test(r.trim()) ? r.trim() : undefined),
-  },
-  { key: 'role', env: 'HOOKD_ROLE', accepts: 'all, api or worker', parse: (r) => (['all', 'api', 'worker'].includes(r) ? r : undefined) },
-  { key: 'adminKey', env: 'HOOKD_ADMIN_KEY', accepts: 'a string of 32 or more characters', parse: (r) => (r.length >= 32 ? r : undefined) },
-  {
-    key: 'encryptionKey', env: 'HOOKD_ENCRYPTION_KEY', accepts: 'base64 of 32 bytes (openssl rand -base64 32)',
-    parse: (r) => (Buffer.from(r, 'base64').length === 32 && /^[A-Za-z0-9+/]+=*$/.test(r) ? r : undefined),
-  },
-  {
-    key: 'previousEncryptionKeys', env: 'HOOKD_PREVIOUS_ENCRYPTION_KEYS', accepts: 'a comma-separated list of base64 32-byte keys',
-    parse: (r) => (list(r).every((k) => Buffer.from(k, 'base64').length === 32 && /^[A-Za-z0-9+/]+=*$/.test(k)) ? list(r) : undefined),
-  },
-  { key: 'publicUrl', env: 'HOOKD_PUBLIC_URL', accepts: 'an http(s) URL', parse: (r) => (/^https?:\/\/[^\s]+$/.test(r) ? r.replace(/\/+$/, '') : undefined) },
-  { key: 'lease', env: 'HOOKD_LEASE', accepts: 'a duration such as 60s (at least 1s)', parse: (r) => { const d = duration(r); return d !== undefined && d >= 1000 ? d : undefined; } },
-  { key: 'rateLimit', env: 'HOOKD_RATE_LIMIT', accepts: '"<requests per second>,<burst>", e.g. 100,200', parse: (r) => rateAndBurst(r) },
-  { key: 'platformRateLimit', env: 'HOOKD_PLATFORM_RATE_LIMIT', accepts: '"<requests per second>,<burst>", e.g. 1000,2000', parse: (r) => rateAndBurst(r) },
-  { key: 'allowNetworks', env: 'HOOKD_ALLOW_NETWORKS', accepts: 'a comma-separated list of CIDRs, e.g. 127.0.0.0/8,::1/128', parse: (r) => (list(r).every((c) => ipaddr.isValidCIDR(c)) ? list(r) : undefined) },
-  {
-    key: 'corsOrigins', env: 'HOOKD_CORS_ORIGINS', accepts: 'a comma-separated list of origins such as https://app.example.com, or *',
-    parse: (r) => (list(r).every((o) => o === '*' || /^https?:\/\/[^/\s]+$/.test(o)) ? list(r) : undefined),
-  },
-  {
-    key: 'retrySchedule', env: 'HOOKD_RETRY_SCHEDULE', accepts: 'comma-separated durations, e.g. 0,5s,5m,30m,2h,5h,10h,10h',
-    parse: (r) => { const d = list(r).map(duration); return d.length > 0 && d.every((x) => x !== undefined) ? d : undefined; },
-  },
-  { key: 'retryOn4xx', env: 'HOOKD_RETRY_ON_4XX', accepts: 'true or false', parse: bool },
-  { key: 'disableAfter', env: 'HOOKD_DISABLE_AFTER', accepts: 'a duration such as 5d', parse: duration },
-  { key: 'requestTimeout', env: 'HOOKD_REQUEST_TIMEOUT', accepts: 'a duration such as 15s (at least 100ms)', parse: (r) => { const d = duration(r); return d !== undefined && d >= 100 ? d : undefined; } },
-  { key: 'connectTimeout', env: 'HOOKD_CONNECT_TIMEOUT', accepts: 'a duration such as 5s (at least 100ms)', parse: (r) => { const d = duration(r); return d !== undefined && d >= 100 ? d : undefined; } },
-  { key: 'maxInFlight', env: 'HOOKD_MAX_IN_FLIGHT', accepts: 'a whole number 1–100000', parse: int(1, 100_000) },
-  { key: 'maxInFlightPerEndpoint', env: 'HOOKD_MAX_IN_FLIGHT_PER_ENDPOINT', accepts: 'a whole number 1–10000', parse: int(1, 10_000) },
-  { key: 'retention', env: 'HOOKD_RETENTION', accepts: 'a duration such as 30d (at least 1h)', parse: (r) => { const d = duration(r); return d !== undefined && d >= 3_600_000 ? d : undefined; } },
-  { key: 'logLevel', env: 'HOOKD_LOG_LEVEL', accepts: 'fatal, error, warn, info, debug, trace or silent', parse: (r) => (['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(r) ? r : undefined) },
-  { key: 'maxEventSize', env: 'HOOKD_MAX_EVENT_SIZE', accepts: 'bytes, 1024–10485760', parse: int(1024, 10 * 1024 * 1024) },
-  { key: 'maxBodySize', env: 'HOOKD_MAX_BODY_SIZE', accepts: 'bytes, 1024–10485760', parse: int(1024, 10 * 1024 * 1024) },
-  { key: 'maxEndpointsPerWorkspace', env: 'HOOKD_MAX_ENDPOINTS', accepts: 'a whole number 1–100000', parse: int(1, 100_000) },
-  { key: 'maxListenSessions', env: 'HOOKD_MAX_LISTEN_SESSIONS', accepts: 'a whole number 1–1000', parse: int(1, 1000) },
-  { key: 'cloudEventsTypePrefix', env: 'HOOKD_CLOUDEVENTS_TYPE_PREFIX', accepts: 'a prefix of letters, digits, dots, dashes or underscores (may be empty)', parse: (r) => (/^[A-Za-z0-9._-]*$/.test(r) ? r : undefined) },
-  { key: 'dbPoolSize', env: 'HOOKD_DB_POOL_SIZE', accepts: 'a whole number 1–1000', parse: int(1, 1000) },
-  { key: 'statementTimeout', env: 'HOOKD_STATEMENT_TIMEOUT', accepts: 'a duration such as 10s (at least 100ms)', parse: (r) => { const d = duration(r); return d !== undefined && d >= 100 ? d : undefined; } },
-];
 
 /**
  * HOOKD_* names that belong to other tools, not to the server: the CLI client's (`hookd listen`,
@@ -158,6 +93,7 @@ export function defaultConfig(): Config {
     maxInFlightPerEndpoint: 16,
     retention: 30 * 86_400_000,
     logLevel: 'info',
+    logFormat: 'auto',
     maxEventSize: 256 * 1024,
     maxBodySize: 64 * 1024,
     maxEndpointsPerWorkspace: 100,

@@ -1,33 +1,89 @@
 /**
  * Prometheus metrics (prom-client), one registry per process, passed to whoever records: the
- * API (requests), the dispatcher (attempts, in flight, claims). Served at /metrics by every
- * role, so a worker that serves no API can still be scraped.
+ * API (requests), the dispatcher (attempts, in flight, claims), the result writer (deliveries
+ * ended, endpoints disabled), the store decorator (query times). Served at /metrics by every
+ * role, so a worker that serves no API can still be scraped. docs/operations.md describes each
+ * series; every name starts with `hookd_`.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
-export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
+export interface MetricsOptions {
+  defaultMetrics?: boolean;
+  /**
+   * Counts the deliveries waiting in the store, read when /metrics is scraped. Absent: the
+   * gauge is not registered (a bare app in tests has no store worth counting).
+   */
+  countPending?: () => Promise<number>;
+  /** ms a counted backlog is reused, so that scrapers hitting every process at once cost one count each second. */
+  pendingCacheMs?: number;
+  now?: () => number;
+}
+
+export function createMetrics(options: MetricsOptions = {}) {
   const registry = new Registry();
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'hookd_' });
+  const registers = [registry];
+  if (options.countPending) registerPendingGauge(registry, options.countPending, options.pendingCacheMs ?? 1_000, options.now ?? Date.now);
   return {
     registry,
     httpRequests: new Counter({
-      name: 'hookd_http_requests_total', help: 'API requests answered, by route and status', labelNames: ['method', 'route', 'status'] as const, registers: [registry],
+      name: 'hookd_http_requests_total', help: 'API requests answered, by route template and status', labelNames: ['method', 'route', 'status'] as const, registers,
     }),
     httpDuration: new Histogram({
-      name: 'hookd_http_request_duration_seconds', help: 'API answer time', labelNames: ['method', 'route'] as const, registers: [registry],
+      name: 'hookd_http_request_duration_seconds', help: 'API answer time, by route template', labelNames: ['method', 'route'] as const, registers,
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     }),
     attempts: new Counter({
-      name: 'hookd_delivery_attempts_total', help: 'Delivery attempts by what they led to',
-      labelNames: ['outcome'] as const, registers: [registry],
+      name: 'hookd_delivery_attempts_total', help: 'Automatic delivery attempts by what they led to (succeeded, failed, retry_scheduled)',
+      labelNames: ['outcome'] as const, registers,
     }),
     attemptDuration: new Histogram({
-      name: 'hookd_delivery_attempt_duration_seconds', help: 'Time from request start to the end of the answer', registers: [registry],
+      name: 'hookd_delivery_attempt_duration_seconds', help: 'Time from request start to the end of the answer', registers,
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15],
     }),
-    inFlight: new Gauge({ name: 'hookd_deliveries_in_flight', help: 'Requests to endpoints now in flight in this process', registers: [registry] }),
-    claimErrors: new Counter({ name: 'hookd_claim_errors_total', help: 'Failed claims (store unreachable)', registers: [registry] }),
+    /** Recorded by the result writer once the outcome is stored: a delivery counts once, when it ends. */
+    deliveries: new Counter({
+      name: 'hookd_deliveries_total', help: 'Deliveries that ended, by outcome (succeeded, failed), counted when written',
+      labelNames: ['outcome'] as const, registers,
+    }),
+    inFlight: new Gauge({ name: 'hookd_deliveries_in_flight', help: 'Requests to endpoints now in flight in this process', registers }),
+    claims: new Counter({ name: 'hookd_claims_total', help: 'Claim queries the dispatcher ran', registers }),
+    claimedDeliveries: new Counter({ name: 'hookd_claimed_deliveries_total', help: 'Deliveries leased by claims', registers }),
+    claimErrors: new Counter({ name: 'hookd_claim_errors_total', help: 'Failed claims (store unreachable)', registers }),
+    retriesScheduled: new Counter({ name: 'hookd_retries_scheduled_total', help: 'Failed attempts that scheduled another attempt', registers }),
+    endpointsDisabled: new Counter({
+      name: 'hookd_endpoints_disabled_total', help: 'Endpoints the dispatcher disabled (410 Gone, or failing longer than HOOKD_DISABLE_AFTER)', registers,
+    }),
+    storeQueryDuration: new Histogram({
+      name: 'hookd_store_query_duration_seconds', help: 'Time of each store call, by store operation', labelNames: ['operation'] as const, registers,
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    }),
+    storeUnavailable: new Counter({
+      name: 'hookd_store_unavailable_total', help: 'Store calls that failed because the store could not answer, by store operation',
+      labelNames: ['operation'] as const, registers,
+    }),
   };
+}
+
+/**
+ * `hookd_deliveries_pending`: the backlog as the store sees it (every process, every
+ * workspace), counted at scrape time. When the count fails the gauge reads NaN rather than a
+ * stale number, and /metrics still answers: the process metrics matter most while the store is down.
+ */
+function registerPendingGauge(registry: Registry, count: () => Promise<number>, cacheMs: number, now: () => number): void {
+  let cached: { at: number; value: Promise<number> } | null = null;
+  const read = (): Promise<number> => {
+    if (cached && now() - cached.at < cacheMs) return cached.value;
+    const value = count().catch(() => NaN);
+    cached = { at: now(), value };
+    return value;
+  };
+  new Gauge({
+    name: 'hookd_deliveries_pending', help: 'Deliveries waiting for their next attempt, in the whole store (cached ~1 s)', registers: [registry],
+    async collect() {
+      this.set(await read());
+    },
+  });
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

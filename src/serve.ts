@@ -4,7 +4,7 @@
  */
 import { join, resolve } from 'node:path';
 import type { Config } from './config.js';
-import { buildApp, LOG_REDACT } from './api/index.js';
+import { buildApp } from './api/index.js';
 import type { App } from './api/deps.js';
 import { hashKey } from './api/plugins/auth.js';
 import { systemClock, type Clock } from './domain/clock.js';
@@ -18,6 +18,8 @@ import { IDEMPOTENCY_WINDOW_MS } from './api/plugins/idempotency.js';
 import { createDispatcher, type Dispatcher } from './delivery/dispatcher.js';
 import { createSender } from './delivery/sender.js';
 import { createMetrics } from './metrics.js';
+import { withQueryTiming } from './store/timed-store.js';
+import { loggerOptions } from './logging.js';
 
 /** The catalog's own creation time: Falu's API version 2024-06-01, so built-in types sort before any added one. */
 const CATALOG_EPOCH = Date.UTC(2024, 5, 1);
@@ -49,6 +51,14 @@ export async function resolvePlatformKey(config: Config, store: Store): Promise<
   return kept === hashKey(key) ? { hash: kept, generated: key } : { hash: kept, generated: null };
 }
 
+/**
+ * The dispatcher's `running` flag (issue 9 asks the dispatcher for `get running(): boolean`).
+ * Until it has one, a started dispatcher counts as running.
+ */
+function isRunning(dispatcher: Dispatcher): boolean {
+  return (dispatcher as Dispatcher & { running?: boolean }).running ?? true;
+}
+
 /** ms between retention passes. */
 const PRUNE_EVERY = 10 * 60_000;
 
@@ -74,22 +84,31 @@ export interface Server {
   close(): Promise<void>;
 }
 
-export async function startServer(config: Config, options: { clock?: Clock; print?: (line: string) => void } = {}): Promise<Server> {
+export interface StartOptions {
+  clock?: Clock;
+  print?: (line: string) => void;
+  /** Where log lines go (default stdout); pretty or JSON by HOOKD_LOG_FORMAT and whether it is a terminal. */
+  logStream?: NodeJS.WritableStream & { isTTY?: boolean };
+}
+
+export async function startServer(config: Config, options: StartOptions = {}): Promise<Server> {
   const clock = options.clock ?? systemClock;
   const print = options.print ?? ((line: string) => process.stdout.write(line + '\n'));
   const box = createSecretBox(loadKeyRing(config.encryptionKey, config.previousEncryptionKeys, resolve(config.dataDir)).keys);
-  const store = await openStore(config, box);
+  // The backlog gauge counts through the timed store, so its own query shows in the store metrics too.
+  const metrics = createMetrics({ countPending: () => store.countPendingDeliveries() });
+  const store = withQueryTiming(await openStore(config, box), metrics);
   try {
     await seedCatalog(store);
     const platform = await resolvePlatformKey(config, store);
     const sender = createSender({ connectTimeout: config.connectTimeout, requestTimeout: config.requestTimeout, allowNetworks: config.allowNetworks });
     let dispatcher: Dispatcher | null = null;
-    const metrics = createMetrics();
     const app = await buildApp({
       metrics,
       config, store, clock, box, platformKeyHash: platform.hash, surface: config.role === 'worker' ? 'probes' : 'api',
-      logger: { level: config.logLevel, redact: { paths: LOG_REDACT, censor: '[redacted]' } },
+      logger: loggerOptions(config, options.logStream ?? process.stdout),
       sender, notify: () => dispatcher?.wake(),
+      dispatcherRunning: config.role === 'api' ? undefined : () => dispatcher !== null && isRunning(dispatcher),
     });
     const url = await app.listen({ port: config.port, host: config.host });
     if (config.role !== 'api') {

@@ -33,6 +33,7 @@ import { createHub } from '../realtime/hub.js';
 import { realtimeRoutes } from '../realtime/routes.js';
 import { deliveryRoutes } from './deliveries.js';
 import { endpointActionRoutes } from './endpoint-actions.js';
+import { statusRoutes } from './status.js';
 import type { Sender } from '../delivery/sender.js';
 import { createMetrics, type Metrics } from '../metrics.js';
 import { parseNetworks } from '../delivery/ssrf-guard.js';
@@ -49,6 +50,8 @@ export interface AppOptions {
   /** Called after a publish or recover queued work: wakes an in-process dispatcher. */
   notify?: () => void;
   metrics?: Metrics;
+  /** /ready's dispatcher check; absent where no dispatcher runs in this process (role api). */
+  dispatcherRunning?: () => boolean;
   /** `probes` serves only /health and /ready: what a `--role worker` process answers on its port. */
   surface?: 'api' | 'probes';
 }
@@ -112,7 +115,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
 
   if (options.surface === 'probes') {
-    await app.register(async (scope) => healthRoutes(scope as unknown as App, { store, metrics }));
+    await app.register(async (scope) => healthRoutes(scope as unknown as App, { store, metrics, dispatcherRunning: options.dispatcherRunning }));
     return app;
   }
 
@@ -148,13 +151,14 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   await app.register(async (scope) => {
     const typed = scope as unknown as App;
-    await healthRoutes(typed, { store, metrics });
+    await healthRoutes(typed, { store, metrics, dispatcherRunning: options.dispatcherRunning });
     await workspaceRoutes(typed, deps);
     await eventTypeRoutes(typed, deps);
     await endpointRoutes(typed, deps);
     await eventRoutes(typed, deps);
     await deliveryRoutes(typed, deps);
     await endpointActionRoutes(typed, deps);
+    await statusRoutes(typed, deps);
     await realtimeRoutes(typed, { ...deps, hub, grantKey: box.derive('listen-grant') });
     typed.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   });

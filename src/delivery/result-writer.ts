@@ -5,6 +5,8 @@
  * never dropped, and until it is written the lease still covers its delivery.
  */
 import type { DeliveryResult, Store } from '../store/types.js';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Metrics } from '../metrics.js';
 
 export interface ResultWriterOptions {
   store: Store;
@@ -12,12 +14,16 @@ export interface ResultWriterOptions {
   /** Called with the endpoints a written batch disabled. */
   onDisabled: (endpointIds: string[]) => void;
   onError: (err: unknown) => void;
+  /** Counted here, after the write, so that a batch retried after a store error counts once. */
+  metrics?: Pick<Metrics, 'deliveries' | 'endpointsDisabled'>;
+  /** One line per written outcome, carrying the delivery id: a delivery that ended failed at info, the rest at debug. */
+  log?: Pick<FastifyBaseLogger, 'info' | 'debug'>;
   /** ms to gather a batch */
   linger?: number;
   maxBatch?: number;
 }
 
-export function createResultWriter({ store, now, onDisabled, onError, linger = 5, maxBatch = 500 }: ResultWriterOptions) {
+export function createResultWriter({ store, now, onDisabled, onError, metrics, log, linger = 5, maxBatch = 500 }: ResultWriterOptions) {
   let queue: DeliveryResult[] = [];
   let timer: NodeJS.Timeout | null = null;
   let writing: Promise<void> | null = null;
@@ -30,6 +36,7 @@ export function createResultWriter({ store, now, onDisabled, onError, linger = 5
         const disabled = await store.recordResults(batch, now());
         queue = queue.slice(batch.length);
         backoff = 0;
+        countWritten(batch, disabled.length);
         if (disabled.length > 0) onDisabled(disabled);
       } catch (err) {
         onError(err);
@@ -37,6 +44,20 @@ export function createResultWriter({ store, now, onDisabled, onError, linger = 5
         await new Promise((r) => setTimeout(r, backoff));
       }
     }
+  }
+
+  function countWritten(batch: DeliveryResult[], disabled: number): void {
+    for (const r of batch) {
+      if (r.status !== 'pending') metrics?.deliveries.inc({ outcome: r.status });
+      if (!log) continue;
+      const line = {
+        delivery: r.delivery, endpoint: r.endpoint, workspace: r.workspace, status: r.status, code: r.attempt?.code ?? null,
+        error: r.attempt?.error ?? null, ms: r.attempt?.time ?? null, next: r.nextAttemptAt,
+      };
+      if (r.status === 'failed') log.info(line, 'delivery failed');
+      else log.debug(line, r.status === 'succeeded' ? 'delivery succeeded' : 'delivery attempt failed; retry scheduled');
+    }
+    if (disabled > 0) metrics?.endpointsDisabled.inc(disabled);
   }
 
   function flush(): Promise<void> {

@@ -20,6 +20,8 @@ export type ErrorCode =
   | 'not_acceptable'
   | 'rate_limited'
   | 'store_unavailable'
+  /** /ready: a check failed (store, migrations, dispatcher); the problem's `errors` name it. */
+  | 'not_ready'
   | 'config_invalid'
   | 'internal';
 

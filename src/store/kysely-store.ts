@@ -11,6 +11,7 @@ import * as endpoints from './sql/endpoints.js';
 import * as events from './sql/events.js';
 import * as eventTypes from './sql/event-types.js';
 import * as idempotency from './sql/idempotency.js';
+import * as operations from './sql/operations.js';
 import * as workspaces from './sql/workspaces.js';
 import type { ClaimOptions, Store } from './types.js';
 import type { Delivery } from '../domain/types.js';
@@ -39,6 +40,9 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
   const announce = async () => {
     await announceWork?.().catch(() => undefined);
   };
+  // The openers (sqlite/, postgres/) migrate before they build the store, so the migration
+  // table read now lists every migration this build knows: /ready checks they stay applied.
+  const openedWith = operations.appliedMigrations(db).catch(() => [] as string[]);
   const publishGroup = createPublishGroup({ write: (list) => events.publishEvents(db, list), onCommitted: announce, concurrency: publishConcurrency });
   const store: Store = {
     dialect,
@@ -110,6 +114,12 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
     },
     watchForWork,
     pruneBefore: (before) => deliveries.pruneBefore(db, before),
+    countPendingDeliveries: () => operations.countPendingDeliveries(db),
+    deliveryHealth: (scope, options) => operations.deliveryHealth(db, scope, options),
+    async missingMigrations() {
+      const [opened, now] = await Promise.all([openedWith, operations.appliedMigrations(db)]);
+      return opened.filter((name) => !now.includes(name));
+    },
 
     beginIdempotent: (scope, key, fp, now, since) => idempotency.beginIdempotent(db, scope, key, fp, now, since),
     completeIdempotent: (scope, key, response) => idempotency.completeIdempotent(db, scope, key, response),

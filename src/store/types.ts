@@ -4,7 +4,7 @@
  * (store.contract.test.ts) holds both to this page.
  */
 import type {
-  ApiKeyRecord, Attempt, CreatedFilter, Cursor, Delivery, DeliveryStatus, Endpoint, EventRedaction, EventType, HookdEvent, ListOptions, Mode,
+  ApiKeyRecord, Attempt, CreatedFilter, Cursor, Delivery, DeliveryStatus, Endpoint, EndpointStatus, EventRedaction, EventType, HookdEvent, ListOptions, Mode,
   Page, Workspace,
 } from '../domain/types.js';
 
@@ -60,6 +60,27 @@ export interface DeliveryResult {
   etag: string;
   /** 410 Gone, or failing for longer than HOOKD_DISABLE_AFTER. */
   disableEndpoint: boolean;
+}
+
+/** `GET /v1/status`: the backlog and what is failing, in one workspace and mode or the whole store. */
+export interface DeliveryHealth {
+  pending: number;
+  /** When the longest-waiting pending delivery was due (Unix ms); null without pending deliveries. */
+  oldestDue: number | null;
+  /** Endpoints in a run of failures (enabled, or already disabled by it). */
+  failingEndpointCount: number;
+  /** The longest-failing first, at most `limit`. */
+  failingEndpoints: { id: string; workspace: string; live: boolean; url: string; status: EndpointStatus; failingSince: number }[];
+  /** Failed attempts since `since`, newest first, at most `limit`. */
+  recentErrors: {
+    delivery: string; endpoint: string; event: string; workspace: string; live: boolean; url: string; attempted: number;
+    code: number | null; error: string | null; manual: boolean;
+  }[];
+}
+
+export interface DeliveryHealthOptions {
+  since: number;
+  limit: number;
 }
 
 export interface Store {
@@ -127,6 +148,15 @@ export interface Store {
   findDelivery(eventId: string, endpointId: string): Promise<Delivery | null>;
   insertDelivery(delivery: Delivery): Promise<void>;
   recoverDeliveries(mode: Mode, endpoint: string, since: number, until: number, now: number): Promise<number>;
+  /** Pending deliveries of every workspace and mode: the /metrics backlog gauge. */
+  countPendingDeliveries(): Promise<number>;
+  /** `scope` null: the whole store (the platform key alone). */
+  deliveryHealth(scope: Mode | null, options: DeliveryHealthOptions): Promise<DeliveryHealth>;
+  /**
+   * Migrations this process opened the store with that its migration table no longer lists
+   * (a restored backup, a hand-edited database): /ready fails while any is missing.
+   */
+  missingMigrations(): Promise<string[]>;
   /** Deletes events (with their deliveries and attempts) created before `before`, a batch at a time; returns how many events went. */
   pruneBefore(before: number): Promise<number>;
 

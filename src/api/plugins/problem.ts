@@ -29,6 +29,7 @@ const STATUS: Record<ErrorCode, number> = {
   internal: 500,
   config_invalid: 500,
   store_unavailable: 503,
+  not_ready: 503,
 };
 
 export function statusOf(code: ErrorCode): number {

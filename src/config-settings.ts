@@ -1,0 +1,140 @@
+/**
+ * Every setting of hookd, one row each: its name in the environment and in hookd.config.json,
+ * what it accepts, how it is read, what it means and how its default reads. loadConfig()
+ * (config.ts) reads by it; docs/operations.md's configuration reference is generated from it.
+ */
+import ipaddr from 'ipaddr.js';
+import type { Config } from './config.js';
+import { formatDuration, parseDuration } from './domain/duration.js';
+
+export interface Setting {
+  key: keyof Config;
+  env: string;
+  accepts: string;
+  parse: (raw: string) => unknown;
+  /** One line for the configuration reference. */
+  meaning: string;
+  /** The default in words, where the value alone would mislead (a key generated on first start). */
+  shownDefault?: string;
+  /** Writes the default as a user would set it (a duration as `60s`, not 60000). */
+  show?: (value: unknown) => string;
+}
+
+const duration = (raw: string) => parseDuration(raw);
+const showDuration = (value: unknown) => formatDuration(value as number);
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const int = (min: number, max: number) => (raw: string) => {
+  const n = Number(raw);
+  return /^\d+$/.test(raw.trim()) && n >= min && n <= max ? n : undefined;
+};
+const bool = (raw: string) => ({ true: true, false: false, '1': true, '0': false } as Record<string, boolean>)[raw.trim().toLowerCase()];
+const rateAndBurst = (raw: string) => {
+  const m = /^\s*(\d+)\s*,\s*(\d+)\s*$/.exec(raw);
+  return m && Number(m[1]) > 0 && Number(m[2]) >= Number(m[1]) ? { rate: Number(m[1]), burst: Number(m[2]) } : undefined;
+};
+const list = (raw: string) => raw.split(',').map((s) => s.trim()).filter(Boolean);
+
+/**
+ * Every setting, once: how it is named, what it accepts, how it is read, what it means and how
+ * its default reads. docs/operations.md's configuration reference is generated from this list
+ * (scripts/config-reference.mjs), and a test fails when the two differ.
+ */
+export const SETTINGS: readonly Setting[] = [
+  { key: 'port', env: 'HOOKD_PORT', accepts: 'a port number 0–65535', parse: int(0, 65535), meaning: 'port the API listens on' },
+  { key: 'host', env: 'HOOKD_HOST', accepts: 'a host name or IP address', parse: (r) => (r.trim() ? r.trim() : undefined), meaning: 'address the API listens on' },
+  {
+    key: 'dataDir', env: 'HOOKD_DATA_DIR', accepts: 'a directory path', parse: (r) => (r.trim() ? r.trim() : undefined),
+    meaning: 'directory of the SQLite file (`hookd.db`) and the key file (`hookd.key`)',
+  },
+  {
+    key: 'databaseUrl', env: 'DATABASE_URL', accepts: 'a postgres:// or postgresql:// URL',
+    parse: (r) => (/^postgres(ql)?:\/\//.test(r.trim()) ? r.trim() : undefined),
+    meaning: 'selects PostgreSQL instead of SQLite ([scaling.md](scaling.md))', shownDefault: 'unset (SQLite)',
+  },
+  {
+    key: 'role', env: 'HOOKD_ROLE', accepts: 'all, api or worker', parse: (r) => (['all', 'api', 'worker'].includes(r) ? r : undefined),
+    meaning: '`all`: API and dispatcher; `api`: API only; `worker`: dispatcher, with only `/health`, `/ready` and `/metrics` on its port',
+  },
+  {
+    key: 'adminKey', env: 'HOOKD_ADMIN_KEY', accepts: 'a string of 32 or more characters', parse: (r) => (r.length >= 32 ? r : undefined),
+    meaning: 'the platform key', shownDefault: 'generated on first start, printed once, hash stored',
+  },
+  {
+    key: 'encryptionKey', env: 'HOOKD_ENCRYPTION_KEY', accepts: 'base64 of 32 bytes (openssl rand -base64 32)',
+    parse: (r) => (Buffer.from(r, 'base64').length === 32 && /^[A-Za-z0-9+/]+=*$/.test(r) ? r : undefined),
+    meaning: 'encrypts webhook secrets and endpoint tokens (AES-256-GCM) and signs continuation tokens; required with `DATABASE_URL`',
+    shownDefault: '`<dataDir>/hookd.key`, created with mode 0600',
+  },
+  {
+    key: 'previousEncryptionKeys', env: 'HOOKD_PREVIOUS_ENCRYPTION_KEYS', accepts: 'a comma-separated list of base64 32-byte keys',
+    parse: (r) => (list(r).every((k) => Buffer.from(k, 'base64').length === 32 && /^[A-Za-z0-9+/]+=*$/.test(k)) ? list(r) : undefined),
+    meaning: 'keys that still open old values during a rotation (`hookd keys rotate-encryption`); never used to seal',
+  },
+  {
+    key: 'publicUrl', env: 'HOOKD_PUBLIC_URL', accepts: 'an http(s) URL', parse: (r) => (/^https?:\/\/[^\s]+$/.test(r) ? r.replace(/\/+$/, '') : undefined),
+    meaning: 'the URL users reach hookd at (listen URLs, portal links; https here turns on HSTS)', shownDefault: 'derived from each request\'s `Host`',
+  },
+  {
+    key: 'lease', env: 'HOOKD_LEASE', accepts: 'a duration such as 60s (at least 1s)', parse: (r) => { const d = duration(r); return d !== undefined && d >= 1000 ? d : undefined; },
+    meaning: 'how long a claimed delivery stays claimed; must outlast the request timeout', show: showDuration,
+  },
+  {
+    key: 'rateLimit', env: 'HOOKD_RATE_LIMIT', accepts: '"<requests per second>,<burst>", e.g. 100,200', parse: (r) => rateAndBurst(r),
+    meaning: 'requests/s and burst per workspace key (token bucket per process; 429 with `Retry-After` beyond)',
+  },
+  {
+    key: 'platformRateLimit', env: 'HOOKD_PLATFORM_RATE_LIMIT', accepts: '"<requests per second>,<burst>", e.g. 1000,2000', parse: (r) => rateAndBurst(r),
+    meaning: 'the same for the platform key', shownDefault: 'none (not limited)',
+  },
+  {
+    key: 'allowNetworks', env: 'HOOKD_ALLOW_NETWORKS', accepts: 'a comma-separated list of CIDRs, e.g. 127.0.0.0/8,::1/128',
+    parse: (r) => (list(r).every((c) => ipaddr.isValidCIDR(c)) ? list(r) : undefined), meaning: 'CIDRs the SSRF guard lets through',
+  },
+  {
+    key: 'corsOrigins', env: 'HOOKD_CORS_ORIGINS', accepts: 'a comma-separated list of origins such as https://app.example.com, or *',
+    parse: (r) => (list(r).every((o) => o === '*' || /^https?:\/\/[^/\s]+$/.test(o)) ? list(r) : undefined),
+    meaning: 'origins allowed to call the API from a browser', shownDefault: 'none: CORS off',
+  },
+  {
+    key: 'retrySchedule', env: 'HOOKD_RETRY_SCHEDULE', accepts: 'comma-separated durations, e.g. 0,5s,5m,30m,2h,5h,10h,10h',
+    parse: (r) => { const d = list(r).map(duration); return d.length > 0 && d.every((x) => x !== undefined) ? d : undefined; },
+    meaning: 'delays before each automatic attempt (±20 % jitter); their number is the number of attempts', show: (v) => (v as number[]).map(formatDuration).join(','),
+  },
+  { key: 'retryOn4xx', env: 'HOOKD_RETRY_ON_4XX', accepts: 'true or false', parse: bool, meaning: 'retry ordinary 4xx answers' },
+  { key: 'disableAfter', env: 'HOOKD_DISABLE_AFTER', accepts: 'a duration such as 5d', parse: duration, meaning: 'failing span after which an endpoint is disabled', show: showDuration },
+  {
+    key: 'requestTimeout', env: 'HOOKD_REQUEST_TIMEOUT', accepts: 'a duration such as 15s (at least 100ms)', parse: (r) => { const d = duration(r); return d !== undefined && d >= 100 ? d : undefined; },
+    meaning: 'whole-request timeout of a delivery', show: showDuration,
+  },
+  {
+    key: 'connectTimeout', env: 'HOOKD_CONNECT_TIMEOUT', accepts: 'a duration such as 5s (at least 100ms)', parse: (r) => { const d = duration(r); return d !== undefined && d >= 100 ? d : undefined; },
+    meaning: 'connect timeout of a delivery', show: showDuration,
+  },
+  { key: 'maxInFlight', env: 'HOOKD_MAX_IN_FLIGHT', accepts: 'a whole number 1–100000', parse: int(1, 100_000), meaning: 'deliveries in flight per process' },
+  { key: 'maxInFlightPerEndpoint', env: 'HOOKD_MAX_IN_FLIGHT_PER_ENDPOINT', accepts: 'a whole number 1–10000', parse: int(1, 10_000), meaning: 'deliveries in flight per endpoint and process' },
+  {
+    key: 'retention', env: 'HOOKD_RETENTION', accepts: 'a duration such as 30d (at least 1h)', parse: (r) => { const d = duration(r); return d !== undefined && d >= 3_600_000 ? d : undefined; },
+    meaning: 'how long events and delivery records are kept', show: showDuration,
+  },
+  { key: 'logLevel', env: 'HOOKD_LOG_LEVEL', accepts: LOG_LEVELS.join(', '), parse: (r) => (LOG_LEVELS.includes(r) ? r : undefined), meaning: 'the least severe level logged' },
+  {
+    key: 'logFormat', env: 'HOOKD_LOG_FORMAT', accepts: 'auto, json or pretty', parse: (r) => (['auto', 'json', 'pretty'].includes(r) ? r : undefined),
+    meaning: 'log lines as JSON, or pretty for people; `auto` is pretty when stdout is a terminal',
+  },
+  { key: 'maxEventSize', env: 'HOOKD_MAX_EVENT_SIZE', accepts: 'bytes, 1024–10485760', parse: int(1024, 10 * 1024 * 1024), meaning: 'bytes of a `POST /v1/events` body' },
+  { key: 'maxBodySize', env: 'HOOKD_MAX_BODY_SIZE', accepts: 'bytes, 1024–10485760', parse: int(1024, 10 * 1024 * 1024), meaning: 'bytes of any other request body' },
+  { key: 'maxEndpointsPerWorkspace', env: 'HOOKD_MAX_ENDPOINTS', accepts: 'a whole number 1–100000', parse: int(1, 100_000), meaning: 'webhook endpoints per workspace and mode' },
+  {
+    key: 'maxListenSessions', env: 'HOOKD_MAX_LISTEN_SESSIONS', accepts: 'a whole number 1–1000', parse: int(1, 1000),
+    meaning: '`hookd listen` WebSocket sessions a workspace may hold at once',
+  },
+  {
+    key: 'cloudEventsTypePrefix', env: 'HOOKD_CLOUDEVENTS_TYPE_PREFIX', accepts: 'a prefix of letters, digits, dots, dashes or underscores (may be empty)',
+    parse: (r) => (/^[A-Za-z0-9._-]*$/.test(r) ? r : undefined), meaning: 'prefix of the CloudEvents `type`',
+  },
+  { key: 'dbPoolSize', env: 'HOOKD_DB_POOL_SIZE', accepts: 'a whole number 1–1000', parse: int(1, 1000), meaning: 'PostgreSQL connections per process' },
+  {
+    key: 'statementTimeout', env: 'HOOKD_STATEMENT_TIMEOUT', accepts: 'a duration such as 10s (at least 100ms)', parse: (r) => { const d = duration(r); return d !== undefined && d >= 100 ? d : undefined; },
+    meaning: 'PostgreSQL cancels a statement running longer (answered 503)', show: showDuration,
+  },
+];

@@ -1,0 +1,83 @@
+/**
+ * Operational reads: the backlog for /metrics, the summary behind `GET /v1/status` (`hookd
+ * status`), and which migrations the store records for /ready. Each query is bounded (a count
+ * over an index, a LIMIT, a time window), because operators and scrapers call them on a
+ * timer whatever the store's size. The same SQL serves SQLite and PostgreSQL.
+ */
+import { sql, type Kysely } from 'kysely';
+import type { Mode } from '../../domain/types.js';
+import type { Database } from '../schema.js';
+import type { DeliveryHealth, DeliveryHealthOptions } from '../types.js';
+import { bit } from './rows.js';
+
+/** Pending deliveries of the whole store: a count over the `deliveries_due` (status, next_attempt_at) index. */
+export async function countPendingDeliveries(db: Kysely<Database>): Promise<number> {
+  const row = await db.selectFrom('deliveries').select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('status', '=', 'pending')
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function deliveryHealth(db: Kysely<Database>, scope: Mode | null, options: DeliveryHealthOptions): Promise<DeliveryHealth> {
+  const [backlog, failingCount, failing, errors] = await Promise.all([
+    pendingIn(db, scope),
+    failingEndpoints(db, scope).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    failingEndpoints(db, scope).select(['id', 'workspace', 'live', 'url', 'status', 'failing_since'])
+      .orderBy('failing_since', 'asc').orderBy('id', 'asc').limit(options.limit).execute(),
+    recentErrors(db, scope, options),
+  ]);
+  return {
+    pending: backlog.pending,
+    oldestDue: backlog.oldestDue,
+    failingEndpointCount: Number(failingCount.n),
+    failingEndpoints: failing.map((r) => ({
+      id: r.id, workspace: r.workspace, live: r.live === 1, url: r.url, status: r.status as 'enabled' | 'disabled', failingSince: Number(r.failing_since),
+    })),
+    recentErrors: errors,
+  };
+}
+
+/**
+ * Scoped through the workspace's endpoints, so that the count walks the `deliveries_endpoint_status`
+ * index per endpoint instead of every delivery the workspace kept for 30 days.
+ */
+async function pendingIn(db: Kysely<Database>, scope: Mode | null): Promise<{ pending: number; oldestDue: number | null }> {
+  let query = db.selectFrom('deliveries')
+    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('next_attempt_at').as('oldest')])
+    .where('status', '=', 'pending');
+  if (scope) {
+    query = query.where('endpoint', 'in', db.selectFrom('endpoints').select('id').where('workspace', '=', scope.workspace).where('live', '=', bit(scope.live)));
+  }
+  const row = await query.executeTakeFirstOrThrow();
+  return { pending: Number(row.n), oldestDue: row.oldest === null ? null : Number(row.oldest) };
+}
+
+/** Endpoints in a run of failures (failing_since is cleared by any success), enabled or already disabled. */
+function failingEndpoints(db: Kysely<Database>, scope: Mode | null) {
+  let query = db.selectFrom('endpoints').where('failing_since', 'is not', null);
+  if (scope) query = query.where('workspace', '=', scope.workspace).where('live', '=', bit(scope.live));
+  return query;
+}
+
+async function recentErrors(db: Kysely<Database>, scope: Mode | null, options: DeliveryHealthOptions): Promise<DeliveryHealth['recentErrors']> {
+  let query = db.selectFrom('attempts').innerJoin('deliveries', 'deliveries.id', 'attempts.delivery')
+    .select(['attempts.delivery', 'deliveries.endpoint', 'deliveries.event', 'attempts.workspace', 'attempts.live', 'attempts.url',
+      'attempts.attempted', 'attempts.code', 'attempts.error', 'attempts.manual'])
+    .where('attempts.successful', '=', 0)
+    .where('attempts.attempted', '>=', options.since);
+  if (scope) query = query.where('attempts.workspace', '=', scope.workspace).where('attempts.live', '=', bit(scope.live));
+  const rows = await query.orderBy('attempts.attempted', 'desc').orderBy('attempts.id', 'desc').limit(options.limit).execute();
+  return rows.map((r) => ({
+    delivery: r.delivery, endpoint: r.endpoint, event: r.event, workspace: r.workspace, live: r.live === 1, url: r.url,
+    attempted: Number(r.attempted), code: r.code, error: r.error, manual: r.manual === 1,
+  }));
+}
+
+/**
+ * Names in kysely's migration table. The table lives in the store's own schema (PostgreSQL's
+ * search_path), as migrateToLatest made it.
+ */
+export async function appliedMigrations(db: Kysely<Database>): Promise<string[]> {
+  const { rows } = await sql<{ name: string }>`SELECT name FROM hookd_migrations`.execute(db);
+  return rows.map((r) => r.name);
+}

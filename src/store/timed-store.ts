@@ -1,0 +1,35 @@
+/**
+ * Times every Store call into `hookd_store_query_duration_seconds{operation}` and counts the
+ * ones the store could not answer, by decorating the Store once where serve.ts opens it:
+ * a method added to the interface is timed without anyone remembering to.
+ */
+import { HookdError } from '../domain/errors.js';
+import type { Metrics } from '../metrics.js';
+import type { Store } from './types.js';
+
+/** Not timed: they hold no query, or (close) end the store. */
+const UNTIMED = new Set(['close', 'watchForWork']);
+
+export function withQueryTiming(store: Store, metrics: Pick<Metrics, 'storeQueryDuration' | 'storeUnavailable'>): Store {
+  const timed: Record<string, unknown> = { dialect: store.dialect };
+  for (const [operation, value] of Object.entries(store)) {
+    if (typeof value !== 'function') continue;
+    const method = value as (...args: unknown[]) => Promise<unknown>;
+    if (UNTIMED.has(operation)) {
+      timed[operation] = method;
+      continue;
+    }
+    timed[operation] = async (...args: unknown[]) => {
+      const end = metrics.storeQueryDuration.startTimer({ operation });
+      try {
+        return await method(...args);
+      } catch (err) {
+        if (err instanceof HookdError && err.code === 'store_unavailable') metrics.storeUnavailable.inc({ operation });
+        throw err;
+      } finally {
+        end();
+      }
+    };
+  }
+  return timed as unknown as Store;
+}

@@ -1,0 +1,125 @@
+/**
+ * /metrics of a real `hookd serve` (startServer) after real deliveries: every series issue 9
+ * names is exposed under `hookd_`, the ones this run exercised have counted what happened, API
+ * requests are labelled by route template (an id never becomes a label), and each store call is
+ * timed under its operation's name.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { request } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultConfig } from '../src/config.js';
+import { startServer, type Server } from '../src/serve.js';
+import { TEST_STORE } from './helpers.js';
+import { startReceiver, type Receiver } from './receiver.js';
+
+const ADMIN = 'hkp_metrics_test_platform_key_0123456789abcdef';
+
+/** Every sample line of a series (`name{labels} value`), or of a bare name. */
+function samples(text: string, name: string): string[] {
+  return text.split('\n').filter((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
+}
+function value(text: string, sample: string): number {
+  const line = text.split('\n').find((l) => l.startsWith(`${sample} `));
+  return line === undefined ? NaN : Number(line.slice(sample.length + 1));
+}
+
+describe.skipIf(TEST_STORE !== 'sqlite')('/metrics of hookd serve', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hookd-metrics-'));
+  let server: Server;
+  let ok: Receiver;
+  let failing: Receiver;
+  let text: string;
+  let eventId: string;
+
+  const call = async (method: 'GET' | 'POST', path: string, key: string, body?: unknown) => {
+    const res = await request(`${server.url}${path}`, {
+      method, headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined,
+    });
+    return { status: res.statusCode, body: (await res.body.json()) as Record<string, unknown> };
+  };
+
+  beforeAll(async () => {
+    ok = await startReceiver();
+    failing = await startReceiver(() => ({ status: 503, body: 'down for maintenance' }));
+    server = await startServer({
+      ...defaultConfig(), dataDir: join(dir, 'data'), port: 0, host: '127.0.0.1', logLevel: 'silent', adminKey: ADMIN,
+      allowNetworks: ['127.0.0.0/8'], retrySchedule: [0, 3_600_000],
+    }, { print: () => undefined });
+    const ws = (await call('POST', '/v1/workspaces', ADMIN, { name: 'Metrics' })).body as { keys: { test: string } };
+    for (const url of [ok.url, failing.url]) expect((await call('POST', '/v1/webhooks/endpoints', ws.keys.test, { url, events: ['*'] })).status).toBe(201);
+    eventId = String((await call('POST', '/v1/events', ws.keys.test, { type: 'payment.succeeded', data: { object: { id: 'pay_1' } } })).body.id);
+    await Promise.all([ok.waitFor(1), failing.waitFor(1)]);
+    expect((await call('GET', `/v1/events/${eventId}`, ws.keys.test)).status).toBe(200);
+    expect((await call('GET', '/v1/no/such/route', ws.keys.test)).status).toBe(404);
+    // The outcomes are written a few ms after the answers arrive.
+    const deadline = Date.now() + 10_000;
+    do {
+      await new Promise((r) => setTimeout(r, 50));
+      text = await (await request(`${server.url}/metrics`)).body.text();
+    } while (value(text, 'hookd_delivery_attempts_total{outcome="retry_scheduled"}') !== 1 && Date.now() < deadline);
+    // The backlog gauge reuses a count for a second: let the one taken before the writes expire.
+    await new Promise((r) => setTimeout(r, 1_100));
+    text = await (await request(`${server.url}/metrics`)).body.text();
+  });
+  afterAll(async () => {
+    await server?.close();
+    await ok?.close();
+    await failing?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('exposes every series of issue 9, each under hookd_', () => {
+    const declared = [...text.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map((m) => [m[1], m[2]]);
+    expect(declared.length).toBeGreaterThan(20);
+    for (const [name] of declared) expect(name).toMatch(/^hookd_/);
+    const types = Object.fromEntries(declared);
+    expect(types).toMatchObject({
+      hookd_delivery_attempts_total: 'counter',
+      hookd_deliveries_total: 'counter',
+      hookd_delivery_attempt_duration_seconds: 'histogram',
+      hookd_deliveries_pending: 'gauge',
+      hookd_deliveries_in_flight: 'gauge',
+      hookd_claims_total: 'counter',
+      hookd_claimed_deliveries_total: 'counter',
+      hookd_claim_errors_total: 'counter',
+      hookd_retries_scheduled_total: 'counter',
+      hookd_endpoints_disabled_total: 'counter',
+      hookd_http_requests_total: 'counter',
+      hookd_http_request_duration_seconds: 'histogram',
+      hookd_store_query_duration_seconds: 'histogram',
+      hookd_store_unavailable_total: 'counter',
+      hookd_process_cpu_seconds_total: 'counter',
+      hookd_process_resident_memory_bytes: 'gauge',
+      hookd_nodejs_eventloop_lag_seconds: 'gauge',
+    });
+  });
+
+  it('counts the attempts by outcome and times them', () => {
+    expect(value(text, 'hookd_delivery_attempts_total{outcome="succeeded"}')).toBe(1);
+    expect(value(text, 'hookd_delivery_attempts_total{outcome="retry_scheduled"}')).toBe(1);
+    expect(value(text, 'hookd_delivery_attempt_duration_seconds_count')).toBe(2);
+    expect(value(text, 'hookd_deliveries_in_flight')).toBe(0);
+  });
+
+  it('reads the backlog from the store: the failed delivery waits an hour for its retry', () => {
+    expect(value(text, 'hookd_deliveries_pending')).toBe(1);
+  });
+
+  it('labels API requests by route template, never by the URL', () => {
+    expect(value(text, 'hookd_http_requests_total{method="POST",route="/v1/events",status="201"}')).toBe(1);
+    expect(value(text, 'hookd_http_requests_total{method="GET",route="/v1/events/:id",status="200"}')).toBe(1);
+    expect(value(text, 'hookd_http_requests_total{method="GET",route="unmatched",status="404"}')).toBe(1);
+    expect(value(text, 'hookd_http_request_duration_seconds_count{method="POST",route="/v1/events"}')).toBe(1);
+    expect(text).not.toContain(eventId);
+    expect(text).not.toContain('/v1/no/such/route');
+  });
+
+  it('times each store call under its operation', () => {
+    for (const operation of ['publishEvent', 'claimDeliveries', 'recordResults', 'getEvent', 'findApiKey', 'countPendingDeliveries']) {
+      expect(value(text, `hookd_store_query_duration_seconds_count{operation="${operation}"}`), operation).toBeGreaterThanOrEqual(1);
+    }
+    expect(samples(text, 'hookd_store_unavailable_total')).toEqual([]);
+  });
+});
