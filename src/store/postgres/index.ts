@@ -12,13 +12,22 @@ import type { Database } from '../schema.js';
 import type { SecretBox } from '../secret-box.js';
 import type { Store } from '../types.js';
 import { claimDeliveries } from './claim.js';
+import { CONNECTION_ABANDONED, discardingTimedOutConnections, QUERY_READ_TIMEOUT } from './discarding-pool.js';
 
 export interface PostgresStoreOptions {
   url: string;
   box: SecretBox;
   poolSize: number;
-  /** ms: a statement running longer is cancelled (and answered 503). */
+  /** ms: a statement running longer is cancelled by PostgreSQL (and answered 503). */
   statementTimeout: number;
+  /**
+   * ms: client side, a query whose answer has not come by then fails (503) and its connection is
+   * dropped — the bound when the server or the path to it stops answering without closing.
+   * Default: the statement timeout plus 5 s, so a slow statement is cancelled cleanly first.
+   */
+  queryTimeout?: number;
+  /** ms: opening a connection (or waiting for a free one) longer fails (503). Default 5 s. */
+  connectTimeout?: number;
   /** A schema of its own (created if missing): how tests give each file its own tables. */
   schema?: string;
   onPoolError?: (err: Error) => void;
@@ -33,6 +42,11 @@ export function classifyPgError(err: unknown): HookdError | undefined {
   const e = err as { code?: unknown; message?: unknown };
   const code = typeof e.code === 'string' ? e.code : '';
   const message = typeof e.message === 'string' ? e.message : '';
+  if (message === QUERY_READ_TIMEOUT || message === CONNECTION_ABANDONED) {
+    return new HookdError('store_unavailable', 'The store is unavailable', {
+      detail: 'PostgreSQL did not answer within HOOKD_QUERY_TIMEOUT; the connection was dropped. Retry shortly.', retryAfter: 2, cause: err,
+    });
+  }
   if (code === '57014') {
     return new HookdError('store_unavailable', 'The store is unavailable', {
       detail: 'A database statement ran past HOOKD_STATEMENT_TIMEOUT and was cancelled.', retryAfter: 1, cause: err,
@@ -56,9 +70,11 @@ const types = {
 
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store> {
   const { url, box, poolSize, statementTimeout, schema } = options;
+  const queryTimeout = options.queryTimeout ?? statementTimeout + 5_000;
+  const connectTimeout = options.connectTimeout ?? 5_000;
   if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new HookdError('config_invalid', `'${schema}' is not a usable schema name`);
   if (schema) {
-    const admin = new pg.Client({ connectionString: url });
+    const admin = new pg.Client({ connectionString: url, connectionTimeoutMillis: connectTimeout, query_timeout: queryTimeout });
     try {
       await admin.connect();
       await admin.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
@@ -71,8 +87,10 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
-    // A request during an outage fails within this, as a 503, instead of hanging.
-    connectionTimeoutMillis: 5_000,
+    // A request during an outage fails within these, as a 503, instead of hanging: the first
+    // bounds opening a connection (and waiting for a free one), the second each query's answer.
+    connectionTimeoutMillis: connectTimeout,
+    query_timeout: queryTimeout,
     idleTimeoutMillis: 30_000,
     statement_timeout: statementTimeout,
     options: schema ? `-c search_path=${schema}` : undefined,
@@ -87,7 +105,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   // query rejects by itself (classified as store_unavailable) and the pool discards the
   // broken client when it comes back.
   pool.on('connect', (client) => client.on('error', () => undefined));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: discardingTimedOutConnections(pool) }) });
   let current: string;
   try {
     // The schema the tables live in (search_path, or `schema`), so that migrations never
@@ -109,7 +127,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     announceWork: async () => {
       await pool.query('SELECT pg_notify($1, $2)', [channel, '']);
     },
-    watchForWork: (onWork) => listen(url, channel, onWork, options.onPoolError),
+    watchForWork: (onWork) => listen({ connectionString: url, connectionTimeoutMillis: connectTimeout, query_timeout: queryTimeout }, channel, onWork, options.onPoolError),
   });
 }
 
@@ -118,7 +136,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
  * connection drops (PostgreSQL restarting), it reconnects with backoff; meanwhile the
  * dispatcher's poll still finds the work, only later.
  */
-async function listen(url: string, channel: string, onWork: () => void, onError?: (err: Error) => void): Promise<() => Promise<void>> {
+async function listen(clientConfig: pg.ClientConfig, channel: string, onWork: () => void, onError?: (err: Error) => void): Promise<() => Promise<void>> {
   let client: pg.Client | null = null;
   let stopped = false;
   let backoff = 0;
@@ -126,7 +144,7 @@ async function listen(url: string, channel: string, onWork: () => void, onError?
 
   const connect = async (): Promise<void> => {
     if (stopped) return;
-    const c = new pg.Client({ connectionString: url });
+    const c = new pg.Client(clientConfig);
     c.on('notification', () => onWork());
     c.on('error', (err) => {
       onError?.(err);
