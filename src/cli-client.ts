@@ -1,6 +1,6 @@
 /**
  * The `hookd` commands that talk to a running hookd over its API: listen, trigger, events,
- * endpoints, workspaces. Where they point: flags (--api-url, --api-key, --workspace, --live),
+ * endpoints, workspaces, status. Where they point: flags (--api-url, --api-key, --workspace, --live),
  * then HOOKD_API_URL / HOOKD_API_KEY, then the profile file `~/.config/hookd/profile.json`
  * ({"url", "key", "workspace", "live"}). Output is a table for people, or --json for scripts.
  */
@@ -10,6 +10,7 @@ import type { Command } from 'commander';
 import { sampleObject } from './domain/samples.js';
 import { ApiError, callApi, type ApiTarget } from './realtime/api-client.js';
 import { configDir, localSecret, runListen } from './realtime/forwarder.js';
+import { renderStatus, type StatusAnswer } from './status-view.js';
 
 interface TargetFlags { apiUrl?: string; apiKey?: string; workspace?: string; live?: boolean; json?: boolean }
 
@@ -138,6 +139,15 @@ export function registerClientCommands(program: Command, out: Out, fail: (err: u
     .action(run(async (id: string, opts: TargetFlags & { expiresIn: string }) => {
       const ep = await callApi(resolveTarget(opts), 'POST', `/v1/webhooks/endpoints/${encodeURIComponent(id)}/secret/roll`, { expires_in: Number(opts.expiresIn) });
       show(out, opts.json, ep, ['id', 'secret']);
+    }));
+
+  withTarget(program.command('status'))
+    .description('pending deliveries, failing endpoints and recent errors (the platform key alone: every workspace)')
+    .option('--limit <n>', 'endpoints and errors listed (1–100)', '10')
+    .action(run(async (opts: TargetFlags & { limit: string }) => {
+      const status = await callApi<StatusAnswer>(resolveTarget(opts), 'GET', `/v1/status?${new URLSearchParams({ limit: opts.limit })}`);
+      if (opts.json) return show(out, true, status, []);
+      for (const line of renderStatus(status, table)) out(line);
     }));
 
   const workspaces = program.command('workspaces').description('manage workspaces (platform key)');

@@ -175,6 +175,44 @@ describe.skipIf(TEST_STORE !== 'sqlite')('hookd client commands', () => {
     expectReadableFailure(await cli(['endpoints', 'delete', endpoint.id], key), new RegExp(`404 .*${endpoint.id}`));
   });
 
+  it('status shows the backlog, the failing endpoint and its last error; the platform key alone sees every workspace', async () => {
+    const broken = await startReceiver(() => ({ status: 500, body: 'boom' }));
+    try {
+      const ops = await json<{ id: string; keys: { test: string } }>(['workspaces', 'create', 'Ops']);
+      const key = { HOOKD_API_KEY: ops.keys.test };
+      const ep = await json<Endpoint>(['endpoints', 'create', '--url', broken.url, '--events', '*'], key);
+      const event = await json<Evt>(['trigger', 'payment.failed'], key);
+      await broken.waitFor(1, 15_000);
+      interface Status { scope: { workspace: string | null }; deliveries: { pending: number }; failing_endpoints: { count: number; data: { id: string }[] }; recent_errors: { endpoint: string; code: number; delivery: string }[] }
+      let status = await json<Status>(['status'], key);
+      for (const deadline = Date.now() + 10_000; status.failing_endpoints.count === 0 && Date.now() < deadline;) {
+        await new Promise((r) => setTimeout(r, 100));
+        status = await json<Status>(['status'], key);
+      }
+      // Retried 5 s after the failure (the default schedule), so still pending.
+      expect(status).toMatchObject({ scope: { workspace: ops.id }, deliveries: { pending: 1 }, failing_endpoints: { count: 1, data: [{ id: ep.id }] } });
+      expect(status.recent_errors[0]).toMatchObject({ endpoint: ep.id, code: 500 });
+      expect(JSON.stringify(status)).not.toContain(acme.id);
+
+      const screen = (await ok(['status'], key)).trimEnd().split('\n');
+      expect(screen[0]).toBe(`hookd status: ${ops.id} (test mode), at ${screen[0]!.split(', at ')[1]}`);
+      expect(screen).toContain('Failing endpoints   1');
+      expect(screen.find((l) => l.startsWith('Pending deliveries'))).toMatch(/^Pending deliveries {2}1 \((the next is due in \d+s|the longest-waiting was due \d+s ago)\)$/);
+      expect(screen).toContainEqual(expect.stringMatching(new RegExp(`^${ep.id}\\s+enabled\\s+\\d+s ago\\s+${broken.url}$`)));
+      expect(screen).toContain('Failed attempts in the last 24 h (newest first)');
+      expect(screen).toContainEqual(expect.stringMatching(new RegExp(`^\\d+s ago\\s+500\\s+-\\s+${ep.id}\\s+${status.recent_errors[0]!.delivery}$`)));
+      expect(screen.length).toBeLessThan(25);
+      expect(event.id).toMatch(/^evt_/);
+
+      const all = await json<Status>(['status']);
+      expect(all.scope.workspace).toBeNull();
+      expect(all.failing_endpoints.data.map((e) => e.id)).toContain(ep.id);
+      expect((await ok(['status'])).split('\n')[0]).toMatch(/^hookd status: every workspace, at /);
+    } finally {
+      await broken.close();
+    }
+  });
+
   it('without an API key: exit 1 and a message that says how to give one', async () => {
     const r = await cli(['events', 'list'], { HOOKD_API_KEY: '' });
     expectReadableFailure(r, /no API key/);
