@@ -137,4 +137,14 @@ export const SETTINGS: readonly Setting[] = [
     key: 'statementTimeout', env: 'HOOKD_STATEMENT_TIMEOUT', accepts: 'a duration such as 10s (at least 100ms)', parse: (r) => { const d = duration(r); return d !== undefined && d >= 100 ? d : undefined; },
     meaning: 'PostgreSQL cancels a statement running longer (answered 503)', show: showDuration,
   },
+  {
+    key: 'queryTimeout', env: 'HOOKD_QUERY_TIMEOUT', accepts: 'a duration such as 15s (at least 100ms), longer than HOOKD_STATEMENT_TIMEOUT',
+    parse: (r) => { const d = duration(r); return d !== undefined && d >= 100 ? d : undefined; },
+    meaning: 'client side: a PostgreSQL answer that has not come by then fails the request (503) and drops the connection — the bound when the server stops answering without closing', show: showDuration,
+  },
+  {
+    key: 'dbConnectTimeout', env: 'HOOKD_DB_CONNECT_TIMEOUT', accepts: 'a duration such as 5s (at least 100ms)',
+    parse: (r) => { const d = duration(r); return d !== undefined && d >= 100 ? d : undefined; },
+    meaning: 'client side: opening a PostgreSQL connection, or waiting for a free one, longer fails the request (503)', show: showDuration,
+  },
 ];

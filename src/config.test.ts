@@ -47,8 +47,18 @@ describe('loadConfig', () => {
     [{ HOOKD_PROT: '80' }, 'HOOKD_PROT is not a hookd setting (did you mean HOOKD_PORT?)'],
     [{ DATABASE_URL: 'postgres://localhost/test' }, 'HOOKD_ENCRYPTION_KEY is required with DATABASE_URL'],
     [{ HOOKD_LEASE: '10s' }, 'must outlast HOOKD_REQUEST_TIMEOUT'],
+    [{ HOOKD_QUERY_TIMEOUT: '10s' }, 'HOOKD_QUERY_TIMEOUT (10000ms) must outlast HOOKD_STATEMENT_TIMEOUT (10000ms)'],
+    [{ HOOKD_QUERY_TIMEOUT: '3s', HOOKD_STATEMENT_TIMEOUT: '5s' }, 'must outlast HOOKD_STATEMENT_TIMEOUT'],
+    [{ HOOKD_QUERY_TIMEOUT: '50ms' }, 'HOOKD_QUERY_TIMEOUT is "50ms"; it accepts a duration such as 15s (at least 100ms)'],
+    [{ HOOKD_DB_CONNECT_TIMEOUT: 'soon' }, 'HOOKD_DB_CONNECT_TIMEOUT is "soon"; it accepts a duration such as 5s'],
   ])('refuses %j', (env, message) => {
     expect(problemOf(() => loadConfig({ env, cwd: emptyDir() }))).toContain(message);
+  });
+
+  it('reads the PostgreSQL client-side timeouts, 15s and 5s by default', () => {
+    expect(loadConfig({ env: {}, cwd: emptyDir() })).toMatchObject({ queryTimeout: 15_000, dbConnectTimeout: 5_000 });
+    expect(loadConfig({ env: { HOOKD_QUERY_TIMEOUT: '3s', HOOKD_STATEMENT_TIMEOUT: '2s', HOOKD_DB_CONNECT_TIMEOUT: '1500ms' }, cwd: emptyDir() }))
+      .toMatchObject({ queryTimeout: 3_000, statementTimeout: 2_000, dbConnectTimeout: 1_500 });
   });
 
   it('lets the CLI client\'s and the test suite\'s HOOKD_ variables be', () => {

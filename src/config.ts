@@ -59,6 +59,10 @@ export interface Config {
   dbPoolSize: number;
   /** ms; PostgreSQL cancels a statement running longer */
   statementTimeout: number;
+  /** ms; client side: a PostgreSQL answer that has not come by then fails the query and drops its connection */
+  queryTimeout: number;
+  /** ms; client side: opening a PostgreSQL connection, or waiting for a free one, longer fails */
+  dbConnectTimeout: number;
 }
 
 
@@ -101,6 +105,8 @@ export function defaultConfig(): Config {
     cloudEventsTypePrefix: 'io.falu.',
     dbPoolSize: 10,
     statementTimeout: 10_000,
+    queryTimeout: 15_000,
+    dbConnectTimeout: 5_000,
   };
 }
 
@@ -154,6 +160,9 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   }
   if (config.lease <= config.requestTimeout) {
     problems.push(`HOOKD_LEASE (${config.lease}ms) must outlast HOOKD_REQUEST_TIMEOUT (${config.requestTimeout}ms), or a slow request could be sent twice`);
+  }
+  if (config.queryTimeout <= config.statementTimeout) {
+    problems.push(`HOOKD_QUERY_TIMEOUT (${config.queryTimeout}ms) must outlast HOOKD_STATEMENT_TIMEOUT (${config.statementTimeout}ms): a slow statement is cancelled by PostgreSQL, cleanly, before the client gives up on its connection`);
   }
 
   if (problems.length > 0) {

@@ -28,7 +28,8 @@ const PLATFORM_KEY_SETTING = 'platform_key_sha256';
 export async function openStore(config: Config, box: SecretBox, onPoolError?: (err: Error) => void): Promise<Store> {
   if (config.databaseUrl) {
     return openPostgresStore({
-      url: config.databaseUrl, box, poolSize: config.dbPoolSize, statementTimeout: config.statementTimeout, onPoolError,
+      url: config.databaseUrl, box, poolSize: config.dbPoolSize, statementTimeout: config.statementTimeout,
+      queryTimeout: config.queryTimeout, connectTimeout: config.dbConnectTimeout, onPoolError,
     });
   }
   return openSqliteStore({ file: join(resolve(config.dataDir), 'hookd.db'), box });
