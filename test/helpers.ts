@@ -89,6 +89,8 @@ export interface StartOptions {
   dispatcher?: boolean;
   /** Fastify's logger option (default: no logging). */
   logger?: Parameters<typeof buildApp>[0]['logger'];
+  /** The built dashboard to serve (test/dashboard-build.ts builds one); default none. */
+  dashboardDir?: string | null;
 }
 
 export async function startHookd(overrides: Partial<Config> = {}, options: StartOptions = {}): Promise<TestHookd> {
@@ -106,7 +108,7 @@ export async function startHookd(overrides: Partial<Config> = {}, options: Start
   const clock = options.dispatcher ? new RealClock() : new TestClock();
   const sender = createSender({ connectTimeout: config.connectTimeout, requestTimeout: config.requestTimeout, allowNetworks: config.allowNetworks });
   let dispatcher: Dispatcher | null = null;
-  const app = await buildApp({ config, store, clock, box, platformKeyHash: hashKey(PLATFORM_KEY), sender, notify: () => dispatcher?.wake(), logger: options.logger });
+  const app = await buildApp({ config, store, clock, box, platformKeyHash: hashKey(PLATFORM_KEY), sender, notify: () => dispatcher?.wake(), logger: options.logger, dashboardDir: options.dashboardDir ?? null });
   await app.ready();
   if (options.dispatcher) {
     dispatcher = createDispatcher({ config, store, sender, clock, log: app.log });

@@ -63,6 +63,7 @@ const SAMPLES: Record<string, Record<string, unknown>> = {
   'POST /v1/event_types': { name: 'isolation.walked' },
   'PATCH /v1/webhooks/endpoints/{id}': { description: 'x' },
   'POST /v1/webhooks/endpoints/{id}/recover': { since: '2026-01-01' },
+  'POST /v1/portal/sessions': { live: false },
 };
 
 let h: TestHookd;
@@ -201,12 +202,14 @@ function reaching(op: Operation, mine: Objects, theirs: Objects): Sent[] {
   return out;
 }
 
-async function listAll(who: Caller, url: string): Promise<LightMyRequestResponse[]> {
+/** Every page of a list; a GET that takes no `count` (a summary, such as /v1/stats/…) is one page. */
+async function listAll(who: Caller, op: Operation): Promise<LightMyRequestResponse[]> {
   const pages: LightMyRequestResponse[] = [];
+  const paged = op.query.some((q) => q.name === 'count');
   let ct: string | undefined;
   do {
-    const sep = url.includes('?') ? '&' : '?';
-    const res = await send(who, { method: 'GET', url: `${url}${sep}count=100${ct ? `&ct=${encodeURIComponent(ct)}` : ''}` });
+    const url = paged ? `${op.path}?count=100${ct ? `&ct=${encodeURIComponent(ct)}` : ''}` : op.path;
+    const res = await send(who, { method: 'GET', url });
     pages.push(res);
     ct = res.statusCode === 200 ? res.headers['x-continuation-token'] as string | undefined : undefined;
   } while (ct);
@@ -258,7 +261,7 @@ async function walkObject(op: Operation, who: Caller, target: Caller, mine: Obje
 }
 
 async function walkList(op: Operation, who: Caller, target: Caller, theirs: Objects, name: string): Promise<void> {
-  const pages = await listAll(who, op.path);
+  const pages = await listAll(who, op);
   if (platformOnly.has(op.id)) {
     expectRefused(pages[0]!, 403, name);
     return;

@@ -74,6 +74,24 @@ export async function endpointActionRoutes(app: App, { store, clock, auth, sende
     return { recovered, since: new Date(since!).toISOString(), until: new Date(until!).toISOString() };
   });
 
+  // The endpoint object masks its secret; reading it whole is a call of its own, made only when
+  // someone asks to see it (the dashboard's Reveal), so lists and logs never carry it.
+  app.get('/v1/webhooks/endpoints/:id/secret', {
+    onRequest: auth.workspace,
+    schema: {
+      tags, summary: 'The endpoint\'s signing secret, whole, and how long rolled secrets keep signing',
+      params: Params,
+      response: withProblems({ 200: Type.Object({ secret: Type.String(), previous: Type.Array(Type.Object({ expires: Type.String() })) }) }, 403, 404),
+    },
+  }, async (request) => {
+    const endpoint = await load(request.mode!, request.params.id);
+    const now = clock.now();
+    return {
+      secret: endpoint.secret,
+      previous: endpoint.previousSecrets.filter((p) => p.expires > now).map((p) => ({ expires: new Date(p.expires).toISOString() })),
+    };
+  });
+
   app.post('/v1/webhooks/endpoints/:id/secret/roll', {
     onRequest: auth.workspace,
     preValidation: absentBodyIsEmpty,

@@ -48,6 +48,10 @@ export async function eventRoutes(app: App, { store, clock, auth, pagination, ca
     },
   }, async (request, reply) => {
     const mode = request.mode!;
+    if (request.principal?.kind === 'workspace' && request.principal.portal) {
+      // A portal link lets the platform's customer manage its endpoints; what happened is the platform's to say.
+      throw new HookdError('forbidden', 'Portal sessions cannot publish events', { detail: 'Publish with the platform key or a workspace key.' });
+    }
     const { type: typeName, data } = request.body;
     const type = await catalog.get(typeName);
     if (!type) {

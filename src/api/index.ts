@@ -33,6 +33,9 @@ import { createHub } from '../realtime/hub.js';
 import { realtimeRoutes } from '../realtime/routes.js';
 import { deliveryRoutes } from './deliveries.js';
 import { endpointActionRoutes } from './endpoint-actions.js';
+import { portalRoutes } from './portal.js';
+import { statsRoutes } from './stats.js';
+import { dashboardRoutes, defaultDashboardDir } from './dashboard.js';
 import { statusRoutes } from './status.js';
 import type { Sender } from '../delivery/sender.js';
 import { createMetrics, type Metrics } from '../metrics.js';
@@ -52,6 +55,8 @@ export interface AppOptions {
   metrics?: Metrics;
   /** /ready's dispatcher check; absent where no dispatcher runs in this process (role api). */
   dispatcherRunning?: () => boolean;
+  /** The built dashboard's directory; default dist/dashboard (api/dashboard.ts); null serves none. */
+  dashboardDir?: string | null;
   /** `probes` serves only /health and /ready: what a `--role worker` process answers on its port. */
   surface?: 'api' | 'probes';
 }
@@ -131,10 +136,11 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   const hub = createHub({ store, clock, log: app.log, maxSessionsPerWorkspace: config.maxListenSessions });
   app.addHook('onClose', async () => hub.close());
+  const portalKey = box.derive('portal-session');
   const deps: ApiDeps = {
     config, store, clock,
     auth: createAuth({
-      store, clock, platformKeyHash: options.platformKeyHash,
+      store, clock, platformKeyHash: options.platformKeyHash, portalKey,
       limits: {
         workspace: createRateLimiter(config.rateLimit, clock.now),
         platform: config.platformRateLimit ? createRateLimiter(config.platformRateLimit, clock.now) : null,
@@ -160,6 +166,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
     await endpointActionRoutes(typed, deps);
     await statusRoutes(typed, deps);
     await realtimeRoutes(typed, { ...deps, hub, grantKey: box.derive('listen-grant') });
+    await portalRoutes(typed, { ...deps, portalKey });
+    await statsRoutes(typed, deps);
+    await dashboardRoutes(typed, { dir: options.dashboardDir === undefined ? defaultDashboardDir() : options.dashboardDir });
     typed.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   });
   return app;

@@ -12,6 +12,7 @@ import { HookdError } from '../domain/errors.js';
 import type { ApiDeps, App } from '../api/deps.js';
 import { absentBodyIsEmpty } from '../api/plugins/body.js';
 import { withProblems } from '../api/schemas.js';
+import { publicBase } from '../api/public-url.js';
 import type { Hub } from './hub.js';
 import { CLOSE_EXPIRED, openGrant, signGrant, SUBPROTOCOL, type ListenGrant } from './grant.js';
 
@@ -50,8 +51,7 @@ export async function realtimeRoutes(app: App, deps: ApiDeps & { hub: Hub; grant
       if (problems.length > 0) throw HookdError.validation({ events: problems });
     }
     const grant: ListenGrant = { workspace: mode.workspace, live: mode.live, events, expires: clock.now() + GRANT_TTL };
-    // HOOKD_PUBLIC_URL when set; else the address the client reached us at.
-    const base = (config.publicUrl || `${request.protocol}://${request.headers.host ?? `localhost:${config.port}`}`).replace(/^http/, 'ws');
+    const base = publicBase(config, request).replace(/^http/, 'ws');
     return { url: `${base}/v1/realtime/events`, expires: new Date(grant.expires).toISOString(), token: signGrant(grant, grantKey), workspace: mode.workspace, live: mode.live };
   });
 

@@ -12,6 +12,7 @@ import * as events from './sql/events.js';
 import * as eventTypes from './sql/event-types.js';
 import * as idempotency from './sql/idempotency.js';
 import * as operations from './sql/operations.js';
+import * as dashboardStats from './sql/dashboard-stats.js';
 import * as workspaces from './sql/workspaces.js';
 import type { ClaimOptions, Store } from './types.js';
 import type { Delivery } from '../domain/types.js';
@@ -120,6 +121,9 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
       const [opened, now] = await Promise.all([openedWith, operations.appliedMigrations(db)]);
       return opened.filter((name) => !now.includes(name));
     },
+    endpointStats: (mode, window) => dashboardStats.endpointStats(db, mode, window),
+    attemptHours: (mode, window) => dashboardStats.attemptHours(db, mode, window),
+    deliveryHours: (mode, window) => dashboardStats.deliveryHours(db, mode, window),
 
     beginIdempotent: (scope, key, fp, now, since) => idempotency.beginIdempotent(db, scope, key, fp, now, since),
     completeIdempotent: (scope, key, response) => idempotency.completeIdempotent(db, scope, key, response),

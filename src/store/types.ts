@@ -62,6 +62,37 @@ export interface DeliveryResult {
   disableEndpoint: boolean;
 }
 
+/** The span the dashboard's statistics cover: attempts and deliveries at or after `since`. */
+export interface StatsWindow {
+  since: number;
+  endpoint?: string;
+}
+
+export interface EndpointStats {
+  endpoint: string;
+  attempts: number;
+  successful: number;
+  /** ms, nearest rank; null without attempts. */
+  p95: number | null;
+}
+
+/** Attempts that started in one hour (Unix ms of its start), with latency percentiles in ms. */
+export interface AttemptHour {
+  hour: number;
+  attempts: number;
+  successful: number;
+  p50: number | null;
+  p90: number | null;
+  p99: number | null;
+}
+
+/** Deliveries created in one hour, counted by their status now. */
+export interface DeliveryHour {
+  hour: number;
+  status: DeliveryStatus;
+  count: number;
+}
+
 /** `GET /v1/status`: the backlog and what is failing, in one workspace and mode or the whole store. */
 export interface DeliveryHealth {
   pending: number;
@@ -148,6 +179,10 @@ export interface Store {
   findDelivery(eventId: string, endpointId: string): Promise<Delivery | null>;
   insertDelivery(delivery: Delivery): Promise<void>;
   recoverDeliveries(mode: Mode, endpoint: string, since: number, until: number, now: number): Promise<number>;
+  /** Success rate and p95 latency of each endpoint that had attempts in the window. */
+  endpointStats(mode: Mode, window: StatsWindow): Promise<EndpointStats[]>;
+  attemptHours(mode: Mode, window: StatsWindow): Promise<AttemptHour[]>;
+  deliveryHours(mode: Mode, window: StatsWindow): Promise<DeliveryHour[]>;
   /** Pending deliveries of every workspace and mode: the /metrics backlog gauge. */
   countPendingDeliveries(): Promise<number>;
   /** `scope` null: the whole store (the platform key alone). */

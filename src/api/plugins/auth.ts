@@ -2,7 +2,8 @@
  * Bearer keys (DESIGN.md §4). Workspace keys (`fskt_`/`fskl_`) name their workspace and mode;
  * the platform key acts for any workspace through X-Workspace-Id and X-Live-Mode and alone may
  * manage workspaces and the catalog. Keys are compared by SHA-256 hash, the platform key in
- * constant time; a missing or wrong key is 401 with WWW-Authenticate.
+ * constant time; a missing or wrong key is 401 with WWW-Authenticate. A portal session token
+ * (`hkps_…`, api/portal-session.ts) acts like that workspace's key for one mode until it expires.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
@@ -12,10 +13,12 @@ import { isId } from '../../domain/ids.js';
 import type { Mode } from '../../domain/types.js';
 import type { Store } from '../../store/types.js';
 import type { RateLimiter } from './rate-limit.js';
+import { openPortalToken, PORTAL_TOKEN_PREFIX } from '../portal-session.js';
 
 export type Principal =
   | { kind: 'platform' }
-  | { kind: 'workspace'; workspace: string; live: boolean };
+  /** `portal`: a dashboard session from a portal link, not a key the workspace holds. */
+  | { kind: 'workspace'; workspace: string; live: boolean; portal?: boolean };
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -36,11 +39,13 @@ export interface AuthDeps {
   limits: { workspace: RateLimiter; platform: RateLimiter | null };
   /** SHA-256 hex of the platform key. */
   platformKeyHash: string;
+  /** Signs portal session tokens (derived from the encryption key). */
+  portalKey: Buffer;
 }
 
 const WORKSPACE_KEY = /^fsk[tl]_[0-9A-Za-z]{32,200}$/;
 
-export function createAuth({ store, clock, platformKeyHash, limits }: AuthDeps) {
+export function createAuth({ store, clock, platformKeyHash, portalKey, limits }: AuthDeps) {
   const platformHash = Buffer.from(platformKeyHash, 'hex');
 
   async function identify(request: FastifyRequest): Promise<Principal> {
@@ -61,6 +66,12 @@ export function createAuth({ store, clock, platformKeyHash, limits }: AuthDeps) 
       if (record && (record.expires === null || record.expires > clock.now())) {
         limits.workspace.check(hash);
         return { kind: 'workspace', workspace: record.workspace, live: record.live };
+      }
+    } else if (key.startsWith(PORTAL_TOKEN_PREFIX)) {
+      const session = openPortalToken(key, portalKey, clock.now());
+      if (session) {
+        limits.workspace.check(hash);
+        return { kind: 'workspace', workspace: session.workspace, live: session.live, portal: true };
       }
     } else if (timingSafeEqual(Buffer.from(hash, 'hex'), platformHash)) {
       limits.platform?.check('platform');
