@@ -1,0 +1,23 @@
+/** A delivery record: where it went, its status, its next try, and every attempt oldest first. */
+import { when } from '../format.js';
+import type { Delivery } from '../types.js';
+import { AttemptView } from './attempt-view.js';
+import { StatusBadge } from './states.js';
+
+export function DeliveryCard({ delivery, endpointUrl, showEvent = false }: { delivery: Delivery; endpointUrl?: string; showEvent?: boolean }) {
+  return (
+    <article class="delivery" aria-label={`Delivery ${delivery.id}`}>
+      <header>
+        <StatusBadge status={delivery.status} />{' '}
+        <a href={`#/endpoints/${delivery.endpoint}`} class="url">{endpointUrl ?? delivery.endpoint}</a>
+        {showEvent && <> · <a href={`#/events/${delivery.event}`}><code>{delivery.type}</code></a></>}
+      </header>
+      <p class="muted small">
+        <code>{delivery.id}</code> · created {when(delivery.created)} · {delivery.attempts.length} attempt{delivery.attempts.length === 1 ? '' : 's'}
+        {delivery.next && <> · next try {when(delivery.next.scheduled)}</>}
+      </p>
+      {delivery.attempts.map((a, i) => <AttemptView key={i} attempt={a} />)}
+      {delivery.attempts.length === 0 && <p class="muted small">Not attempted yet.</p>}
+    </article>
+  );
+}

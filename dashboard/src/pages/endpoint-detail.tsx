@@ -1,0 +1,83 @@
+/** One endpoint: its settings, enable/disable, delete, secret, a test send, and its charts. */
+import { useEffect, useState } from 'preact/hooks';
+import { del, get, patch, type ApiError } from '../api.js';
+import { ConfirmDialog } from '../components/confirm-dialog.js';
+import { DeliveryCharts } from '../components/delivery-charts.js';
+import { SecretPanel } from '../components/secret-panel.js';
+import { ErrorBox, Loading, StatusBadge } from '../components/states.js';
+import { TestPanel } from '../components/test-panel.js';
+import { when } from '../format.js';
+import { asApiError, useLoad } from '../load.js';
+import { announce } from '../notice.js';
+import { navigate } from '../router.js';
+import type { Endpoint } from '../types.js';
+
+export function EndpointDetailPage({ id }: { id: string }) {
+  const loaded = useLoad(() => get<Endpoint>(`/v1/webhooks/endpoints/${id}`), [id]);
+  const [endpoint, setEndpoint] = useState<Endpoint | null>(null);
+  const [confirming, setConfirming] = useState<'delete' | 'status' | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  useEffect(() => setEndpoint(loaded.data ?? null), [loaded.data]);
+
+  if (loaded.loading && !endpoint) return <Loading what="the endpoint" />;
+  if (loaded.error) return <ErrorBox error={loaded.error} retry={loaded.reload} />;
+  if (!endpoint) return null;
+  const enabling = endpoint.status === 'disabled';
+
+  async function act(what: 'delete' | 'status') {
+    setConfirming(null);
+    setError(null);
+    try {
+      if (what === 'delete') {
+        await del(`/v1/webhooks/endpoints/${id}`);
+        announce('Endpoint deleted.');
+        navigate('/endpoints');
+      } else {
+        setEndpoint(await patch<Endpoint>(`/v1/webhooks/endpoints/${id}`, { status: enabling ? 'enabled' : 'disabled' }));
+        announce(enabling ? 'Endpoint enabled.' : 'Endpoint disabled.');
+      }
+    } catch (err) {
+      setError(asApiError(err));
+    }
+  }
+
+  return (
+    <>
+      <p><a href="#/endpoints">← Endpoints</a></p>
+      <div class="page-head">
+        <h1 class="url">{endpoint.url}</h1>
+        <StatusBadge status={endpoint.status} />
+      </div>
+      {endpoint.description && <p>{endpoint.description}</p>}
+      <div class="actions">
+        <a class="button secondary" href={`#/endpoints/${id}/edit`}>Edit</a>
+        <button type="button" class="secondary" onClick={() => setConfirming('status')}>{enabling ? 'Enable' : 'Disable'}</button>
+        <button type="button" class="danger" onClick={() => setConfirming('delete')}>Delete</button>
+      </div>
+      {error && <ErrorBox error={error} />}
+      <dl class="facts">
+        <dt>Events</dt><dd>{endpoint.events.map((e) => <code key={e}>{e}</code>)}</dd>
+        <dt>Format</dt><dd>{endpoint.format === 'basic' ? 'Event object (Falu)' : 'CloudEvents 1.0'}</dd>
+        <dt>Id</dt><dd><code>{endpoint.id}</code></dd>
+        <dt>Created</dt><dd>{when(endpoint.created)}</dd>
+      </dl>
+      <SecretPanel endpoint={endpoint} onRolled={(e) => { setEndpoint(e); announce('Secret rolled. The new secret is shown below.'); }} />
+      <TestPanel endpointId={id} />
+      <section aria-labelledby="charts-title" class="panel">
+        <h2 id="charts-title">Last 24 hours</h2>
+        <DeliveryCharts endpoint={id} />
+      </section>
+      {confirming === 'delete' && (
+        <ConfirmDialog title="Delete this endpoint?" confirm="Delete endpoint" danger onConfirm={() => act('delete')} onCancel={() => setConfirming(null)}>
+          <p>hookd stops sending to <strong class="url">{endpoint.url}</strong>. Its delivery history stays until retention removes it.</p>
+        </ConfirmDialog>
+      )}
+      {confirming === 'status' && (
+        <ConfirmDialog title={enabling ? 'Enable this endpoint?' : 'Disable this endpoint?'} confirm={enabling ? 'Enable' : 'Disable'}
+          onConfirm={() => act('status')} onCancel={() => setConfirming(null)}>
+          <p>{enabling ? 'New events are sent to it again.' : 'New events are not sent to it until you enable it again.'}</p>
+        </ConfirmDialog>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,88 @@
+/** Creates an endpoint, or edits one: URL, description, format and the events it receives. */
+import { useEffect, useState } from 'preact/hooks';
+import { all, get, patch, post, type ApiError } from '../api.js';
+import { EventPicker } from '../components/event-picker.js';
+import { Field } from '../components/field.js';
+import { ErrorBox, Loading } from '../components/states.js';
+import { asApiError, useLoad } from '../load.js';
+import { announce } from '../notice.js';
+import { navigate } from '../router.js';
+import type { Endpoint, EventType } from '../types.js';
+
+export function EndpointFormPage({ id, live }: { id?: string; live: boolean }) {
+  const loaded = useLoad(async () => {
+    const [catalog, endpoint] = await Promise.all([
+      all<EventType>('/v1/event_types'),
+      id ? get<Endpoint>(`/v1/webhooks/endpoints/${id}`) : Promise.resolve(null),
+    ]);
+    return { catalog, endpoint };
+  }, [id]);
+  const [url, setUrl] = useState('');
+  const [description, setDescription] = useState('');
+  const [format, setFormat] = useState<Endpoint['format']>('basic');
+  const [events, setEvents] = useState<string[]>([]);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    const e = loaded.data?.endpoint;
+    if (!e) return;
+    setUrl(e.url);
+    setDescription(e.description ?? '');
+    setFormat(e.format);
+    setEvents(e.events);
+  }, [loaded.data]);
+
+  async function submit(ev: Event) {
+    ev.preventDefault();
+    setBusy(true);
+    setError(null);
+    const body = { url: url.trim(), description: description.trim() || null, format, events };
+    try {
+      const saved = id ? await patch<Endpoint>(`/v1/webhooks/endpoints/${id}`, body) : await post<Endpoint>('/v1/webhooks/endpoints', body);
+      announce(id ? 'Endpoint saved.' : 'Endpoint created. Reveal its signing secret below to verify what hookd sends.');
+      navigate(`/endpoints/${saved.id}`);
+    } catch (err) {
+      setError(asApiError(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (loaded.loading) return <Loading what="the event catalog" />;
+  if (loaded.error) return <ErrorBox error={loaded.error} retry={loaded.reload} />;
+  const fieldErrors = error?.problem.errors ?? {};
+  return (
+    <>
+      <h1>{id ? 'Edit endpoint' : 'Add endpoint'}</h1>
+      <form class="endpoint-form" onSubmit={submit} noValidate>
+        <Field id="url" label="Endpoint URL" error={fieldErrors.url} hint={live ? 'Live mode needs https.' : 'Where hookd POSTs each event.'}>
+          {(describedBy, invalid) => (
+            <input id="url" type="url" inputMode="url" required value={url} placeholder="https://example.com/webhooks"
+              aria-describedby={describedBy} aria-invalid={invalid} onInput={(e) => setUrl(e.currentTarget.value)} />
+          )}
+        </Field>
+        <Field id="description" label="Description (optional)" error={fieldErrors.description}>
+          {(describedBy, invalid) => (
+            <input id="description" type="text" value={description} maxLength={500}
+              aria-describedby={describedBy} aria-invalid={invalid} onInput={(e) => setDescription(e.currentTarget.value)} />
+          )}
+        </Field>
+        <Field id="format" label="Payload format" error={fieldErrors.format}>
+          {(describedBy) => (
+            <select id="format" value={format} aria-describedby={describedBy} onChange={(e) => setFormat(e.currentTarget.value as Endpoint['format'])}>
+              <option value="basic">Event object (Falu)</option>
+              <option value="cloud_events">CloudEvents 1.0</option>
+            </select>
+          )}
+        </Field>
+        <EventPicker catalog={loaded.data!.catalog} selected={events} onChange={setEvents} error={fieldErrors.events} />
+        {error && <ErrorBox error={error} />}
+        <div class="actions">
+          <a class="button secondary" href={id ? `#/endpoints/${id}` : '#/endpoints'}>Cancel</a>
+          <button type="submit" disabled={busy}>{busy ? 'Saving…' : id ? 'Save endpoint' : 'Create endpoint'}</button>
+        </div>
+      </form>
+    </>
+  );
+}
