@@ -48,7 +48,7 @@ beforeAll(async () => {
   await seedCatalog(store);
   const config = { ...defaultConfig(), logLevel: 'silent', publicUrl: 'http://localhost:8080', rateLimit: { rate: 1_000_000, burst: 1_000_000 } };
   sender = createSender({ connectTimeout: config.connectTimeout, requestTimeout: config.requestTimeout, allowNetworks: [] });
-  app = await buildApp({ config, store, clock: { now: () => Date.now() }, box, platformKeyHash: hashKey(PLATFORM_KEY), sender, dashboardDir: null });
+  app = await buildApp({ config, store, clock: { now: () => Date.now() }, box, platformKeyHash: hashKey(PLATFORM_KEY), sender });
   await app.ready();
   const res = await call('POST', '/v1/workspaces', PLATFORM_KEY, { name: 'Timeouts' });
   expect(res.statusCode).toBe(201);

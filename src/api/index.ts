@@ -15,6 +15,7 @@ import { newId } from '../domain/ids.js';
 import type { SecretBox } from '../store/secret-box.js';
 import type { Store } from '../store/types.js';
 import { createCatalog } from './catalog.js';
+import { routeSchemaAjvLogger } from './ajv-logger.js';
 import type { ApiDeps, App } from './deps.js';
 import { endpointRoutes } from './endpoints.js';
 import { eventTypeRoutes } from './event-types.js';
@@ -79,7 +80,7 @@ export const LOG_REDACT = [
  * shared schema, and only the factory survives that.
  */
 function buildValidator(externalSchemas: Record<string, unknown>) {
-  const common = { allErrors: true, removeAdditional: false, useDefaults: true, strict: false } as const;
+  const common = { allErrors: true, removeAdditional: false, useDefaults: true, strict: false, logger: routeSchemaAjvLogger } as const;
   const strictAjv = new Ajv({ ...common, coerceTypes: false });
   const queryAjv = new Ajv({ ...common, coerceTypes: 'array' });
   for (const ajv of [strictAjv, queryAjv]) {
