@@ -1,11 +1,20 @@
 /**
  * Secrets never appear in logs (issue 5 item 2): a full session logged at trace level, with
  * pino's redaction as hookd configures it, holds no key, secret or token; and objects that
- * carry secrets, logged the way code in hookd would, come out censored.
+ * carry secrets, logged the way code in hookd would, come out censored. And the log lines of
+ * `hookd serve` as an operator meets them (issue 9): JSON with request ids on a pipe,
+ * HOOKD_LOG_LEVEL, pretty on a terminal.
  */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { request } from 'undici';
+import { afterAll, describe, expect, it } from 'vitest';
 import { LOG_REDACT } from '../src/api/index.js';
+import { loadConfig } from '../src/config.js';
+import { startServer } from '../src/serve.js';
 import { PLATFORM_KEY, startHookd } from './helpers.js';
 import { startReceiver } from './receiver.js';
 
@@ -41,6 +50,94 @@ describe('logs', () => {
     } finally {
       await h.close();
       await receiver.close();
+    }
+  });
+});
+
+describe('log lines of hookd serve', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hookd-log-lines-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const ADMIN = 'hkp_log_lines_test_platform_key_0123456789';
+
+  /** startServer on the configuration loadConfig() reads from these variables, its log captured as a terminal or a pipe would get it. */
+  async function serve(env: Record<string, string>, tty: boolean) {
+    let text = '';
+    const stream = Object.assign(new Writable({ write(chunk: Buffer, _enc, done) { text += chunk.toString(); done(); } }), { isTTY: tty });
+    const config = loadConfig({ env: { HOOKD_DATA_DIR: join(dir, randomBytes(4).toString('hex')), HOOKD_PORT: '0', HOOKD_HOST: '127.0.0.1', HOOKD_ADMIN_KEY: ADMIN, ...env }, cwd: dir });
+    const server = await startServer(config, { print: () => undefined, logStream: stream });
+    const call = async (method: 'GET' | 'POST', path: string, body?: unknown) => {
+      const res = await request(`${server.url}${path}`, {
+        method, headers: { authorization: `Bearer ${ADMIN}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined,
+      });
+      return { id: String(res.headers['x-request-id']), status: res.statusCode, body: (await res.body.json()) as Record<string, unknown> };
+    };
+    return { server, call, text: () => text };
+  }
+  const jsonLines = (text: string) => text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+
+  it('are JSON on a pipe; each line a request writes carries its X-Request-Id, and a manual attempt names its delivery', async () => {
+    const receiver = await startReceiver();
+    const { server, call, text } = await serve({ HOOKD_ALLOW_NETWORKS: '127.0.0.0/8' }, false);
+    try {
+      const ws = await call('POST', '/v1/workspaces', { name: 'Logs' });
+      const key = (ws.body.keys as { test: string }).test;
+      const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+      const ep = (await (await request(`${server.url}/v1/webhooks/endpoints`, { method: 'POST', headers, body: JSON.stringify({ url: receiver.url, events: ['*'] }) })).body.json()) as { id: string };
+      const evt = (await (await request(`${server.url}/v1/events`, { method: 'POST', headers, body: JSON.stringify({ type: 'payment.succeeded', data: { object: {} } }) })).body.json()) as { id: string };
+      const retry = await request(`${server.url}/v1/events/${evt.id}/retry`, { method: 'POST', headers, body: JSON.stringify({ webhook_endpoint: ep.id }) });
+      expect(retry.statusCode).toBe(200);
+      await retry.body.dump();
+      const requestId = String(retry.headers['x-request-id']);
+      expect(requestId).toMatch(/^req_/);
+      await new Promise((r) => setTimeout(r, 100));
+
+      const lines = jsonLines(text());
+      const ofRequest = lines.filter((l) => l.reqId === requestId);
+      expect(ofRequest.map((l) => l.msg)).toEqual(['incoming request', 'manual attempt', 'request completed']);
+      const attempt = ofRequest[1]!;
+      expect(attempt).toMatchObject({ level: 30, endpoint: ep.id, event: evt.id, code: 200, successful: true });
+      expect(attempt.delivery).toMatch(/^wh_/);
+    } finally {
+      await server.close();
+      await receiver.close();
+    }
+  });
+
+  it('HOOKD_LOG_LEVEL=warn leaves out the info lines', async () => {
+    const quiet = await serve({ HOOKD_LOG_LEVEL: 'warn' }, false);
+    const chatty = await serve({}, false);
+    try {
+      for (const s of [quiet, chatty]) expect((await s.call('GET', '/v1/workspaces')).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(quiet.text()).toBe('');
+      expect(jsonLines(chatty.text()).filter((l) => l.msg === 'request completed')).toHaveLength(1);
+    } finally {
+      await quiet.server.close();
+      await chatty.server.close();
+    }
+  });
+
+  it('are pretty on a terminal (still redacted), and JSON there with HOOKD_LOG_FORMAT=json', async () => {
+    const pretty = await serve({}, true);
+    const forced = await serve({ HOOKD_LOG_FORMAT: 'json' }, true);
+    try {
+      const { id } = await pretty.call('GET', '/v1/workspaces');
+      pretty.server.app.log.warn({ endpoint: { secret: 'fwhs_do_not_print_this_secret' }, delivery: 'wh_1' }, 'an endpoint');
+      expect((await forced.call('GET', '/v1/workspaces')).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 100));
+
+      const lines = pretty.text().trim().split('\n');
+      for (const line of lines) expect(() => JSON.parse(line)).toThrow();
+      expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^\\S*\\d\\d:\\d\\d:\\d\\d\\.\\d{3}\\S* \\S*INFO \\S* \\S*${id}\\S* request completed → 200 in \\d+\\.\\d ms`)));
+      const warned = lines.find((l) => l.includes('an endpoint'))!;
+      expect(warned).toContain('WARN');
+      expect(warned).toContain('"secret":"[redacted]"');
+      expect(warned).toContain('wh_1');
+      expect(pretty.text()).not.toContain('fwhs_do_not_print_this_secret');
+      expect(jsonLines(forced.text()).some((l) => l.msg === 'request completed')).toBe(true);
+    } finally {
+      await pretty.server.close();
+      await forced.server.close();
     }
   });
 });

@@ -95,6 +95,8 @@ export async function deliveryRoutes(app: App, { store, clock, auth, pagination,
       await store.insertDelivery(delivery);
     }
     const run = await runAttempt(sender, event, endpoint, { deliveryId: delivery.id, manual: true, typePrefix: config.cloudEventsTypePrefix, now: clock.now });
+    // Ties this request's id to the delivery it sent, for whoever follows one or the other through the logs.
+    request.log.info({ delivery: delivery.id, endpoint: endpoint.id, event: event.id, code: run.attempt.code, successful: run.attempt.successful }, 'manual attempt');
     // A manual success completes the delivery; a manual failure leaves its automatic schedule as it was.
     await store.recordResults([{
       delivery: delivery.id, attempt: run.attempt, workspace: delivery.workspace, live: delivery.live, endpoint: endpoint.id,
