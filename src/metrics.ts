@@ -10,12 +10,12 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 export interface MetricsOptions {
   defaultMetrics?: boolean;
   /**
-   * Counts the deliveries waiting in the store, read when /metrics is scraped. Absent: the
-   * gauge is not registered (a bare app in tests has no store worth counting).
+   * Counts read from the store when /metrics is scraped: the deliveries waiting, the endpoints
+   * failing. Absent: those gauges are not registered (a bare app in tests has no store worth counting).
    */
-  countPending?: () => Promise<number>;
-  /** ms a counted backlog is reused, so that scrapers hitting every process at once cost one count each second. */
-  pendingCacheMs?: number;
+  store?: { countPending: () => Promise<number>; countFailing: () => Promise<number> };
+  /** ms a count is reused, so that scrapers hitting every process at once cost one count a second. */
+  storeCountCacheMs?: number;
   now?: () => number;
 }
 
@@ -23,7 +23,11 @@ export function createMetrics(options: MetricsOptions = {}) {
   const registry = new Registry();
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'hookd_' });
   const registers = [registry];
-  if (options.countPending) registerPendingGauge(registry, options.countPending, options.pendingCacheMs ?? 1_000, options.now ?? Date.now);
+  if (options.store) {
+    const cache = { ms: options.storeCountCacheMs ?? 1_000, now: options.now ?? Date.now };
+    registerStoreGauge(registry, 'hookd_deliveries_pending', 'Deliveries waiting for their next attempt, in the whole store (cached ~1 s)', options.store.countPending, cache);
+    registerStoreGauge(registry, 'hookd_endpoints_failing', 'Endpoints whose latest attempts all failed, in the whole store (cached ~1 s)', options.store.countFailing, cache);
+  }
   return {
     registry,
     httpRequests: new Counter({
@@ -66,20 +70,20 @@ export function createMetrics(options: MetricsOptions = {}) {
 }
 
 /**
- * `hookd_deliveries_pending`: the backlog as the store sees it (every process, every
- * workspace), counted at scrape time. When the count fails the gauge reads NaN rather than a
- * stale number, and /metrics still answers: the process metrics matter most while the store is down.
+ * A gauge the store counts at scrape time, the same for every process (it is the store's
+ * number, not the process's). When the count fails the gauge reads NaN rather than a stale
+ * number, and /metrics still answers: the process metrics matter most while the store is down.
  */
-function registerPendingGauge(registry: Registry, count: () => Promise<number>, cacheMs: number, now: () => number): void {
+function registerStoreGauge(registry: Registry, name: string, help: string, count: () => Promise<number>, cache: { ms: number; now: () => number }): void {
   let cached: { at: number; value: Promise<number> } | null = null;
   const read = (): Promise<number> => {
-    if (cached && now() - cached.at < cacheMs) return cached.value;
+    if (cached && cache.now() - cached.at < cache.ms) return cached.value;
     const value = count().catch(() => NaN);
-    cached = { at: now(), value };
+    cached = { at: cache.now(), value };
     return value;
   };
   new Gauge({
-    name: 'hookd_deliveries_pending', help: 'Deliveries waiting for their next attempt, in the whole store (cached ~1 s)', registers: [registry],
+    name, help, registers: [registry],
     async collect() {
       this.set(await read());
     },

@@ -97,7 +97,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const print = options.print ?? ((line: string) => process.stdout.write(line + '\n'));
   const box = createSecretBox(loadKeyRing(config.encryptionKey, config.previousEncryptionKeys, resolve(config.dataDir)).keys);
   // The backlog gauge counts through the timed store, so its own query shows in the store metrics too.
-  const metrics = createMetrics({ countPending: () => store.countPendingDeliveries() });
+  const metrics = createMetrics({ store: { countPending: () => store.countPendingDeliveries(), countFailing: () => store.countFailingEndpoints() } });
   const store = withQueryTiming(await openStore(config, box), metrics);
   try {
     await seedCatalog(store);

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../src/config.js';
+import { createMetrics } from '../src/metrics.js';
 import { startServer, type Server } from '../src/serve.js';
 import { TEST_STORE } from './helpers.js';
 import { startReceiver, type Receiver } from './receiver.js';
@@ -20,9 +21,10 @@ const ADMIN = 'hkp_metrics_test_platform_key_0123456789abcdef';
 function samples(text: string, name: string): string[] {
   return text.split('\n').filter((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
 }
-function value(text: string, sample: string): number {
+/** The sample's value; undefined when the series has no such sample. */
+function value(text: string, sample: string): number | undefined {
   const line = text.split('\n').find((l) => l.startsWith(`${sample} `));
-  return line === undefined ? NaN : Number(line.slice(sample.length + 1));
+  return line === undefined ? undefined : Number(line.slice(sample.length + 1));
 }
 
 describe.skipIf(TEST_STORE !== 'sqlite')('/metrics of hookd serve', () => {
@@ -80,6 +82,7 @@ describe.skipIf(TEST_STORE !== 'sqlite')('/metrics of hookd serve', () => {
       hookd_deliveries_total: 'counter',
       hookd_delivery_attempt_duration_seconds: 'histogram',
       hookd_deliveries_pending: 'gauge',
+      hookd_endpoints_failing: 'gauge',
       hookd_deliveries_in_flight: 'gauge',
       hookd_claims_total: 'counter',
       hookd_claimed_deliveries_total: 'counter',
@@ -103,8 +106,9 @@ describe.skipIf(TEST_STORE !== 'sqlite')('/metrics of hookd serve', () => {
     expect(value(text, 'hookd_deliveries_in_flight')).toBe(0);
   });
 
-  it('reads the backlog from the store: the failed delivery waits an hour for its retry', () => {
+  it('reads the backlog and the failing endpoints from the store: the failed delivery waits an hour for its retry', () => {
     expect(value(text, 'hookd_deliveries_pending')).toBe(1);
+    expect(value(text, 'hookd_endpoints_failing')).toBe(1);
   });
 
   it('labels API requests by route template, never by the URL', () => {
@@ -121,5 +125,29 @@ describe.skipIf(TEST_STORE !== 'sqlite')('/metrics of hookd serve', () => {
       expect(value(text, `hookd_store_query_duration_seconds_count{operation="${operation}"}`), operation).toBeGreaterThanOrEqual(1);
     }
     expect(samples(text, 'hookd_store_unavailable_total')).toEqual([]);
+  });
+});
+
+describe('store gauges', () => {
+  it('count once a second however often scraped, and read NaN, not a stale number, while the store fails', async () => {
+    let clock = 0;
+    let counts = 0;
+    let failing = false;
+    const count = async () => {
+      counts++;
+      if (failing) throw new Error('store down');
+      return 7;
+    };
+    const metrics = createMetrics({ defaultMetrics: false, store: { countPending: count, countFailing: async () => 2 }, now: () => clock });
+    const scrape = async () => metrics.registry.metrics();
+    expect(value(await scrape(), 'hookd_deliveries_pending')).toBe(7);
+    await scrape();
+    expect(counts).toBe(1);
+    clock += 1_000;
+    failing = true;
+    const text = await scrape();
+    expect(counts).toBe(2);
+    expect(value(text, 'hookd_deliveries_pending')).toBeNaN();
+    expect(value(text, 'hookd_endpoints_failing')).toBe(2);
   });
 });

@@ -116,6 +116,7 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
     watchForWork,
     pruneBefore: (before) => deliveries.pruneBefore(db, before),
     countPendingDeliveries: () => operations.countPendingDeliveries(db),
+    countFailingEndpoints: () => operations.countFailingEndpoints(db),
     deliveryHealth: (scope, options) => operations.deliveryHealth(db, scope, options),
     async missingMigrations() {
       const [opened, now] = await Promise.all([openedWith, operations.appliedMigrations(db)]);

@@ -185,6 +185,8 @@ export interface Store {
   deliveryHours(mode: Mode, window: StatsWindow): Promise<DeliveryHour[]>;
   /** Pending deliveries of every workspace and mode: the /metrics backlog gauge. */
   countPendingDeliveries(): Promise<number>;
+  /** Endpoints in a run of failures, of every workspace and mode: the /metrics failing-endpoints gauge. */
+  countFailingEndpoints(): Promise<number>;
   /** `scope` null: the whole store (the platform key alone). */
   deliveryHealth(scope: Mode | null, options: DeliveryHealthOptions): Promise<DeliveryHealth>;
   /**

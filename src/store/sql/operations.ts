@@ -18,6 +18,12 @@ export async function countPendingDeliveries(db: Kysely<Database>): Promise<numb
   return Number(row.n);
 }
 
+/** Endpoints in a run of failures, of the whole store: a scan of the endpoints table, which holds at most a few per workspace. */
+export async function countFailingEndpoints(db: Kysely<Database>): Promise<number> {
+  const row = await failingEndpoints(db, null).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 export async function deliveryHealth(db: Kysely<Database>, scope: Mode | null, options: DeliveryHealthOptions): Promise<DeliveryHealth> {
   const [backlog, failingCount, failing, errors] = await Promise.all([
     pendingIn(db, scope),
