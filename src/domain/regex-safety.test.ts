@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { unsafePatternReason } from './regex-safety.js';
+import { MAX_PATTERN_LENGTH, unsafePatternReason } from './regex-safety.js';
 
 /** Each of these backtracks catastrophically in JavaScript's engine on a few dozen characters. */
 const EVIL = [
@@ -27,6 +27,20 @@ describe('unsafePatternReason', () => {
   it('refuses what is not an ECMA-262 pattern with the u flag', () => {
     expect(unsafePatternReason('(a')).toMatch(/not a valid regular expression/);
     expect(unsafePatternReason('\\-')).toMatch(/not a valid regular expression/); // an identity escape, invalid with u
+  });
+
+  it('refuses patterns past the length limit, and checks the longest allowed ones quickly', () => {
+    expect(unsafePatternReason('a'.repeat(MAX_PATTERN_LENGTH + 1))).toMatch(/at most 1000 characters/);
+    // Worst cases for the check itself: deep nesting, and many repetitions that are each fine.
+    const deep = '('.repeat(MAX_PATTERN_LENGTH / 2 - 1) + 'a' + ')'.repeat(MAX_PATTERN_LENGTH / 2 - 1);
+    const many = '(?:x\\d{1,3}y){2}'.repeat(Math.floor(MAX_PATTERN_LENGTH / 16)).slice(0, MAX_PATTERN_LENGTH);
+    const nested = '(?:'.repeat(90) + 'x\\d{1,3}y' + '){1,3}'.repeat(90);
+    for (const pattern of [deep, many, nested]) {
+      expect(pattern.length).toBeLessThanOrEqual(MAX_PATTERN_LENGTH);
+      const started = performance.now();
+      unsafePatternReason(pattern);
+      expect(performance.now() - started, pattern.slice(0, 40)).toBeLessThan(500);
+    }
   });
 
   it('the refused shapes really are slow in a backtracking engine (so the table means something)', () => {

@@ -109,7 +109,19 @@ function choice(shapes: Shape[]): Shape {
 
 type Node = AST.Node;
 
+/** Each node's shape is asked for again by every repetition around it: computed once. */
+const shapes = new WeakMap<Node, Shape>();
+
 function shapeOf(node: Node): Shape {
+  let shape = shapes.get(node);
+  if (!shape) {
+    shape = computeShape(node);
+    shapes.set(node, shape);
+  }
+  return shape;
+}
+
+function computeShape(node: Node): Shape {
   switch (node.type) {
     case 'Character': return single([[node.value, node.value]]);
     case 'CharacterSet': return single(charSetOf(node));
@@ -186,10 +198,17 @@ function describeRisk(q: AST.Quantifier): string | undefined {
 }
 
 /**
+ * Longer patterns are refused before any analysis: the check looks at pairs of repetitions, so
+ * its own cost grows with the square of the pattern, and real schemas' patterns are short.
+ */
+export const MAX_PATTERN_LENGTH = 1000;
+
+/**
  * Why `pattern` (an ECMA-262 pattern, as JSON Schema's `pattern` is read with the u flag) is
  * refused, or undefined when it is accepted.
  */
 export function unsafePatternReason(pattern: string): string | undefined {
+  if (pattern.length > MAX_PATTERN_LENGTH) return `must be at most ${MAX_PATTERN_LENGTH} characters`;
   let ast: AST.Pattern;
   try {
     ast = new RegExpParser().parsePattern(pattern, 0, pattern.length, { unicode: true });
