@@ -51,7 +51,7 @@ export async function healthRoutes(app: App, { store, metrics, dispatcherRunning
     const names = Object.keys(failed);
     if (names.length > 0) {
       throw new HookdError('not_ready', 'Not ready', {
-        detail: names.map((n) => `${n} ${failed[n]!.join(', ')}`).join('; ') + '.', errors: failed, retryAfter: 5, cause,
+        detail: names.map((n) => `${n}: ${failed[n]!.join(', ').replace(/\.$/, '')}`).join('; ') + '.', errors: failed, retryAfter: 5, cause,
       });
     }
     return { status: 'ready' as const, store: store.dialect, checks: { store: 'ok' as const, migrations: 'ok' as const, dispatcher: dispatcherRunning ? 'ok' as const : 'n/a' as const } };
