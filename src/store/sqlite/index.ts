@@ -5,34 +5,24 @@
  * its shared-memory index.
  */
 import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely } from 'kysely';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { HookdError } from '../../domain/errors.js';
 import { createKyselyStore } from '../kysely-store.js';
 import { claimDeliveries } from './claim.js';
+import { createSqliteDialect } from './dialect.js';
+import { classifySqliteError } from './errors.js';
 import { migrateToLatest } from '../migrations/index.js';
 import type { Database as Schema } from '../schema.js';
 import type { SecretBox } from '../secret-box.js';
 import type { Store } from '../types.js';
 
+export { classifySqliteError };
+
 export interface SqliteStoreOptions {
   file: string;
   box: SecretBox;
-}
-
-const UNAVAILABLE = new Set(['SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_FULL', 'SQLITE_READONLY', 'SQLITE_IOERR', 'SQLITE_CANTOPEN', 'SQLITE_CORRUPT', 'SQLITE_NOTADB']);
-
-export function classifySqliteError(err: unknown): HookdError | undefined {
-  const code = (err as { code?: unknown }).code;
-  if (typeof code !== 'string') return undefined;
-  // Extended codes (SQLITE_IOERR_WRITE, SQLITE_READONLY_DBMOVED…) share their family's meaning.
-  if (![...UNAVAILABLE].some((c) => code === c || code.startsWith(`${c}_`))) return undefined;
-  const detail = code.startsWith('SQLITE_FULL') ? 'The disk that holds the SQLite file is full.'
-    : code.startsWith('SQLITE_READONLY') ? 'The SQLite file cannot be written (read-only file or directory).'
-      : code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED') ? 'The SQLite file is locked by another process.'
-        : `The SQLite store failed (${code}).`;
-  return new HookdError('store_unavailable', 'The store is unavailable', { detail, retryAfter: 5, cause: err });
 }
 
 export async function openSqliteStore({ file, box }: SqliteStoreOptions): Promise<Store> {
@@ -62,7 +52,7 @@ export async function openSqliteStore({ file, box }: SqliteStoreOptions): Promis
     }
     throw known ?? err;
   }
-  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Schema>({ dialect: createSqliteDialect(sqlite) });
   await migrateToLatest(db);
   return createKyselyStore({ dialect: 'sqlite', db, box, classifyError: classifySqliteError, claim: claimDeliveries, publishConcurrency: 1 });
 }
