@@ -43,8 +43,8 @@ export default defineConfig(async (): Promise<ViteUserConfig> => {
           test: {
             name: 'postgres',
             include: ['test/**/*.test.ts'],
-            // The SQLite-only cases: raw-file checks and the one-process lease takeover.
-            exclude: ['test/restart.test.ts'],
+            // The SQLite-only cases: raw-file checks, the one-process lease takeover, disk faults under the file.
+            exclude: ['test/restart.test.ts', 'test/**/*.sqlite.test.ts'],
             env: { HOOKD_TEST_STORE: 'postgres', HOOKD_TEST_DATABASE_URL: PG_URL },
           },
         }] : []),

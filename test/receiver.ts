@@ -1,6 +1,7 @@
 /**
  * A real HTTP receiver on 127.0.0.1:0 for delivery tests: records every request (headers, exact
- * body bytes, arrival time) and answers as the test says, including never.
+ * body bytes, arrival time) and answers as the test says, including never; it can go down
+ * (connections refused) and come back on the same port.
  */
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -29,10 +30,22 @@ export interface Receiver {
    * others: a held request whose client went away (a killed sender) was never answered.
    */
   releaseHanging(status?: number): { answered: Received[]; lost: Received[] };
+  /** Stops listening (new connections are refused) and drops open ones, held requests included. */
+  down(): Promise<void>;
+  /** Listens again on the same port. */
+  up(): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startReceiver(behaviour: Behaviour = () => ({ status: 200, body: 'ok' })): Promise<Receiver> {
+export interface ReceiverOptions {
+  /**
+   * Keep only the path, the webhook-id header and the arrival time of each request: runs of
+   * hundreds of thousands of deliveries would otherwise hold every body in the test process.
+   */
+  light?: boolean;
+}
+
+export async function startReceiver(behaviour: Behaviour = () => ({ status: 200, body: 'ok' }), options: ReceiverOptions = {}): Promise<Receiver> {
   let behave = behaviour;
   const received: Received[] = [];
   const hanging = new Map<ServerResponse, Received>();
@@ -40,9 +53,11 @@ export async function startReceiver(behaviour: Behaviour = () => ({ status: 200,
   const waiters: (() => void)[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('data', (c: Buffer) => void (options.light || chunks.push(c)));
     req.on('end', () => {
-      const r: Received = { path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() };
+      const r: Received = options.light
+        ? { path: req.url ?? '', headers: { 'webhook-id': req.headers['webhook-id'] }, body: '', at: Date.now() }
+        : { path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() };
       const n = received.length;
       received.push(r);
       for (const w of waiters.splice(0)) w();
@@ -58,8 +73,21 @@ export async function startReceiver(behaviour: Behaviour = () => ({ status: 200,
       else send();
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const listen = (port: number) => new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  await listen(0);
   const { port } = server.address() as AddressInfo;
+  const dropAll = async () => {
+    for (const res of hanging.keys()) res.destroy();
+    hanging.clear();
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  };
   return {
     url: `http://127.0.0.1:${port}/webhooks`,
     received,
@@ -90,10 +118,36 @@ export async function startReceiver(behaviour: Behaviour = () => ({ status: 200,
       hanging.clear();
       return { answered, lost };
     },
+    down: dropAll,
+    up: () => listen(port),
     async close() {
-      for (const res of hanging.keys()) res.destroy();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (server.listening) await dropAll();
     },
+  };
+}
+
+/** Arrivals per (webhook-id, path), kept up to date incrementally: a receiver may hold hundreds of thousands. */
+export function pairCounter(receiver: Receiver) {
+  const counts = new Map<string, number>();
+  let seen = 0;
+  const update = () => {
+    for (; seen < receiver.received.length; seen++) {
+      const r = receiver.received[seen]!;
+      const key = `${String(r.headers['webhook-id'])}${r.path}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    return counts;
+  };
+  return {
+    update,
+    /** Expected pairs (`<webhook-id><path>`) not yet arrived. */
+    missing: (expected: string[]) => {
+      const c = update();
+      return expected.filter((k) => !c.has(k));
+    },
+    /** Pairs that arrived more than once, with their counts. */
+    duplicates: () => [...update()].filter(([, n]) => n > 1),
+    /** Arrivals beyond the first of each pair. */
+    extraArrivals: () => [...update().values()].reduce((sum, n) => sum + n - 1, 0),
   };
 }

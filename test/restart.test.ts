@@ -8,8 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
+import { expectedPairs } from './hookd-client.js';
 import { spawnHookd } from './hookd-process.js';
-import { startReceiver, type Receiver } from './receiver.js';
+import { pairCounter, startReceiver } from './receiver.js';
+import { until } from './wait.js';
 
 const ADMIN = 'hkp_restart_test_platform_key_0123456789';
 const ENDPOINTS = 3;
@@ -19,16 +21,6 @@ async function api(base: string, path: string, body: unknown, headers: Record<st
     method: 'POST', headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json', ...headers }, body: JSON.stringify(body),
   });
   return { status: res.statusCode, json: (await res.body.json()) as { id: string } };
-}
-
-/** Arrivals per (event, endpoint): at-least-once means every pair at least once. */
-function pairs(receiver: Receiver): Map<string, number> {
-  const seen = new Map<string, number>();
-  for (const r of receiver.received) {
-    const key = `${String(r.headers['webhook-id'])}${r.path}`;
-    seen.set(key, (seen.get(key) ?? 0) + 1);
-  }
-  return seen;
 }
 
 describe('restarts', () => {
@@ -79,11 +71,11 @@ describe('restarts', () => {
     await start();
     // Duplicates are allowed (what was in flight at the kill may arrive twice), so wait for
     // every pair, not for a count.
-    const missing = () => ids.flatMap((id) => Array.from({ length: ENDPOINTS }, (_, i) => `${id}/webhooks/${i}`)).filter((k) => !pairs(receiver).has(k));
-    const deadline = Date.now() + 30_000;
-    while (missing().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    expect(missing()).toEqual([]);
-    const duplicates = [...pairs(receiver).values()].reduce((n, c) => n + c - 1, 0);
+    const pairs = pairCounter(receiver);
+    const expected = expectedPairs(ids, ENDPOINTS);
+    await until('every pair has arrived', () => pairs.missing(expected).length === 0, 30_000).catch(() => undefined);
+    expect(pairs.missing(expected)).toEqual([]);
+    const duplicates = pairs.extraArrivals();
     // Bounded by what was in flight when the process died (at most HOOKD_MAX_IN_FLIGHT).
     expect(duplicates).toBeLessThanOrEqual(256);
   }, 120_000);
@@ -98,9 +90,8 @@ describe('restarts', () => {
     await start();
     await receiver.waitFor(ids.length * ENDPOINTS, 30_000);
     await new Promise((r) => setTimeout(r, 300));
-    const seen = pairs(receiver);
-    expect(seen.size).toBe(ids.length * ENDPOINTS);
-    const duplicates = [...seen.values()].filter((n) => n > 1).length;
-    expect(duplicates).toBe(0);
+    const pairs = pairCounter(receiver);
+    expect(pairs.missing(expectedPairs(ids, ENDPOINTS))).toEqual([]);
+    expect(pairs.duplicates()).toEqual([]);
   }, 120_000);
 });
