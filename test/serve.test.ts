@@ -41,6 +41,24 @@ describe.skipIf(TEST_STORE !== 'sqlite')('hookd serve', () => {
     await second.close();
   });
 
+  it('/ready checks the dispatcher where one runs: n/a for role api; a worker serves probes and metrics, not the API', async () => {
+    for (const [role, dispatcher] of [['api', 'n/a'], ['all', 'ok'], ['worker', 'ok']] as const) {
+      const server = await startServer(config({ role, adminKey: 'a-platform-key-of-at-least-32-characters', dataDir: join(dir, `role-${role}`) }), { print: () => undefined });
+      try {
+        const ready = await request(`${server.url}/ready`);
+        expect(ready.statusCode, role).toBe(200);
+        expect(await ready.body.json(), role).toEqual({ status: 'ready', store: 'sqlite', checks: { store: 'ok', migrations: 'ok', dispatcher } });
+        const metrics = await request(`${server.url}/metrics`);
+        expect(await metrics.body.text(), role).toContain('# TYPE hookd_deliveries_pending gauge');
+        const api = await request(`${server.url}/v1/status`, { headers: { authorization: 'Bearer a-platform-key-of-at-least-32-characters' } });
+        expect(api.statusCode, role).toBe(role === 'worker' ? 404 : 200);
+        await api.body.dump();
+      } finally {
+        await server.close();
+      }
+    }
+  });
+
   it('a configured HOOKD_ADMIN_KEY is the platform key, and nothing is printed', async () => {
     const printed: string[] = [];
     const adminKey = 'my-own-platform-key-of-at-least-32-chars';

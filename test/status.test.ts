@@ -90,6 +90,15 @@ describe('GET /v1/status', () => {
     expect(b.failing_endpoints.data.map((e) => e.id)).toEqual([B.failing]);
   });
 
+  it('shows a portal session what its workspace key would see', async () => {
+    const res = await h.call('POST', '/v1/portal/sessions', { body: { workspace: A.id, live: false } });
+    expect(res.statusCode, res.body).toBe(201);
+    const token = String(res.json().url).split('#portal=')[1]!;
+    const s = await status(token);
+    expect(s.scope).toEqual({ workspace: A.id, live: false });
+    expect(s.failing_endpoints.data.map((e) => e.id)).toEqual([A.failing]);
+  });
+
   it('lists at most `limit` endpoints and errors but counts them all; a bad limit or key is refused', async () => {
     const s = await status(undefined, '?limit=1');
     expect(s.failing_endpoints.count).toBe(2);

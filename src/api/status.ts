@@ -7,6 +7,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { iso } from '../domain/render.js';
 import type { ApiDeps, App } from './deps.js';
+import { PORTAL_TOKEN_PREFIX } from './portal-session.js';
 import { Timestamp, withProblems } from './schemas.js';
 
 /** Failed attempts this far back are "recent". */
@@ -37,10 +38,14 @@ const StatusObject = Type.Object({
 export async function statusRoutes(app: App, { store, clock, auth }: ApiDeps): Promise<void> {
   app.addSchema(StatusObject);
 
-  /** A workspace key or X-Workspace-Id scopes the answer; the platform key alone may see everything. */
+  /**
+   * A workspace key, a portal session or X-Workspace-Id scopes the answer; the platform key
+   * alone may see everything. Told apart by the key's prefix, so that a key is checked once.
+   */
   async function scoped(request: FastifyRequest): Promise<void> {
-    const bearer = /^Bearer +fsk[tl]_/i.test(request.headers.authorization ?? '');
-    if (bearer || request.headers['x-workspace-id'] !== undefined) await auth.workspace(request);
+    const token = /^Bearer +(\S+)/i.exec(request.headers.authorization ?? '')?.[1] ?? '';
+    const workspaceScoped = /^fsk[tl]_/.test(token) || token.startsWith(PORTAL_TOKEN_PREFIX);
+    if (workspaceScoped || request.headers['x-workspace-id'] !== undefined) await auth.workspace(request);
     else await auth.platform(request);
   }
 
