@@ -96,7 +96,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const clock = options.clock ?? systemClock;
   const print = options.print ?? ((line: string) => process.stdout.write(line + '\n'));
   const box = createSecretBox(loadKeyRing(config.encryptionKey, config.previousEncryptionKeys, resolve(config.dataDir)).keys);
-  // The backlog gauge counts through the timed store, so its own query shows in the store metrics too.
+  // The store gauges count through the timed store (declared just below; they are read only
+  // once /metrics is scraped), so their own queries show in the store metrics too.
   const metrics = createMetrics({ store: { countPending: () => store.countPendingDeliveries(), countFailing: () => store.countFailingEndpoints() } });
   const store = withQueryTiming(await openStore(config, box), metrics);
   try {
