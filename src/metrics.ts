@@ -16,6 +16,8 @@ export interface MetricsOptions {
   store?: { countPending: () => Promise<number>; countFailing: () => Promise<number> };
   /** ms a count is reused, so that scrapers hitting every process at once cost one count a second. */
   storeCountCacheMs?: number;
+  /** ms a scrape waits for a count before reporting NaN: a store that hangs must not hang /metrics. */
+  storeCountTimeoutMs?: number;
   now?: () => number;
 }
 
@@ -24,7 +26,7 @@ export function createMetrics(options: MetricsOptions = {}) {
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'hookd_' });
   const registers = [registry];
   if (options.store) {
-    const cache = { ms: options.storeCountCacheMs ?? 1_000, now: options.now ?? Date.now };
+    const cache = { ms: options.storeCountCacheMs ?? 1_000, timeoutMs: options.storeCountTimeoutMs ?? 2_000, now: options.now ?? Date.now };
     registerStoreGauge(registry, 'hookd_deliveries_pending', 'Deliveries waiting for their next attempt, in the whole store (cached ~1 s)', options.store.countPending, cache);
     registerStoreGauge(registry, 'hookd_endpoints_failing', 'Endpoints whose latest attempts all failed, in the whole store (cached ~1 s)', options.store.countFailing, cache);
   }
@@ -74,11 +76,16 @@ export function createMetrics(options: MetricsOptions = {}) {
  * number, not the process's). When the count fails the gauge reads NaN rather than a stale
  * number, and /metrics still answers: the process metrics matter most while the store is down.
  */
-function registerStoreGauge(registry: Registry, name: string, help: string, count: () => Promise<number>, cache: { ms: number; now: () => number }): void {
+function registerStoreGauge(
+  registry: Registry, name: string, help: string, count: () => Promise<number>, cache: { ms: number; timeoutMs: number; now: () => number },
+): void {
   let cached: { at: number; value: Promise<number> } | null = null;
   const read = (): Promise<number> => {
     if (cached && cache.now() - cached.at < cache.ms) return cached.value;
-    const value = count().catch(() => NaN);
+    let timer: NodeJS.Timeout | undefined;
+    const value = Promise.race([count(), new Promise<number>((resolve) => (timer = setTimeout(() => resolve(NaN), cache.timeoutMs)))])
+      .catch(() => NaN)
+      .finally(() => clearTimeout(timer));
     cached = { at: cache.now(), value };
     return value;
   };

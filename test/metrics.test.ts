@@ -150,4 +150,11 @@ describe('store gauges', () => {
     expect(value(text, 'hookd_deliveries_pending')).toBeNaN();
     expect(value(text, 'hookd_endpoints_failing')).toBe(2);
   });
+
+  it('answer NaN when the store does not answer in time, rather than holding up the scrape', async () => {
+    const metrics = createMetrics({ defaultMetrics: false, store: { countPending: () => new Promise<number>(() => undefined), countFailing: async () => 2 }, storeCountTimeoutMs: 50 });
+    const started = Date.now();
+    expect(value(await metrics.registry.metrics(), 'hookd_deliveries_pending')).toBeNaN();
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
 });
