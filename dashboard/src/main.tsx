@@ -1,6 +1,6 @@
 /** The dashboard's entry: takes a portal link's token or a signed-in key, and routes the views. */
 import { render } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { setCredential } from './api.js';
 import { Layout } from './components/layout.js';
 import { announce, useNotice } from './notice.js';
@@ -16,28 +16,41 @@ import { useRoute } from './router.js';
 import { loadSession, saveSession, sessionFromPortalToken, takePortalToken, type Session } from './session.js';
 import './styles.css';
 
-/** A portal link replaces whatever session the tab had: the link is what the user just opened. */
-function initialSession(): { session: Session | null; notice: string | null } {
+/**
+ * A portal link in the address bar replaces whatever session the tab had: the link is what the
+ * user just opened. Null when the address holds no portal link.
+ */
+function sessionFromAddress(): { session: Session | null; notice: string | null } | null {
   const token = takePortalToken();
-  if (token) {
-    const session = sessionFromPortalToken(token);
-    if (session && session.expires! > Date.now()) {
-      saveSession(session);
-      return { session, notice: null };
-    }
-    saveSession(null);
-    return { session: null, notice: 'That portal link is invalid or has expired. Ask your platform for a new one.' };
+  if (!token) return null;
+  const session = sessionFromPortalToken(token);
+  if (session && session.expires! > Date.now()) {
+    saveSession(session);
+    return { session, notice: null };
   }
-  return { session: loadSession(), notice: null };
+  saveSession(null);
+  return { session: null, notice: 'That portal link is invalid or has expired. Ask your platform for a new one.' };
 }
 
-const start = initialSession();
+const start = sessionFromAddress() ?? { session: loadSession(), notice: null };
 
 function App() {
   const [session, setSession] = useState<Session | null>(start.session);
   const [signInNotice, setSignInNotice] = useState<string | null>(start.notice);
   const notice = useNotice();
   const route = useRoute();
+  // A portal link opened in a tab that already shows the dashboard changes only the fragment.
+  useEffect(() => {
+    const follow = () => {
+      const next = sessionFromAddress();
+      if (!next) return;
+      setSession(next.session);
+      setSignInNotice(next.notice);
+      announce(null);
+    };
+    addEventListener('hashchange', follow);
+    return () => removeEventListener('hashchange', follow);
+  }, []);
 
   const signOut = (why: string | null) => {
     saveSession(null);

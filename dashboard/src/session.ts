@@ -53,6 +53,7 @@ export function saveSession(session: Session | null): void {
 export function takePortalToken(): string | null {
   const match = /^#portal=(hkps_[\w.-]+)$/.exec(location.hash);
   if (!match) return null;
-  history.replaceState(null, '', `${location.pathname}${location.search}#/endpoints`);
+  // replace(): the link leaves no history entry to go Back to; only the fragment changes, so no reload.
+  location.replace(`${location.pathname}${location.search}#/endpoints`);
   return match[1]!;
 }

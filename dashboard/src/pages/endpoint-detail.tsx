@@ -30,7 +30,7 @@ export function EndpointDetailPage({ id }: { id: string }) {
     try {
       if (what === 'delete') {
         await del(`/v1/webhooks/endpoints/${id}`);
-        announce('Endpoint deleted.');
+        announce('Endpoint deleted.', '/endpoints');
         navigate('/endpoints');
       } else {
         setEndpoint(await patch<Endpoint>(`/v1/webhooks/endpoints/${id}`, { status: enabling ? 'enabled' : 'disabled' }));

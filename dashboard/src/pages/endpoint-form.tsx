@@ -40,7 +40,7 @@ export function EndpointFormPage({ id, live }: { id?: string; live: boolean }) {
     const body = { url: url.trim(), description: description.trim() || null, format, events };
     try {
       const saved = id ? await patch<Endpoint>(`/v1/webhooks/endpoints/${id}`, body) : await post<Endpoint>('/v1/webhooks/endpoints', body);
-      announce(id ? 'Endpoint saved.' : 'Endpoint created. Reveal its signing secret below to verify what hookd sends.');
+      announce(id ? 'Endpoint saved.' : 'Endpoint created. Reveal its signing secret below to verify what hookd sends.', `/endpoints/${saved.id}`);
       navigate(`/endpoints/${saved.id}`);
     } catch (err) {
       setError(asApiError(err));
