@@ -98,7 +98,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
     bodyLimit: config.maxBodySize,
     genReqId: () => newId('req'),
     requestIdHeader: false,
-    return503OnClosing: true,
+    // While closing, a request that arrives on an open keep-alive connection is served (with
+    // Connection: close): the store stays open until close() returns. Fastify's own 503 here is
+    // a bare JSON body without Retry-After, not the problem+json every client of hookd expects.
+    return503OnClosing: false,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     frameworkErrors,
     clientErrorHandler: clientErrors,
