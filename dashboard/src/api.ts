@@ -39,7 +39,8 @@ export async function call<T>(method: string, path: string, body?: unknown, key 
   if (body !== undefined) headers['content-type'] = 'application/json';
   let res: Response;
   try {
-    res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    // Relative to the page (`/v1/…` → `v1/…`), so a dashboard served under a path prefix calls the API under it too.
+    res = await fetch(path.replace(/^\//, ''), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   } catch {
     throw new ApiError({ title: 'hookd did not answer', status: 0, detail: 'Check your connection, then try again.' });
   }

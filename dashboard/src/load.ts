@@ -3,28 +3,31 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import { ApiError } from './api.js';
 
 export interface Loaded<T> {
+  /** The last data loaded; while `loading`, it may be for the previous deps (views may keep showing it). */
   data: T | undefined;
   error: ApiError | null;
+  /** True from the render in which the deps change, not only once the effect has run. */
   loading: boolean;
   reload: () => void;
 }
 
 export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): Loaded<T> {
-  const [state, setState] = useState<{ data: T | undefined; error: ApiError | null; loading: boolean }>({ data: undefined, error: null, loading: true });
   const [round, setRound] = useState(0);
+  const key = JSON.stringify([...deps, round]);
+  const [state, setState] = useState<{ data: T | undefined; error: ApiError | null; key: string | null }>({ data: undefined, error: null, key: null });
   useEffect(() => {
     let current = true;
-    setState((s) => ({ ...s, loading: true, error: null }));
     load().then(
-      (data) => current && setState({ data, error: null, loading: false }),
-      (err: unknown) => current && setState({ data: undefined, error: asApiError(err), loading: false }),
+      (data) => current && setState({ data, error: null, key }),
+      (err: unknown) => current && setState({ data: undefined, error: asApiError(err), key }),
     );
     return () => {
       current = false;
     };
-  }, [...deps, round]);
+  }, [key]);
   const reload = useCallback(() => setRound((r) => r + 1), []);
-  return { ...state, reload };
+  const loading = state.key !== key;
+  return { data: state.data, error: loading ? null : state.error, loading, reload };
 }
 
 export function asApiError(err: unknown): ApiError {

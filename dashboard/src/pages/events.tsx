@@ -58,12 +58,12 @@ export function EventsPage() {
       </form>
       {page.loading && <Loading what="events" />}
       {page.error && <ErrorBox error={page.error} retry={page.reload} />}
-      {page.data && page.data.data.length === 0 && (
+      {page.data && !page.loading && page.data.data.length === 0 && (
         <Empty title={filtered ? 'No events match these filters' : 'No events yet'}>
           <p class="muted">{filtered ? 'Widen the dates or choose another type.' : 'Events appear here as your platform publishes them.'}</p>
         </Empty>
       )}
-      {page.data && page.data.data.length > 0 && (
+      {page.data && !page.loading && page.data.data.length > 0 && (
         <>
           <div class="table-scroll">
             <table>
