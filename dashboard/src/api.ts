@@ -33,9 +33,18 @@ export interface Answer<T> {
   next: string | null;
 }
 
-export async function call<T>(method: string, path: string, body?: unknown, key = credential): Promise<Answer<T>> {
+export interface CallOptions {
+  body?: unknown;
+  /** Another credential than the session's (sign-in checks a key before keeping it). */
+  key?: string | null;
+  /** Sent as If-Match: a write based on a stale copy is refused (412) rather than undoing someone's change. */
+  etag?: string;
+}
+
+export async function call<T>(method: string, path: string, { body, key = credential, etag }: CallOptions = {}): Promise<Answer<T>> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (key) headers.authorization = `Bearer ${key}`;
+  if (etag) headers['if-match'] = `"${etag}"`;
   if (body !== undefined) headers['content-type'] = 'application/json';
   let res: Response;
   try {
@@ -55,9 +64,9 @@ export async function call<T>(method: string, path: string, body?: unknown, key 
 }
 
 export const get = <T>(path: string) => call<T>('GET', path).then((a) => a.data);
-export const post = <T>(path: string, body: unknown = {}) => call<T>('POST', path, body).then((a) => a.data);
-export const patch = <T>(path: string, body: unknown) => call<T>('PATCH', path, body).then((a) => a.data);
-export const del = (path: string) => call<null>('DELETE', path).then(() => undefined);
+export const post = <T>(path: string, body: unknown = {}) => call<T>('POST', path, { body }).then((a) => a.data);
+export const patch = <T>(path: string, body: unknown, etag?: string) => call<T>('PATCH', path, { body, etag }).then((a) => a.data);
+export const del = (path: string, etag?: string) => call<null>('DELETE', path, { etag }).then(() => undefined);
 
 /** Every page of a list (catalogs and endpoint pickers: small lists the UI needs whole). */
 export async function all<T>(path: string): Promise<T[]> {

@@ -29,11 +29,11 @@ export function EndpointDetailPage({ id }: { id: string }) {
     setError(null);
     try {
       if (what === 'delete') {
-        await del(`/v1/webhooks/endpoints/${id}`);
+        await del(`/v1/webhooks/endpoints/${id}`, endpoint!.etag);
         announce('Endpoint deleted.', '/endpoints');
         navigate('/endpoints');
       } else {
-        setEndpoint(await patch<Endpoint>(`/v1/webhooks/endpoints/${id}`, { status: enabling ? 'enabled' : 'disabled' }));
+        setEndpoint(await patch<Endpoint>(`/v1/webhooks/endpoints/${id}`, { status: enabling ? 'enabled' : 'disabled' }, endpoint!.etag));
         announce(enabling ? 'Endpoint enabled.' : 'Endpoint disabled.');
       }
     } catch (err) {

@@ -39,7 +39,7 @@ export function EndpointFormPage({ id, live }: { id?: string; live: boolean }) {
     setError(null);
     const body = { url: url.trim(), description: description.trim() || null, format, events };
     try {
-      const saved = id ? await patch<Endpoint>(`/v1/webhooks/endpoints/${id}`, body) : await post<Endpoint>('/v1/webhooks/endpoints', body);
+      const saved = id ? await patch<Endpoint>(`/v1/webhooks/endpoints/${id}`, body, loaded.data?.endpoint?.etag) : await post<Endpoint>('/v1/webhooks/endpoints', body);
       announce(id ? 'Endpoint saved.' : 'Endpoint created. Reveal its signing secret below to verify what hookd sends.', `/endpoints/${saved.id}`);
       navigate(`/endpoints/${saved.id}`);
     } catch (err) {

@@ -24,7 +24,7 @@ export function SignIn({ onSignIn, notice }: { onSignIn: (session: Session) => v
     setBusy(true);
     try {
       // Any scoped read proves the key; the answer itself is not needed.
-      await call('GET', '/v1/webhooks/endpoints?count=1', undefined, value);
+      await call('GET', '/v1/webhooks/endpoints?count=1', { key: value });
       onSignIn(sessionFromKey(value));
     } catch (err) {
       const apiError = asApiError(err);
