@@ -52,14 +52,6 @@ export async function resolvePlatformKey(config: Config, store: Store): Promise<
   return kept === hashKey(key) ? { hash: kept, generated: key } : { hash: kept, generated: null };
 }
 
-/**
- * The dispatcher's `running` flag (issue 9 asks the dispatcher for `get running(): boolean`).
- * Until it has one, a started dispatcher counts as running.
- */
-function isRunning(dispatcher: Dispatcher): boolean {
-  return (dispatcher as Dispatcher & { running?: boolean }).running ?? true;
-}
-
 /** ms between retention passes. */
 const PRUNE_EVERY = 10 * 60_000;
 
@@ -109,8 +101,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       metrics,
       config, store, clock, box, platformKeyHash: platform.hash, surface: config.role === 'worker' ? 'probes' : 'api',
       logger: loggerOptions(config, options.logStream ?? process.stdout),
-      sender, notify: () => dispatcher?.wake(),
-      dispatcherRunning: config.role === 'api' ? undefined : () => dispatcher !== null && isRunning(dispatcher),
+      sender, notify: (endpoints) => dispatcher?.wake(endpoints),
+      dispatcherRunning: config.role === 'api' ? undefined : () => dispatcher !== null && dispatcher.running,
     });
     const url = await app.listen({ port: config.port, host: config.host });
     if (config.role !== 'api') {

@@ -206,7 +206,7 @@ describe(`store contract (${TEST_STORE})`, () => {
     const mode = await freshMode();
     const live = { ...mode, live: true };
     const otherWs = await freshMode();
-    for (const ep of [
+    const eps = [
       endpoint(mode, { events: ['customer.*'] }),
       endpoint(mode, { events: ['*'] }),
       endpoint(mode, { events: ['customer.created', 'payment.failed'] }),
@@ -214,10 +214,13 @@ describe(`store contract (${TEST_STORE})`, () => {
       endpoint(mode, { events: ['payment.*'] }),
       endpoint(live, { events: ['*'] }),
       endpoint(otherWs, { events: ['*'] }),
-    ]) await store.createEndpoint(ep);
+    ];
+    for (const ep of eps) await store.createEndpoint(ep);
 
     const customer = event(mode, 'customer.created');
-    expect((await store.publishEvent(customer)).deliveries).toBe(3);
+    const published = await store.publishEvent(customer);
+    expect(published.deliveries).toBe(3);
+    expect(published.endpoints.sort()).toEqual([eps[0]!.id, eps[1]!.id, eps[2]!.id].sort());
     expect(await store.countDeliveries(customer.id)).toBe(3);
     const payment = event(mode, 'payment.refund.failed');
     expect((await store.publishEvent(payment)).deliveries).toBe(2);
@@ -320,7 +323,8 @@ describe(`store contract (${TEST_STORE}): the delivery queue`, () => {
   });
 
   const LEASE = 60_000;
-  const claim = (now: number, limit = 10, excludeEndpoints: string[] = []) => store.claimDeliveries({ now, limit, lease: LEASE, excludeEndpoints });
+  const claim = (now: number, take: [string, number][]) =>
+    store.claimDeliveries({ now, lease: LEASE, take: take.map(([endpoint, limit]) => ({ endpoint, limit })) });
   function attempt(delivery: string, attempted: number, successful: boolean, manual = false): Attempt {
     return {
       id: newId('wha', attempted), delivery, manual, url: 'https://example.com/hooks', attempted, request: '{}',
@@ -340,20 +344,30 @@ describe(`store contract (${TEST_STORE}): the delivery queue`, () => {
     await store.publishEvent(e1);
     await store.publishEvent(e2);
 
+    const both = (limit: number): [string, number][] => [[a.id, limit], [b.id, limit]];
+    const byEndpoint = (list: { endpoint: string; due: number }[]) => [...list].sort((x, y) => (x.endpoint < y.endpoint ? -1 : 1));
+    const [first1, first2] = [a.id, b.id].sort();
+    expect(byEndpoint(await store.dueEndpoints(T0 + 500))).toEqual([{ endpoint: first1, due: T0 }, { endpoint: first2, due: T0 }]);
     // Due now: only e1's two deliveries; a second claim while they are leased gets nothing.
-    const first = await claim(T0 + 500);
+    const first = await claim(T0 + 500, both(10));
     expect(first.map((d) => d.event)).toEqual([e1.id, e1.id]);
     expect(new Set(first.map((d) => d.endpoint))).toEqual(new Set([a.id, b.id]));
-    expect(await claim(T0 + 500)).toEqual([]);
-    const onlyA = await claim(T0 + 2000, 10, [b.id]);
+    expect(await claim(T0 + 500, both(10))).toEqual([]);
+    // Leased rows are not due work; e2's rows are, later.
+    expect(byEndpoint(await store.dueEndpoints(T0 + 500))).toEqual([{ endpoint: first1, due: T0 + 1000 }, { endpoint: first2, due: T0 + 1000 }]);
+    const onlyA = await claim(T0 + 2000, [[a.id, 10]]);
     expect(onlyA.map((d) => [d.event, d.endpoint])).toEqual([[e2.id, a.id]]);
     await store.releaseDeliveries(first.map((d) => d.id));
-    expect(await claim(T0 + 2000)).toHaveLength(3);
+    expect(await claim(T0 + 2000, both(10))).toHaveLength(3);
+    expect(await store.dueEndpoints(T0 + 2000)).toEqual([]);
     expect(await store.releaseAllLeases()).toBe(4);
     expect(await store.releaseAllLeases()).toBe(0);
-    const oldest = await claim(T0 + 2000, 1);
-    expect(oldest.map((d) => d.event)).toEqual([e1.id]);
-    expect(await claim(T0 + 2000 + LEASE, 10)).toHaveLength(4); // every lease has run out or was released
+    // Each endpoint's limit holds on its own, oldest due first.
+    const oldest = await claim(T0 + 2000, [[a.id, 1], [b.id, 0]]);
+    expect(oldest.map((d) => [d.event, d.endpoint])).toEqual([[e1.id, a.id]]);
+    const onePerEndpoint = await claim(T0 + 2000, both(1));
+    expect(onePerEndpoint.map((d) => [d.event, d.endpoint])).toEqual([[e1.id, b.id], [e2.id, a.id]]);
+    expect(await claim(T0 + 2000 + LEASE, both(10))).toHaveLength(4); // every lease has run out or was released
     await store.releaseAllLeases();
 
     const d1 = (await store.findDelivery(e1.id, a.id))!;

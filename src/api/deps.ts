@@ -24,8 +24,8 @@ export interface ApiDeps {
   allowNetworks: Range[];
   /** An event was published here: listen sessions of this process see it at once. */
   onPublished: (event: HookdEvent) => void;
-  /** Tells an in-process dispatcher that new work is due (publish, recover). */
-  notify: () => void;
+  /** Tells an in-process dispatcher that new work is due for these endpoints (publish, recover). */
+  notify: (endpoints: string[]) => void;
 }
 
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;

@@ -70,7 +70,7 @@ export async function endpointActionRoutes(app: App, { store, clock, auth, sende
     if (since !== undefined && until !== undefined && since >= until) errors.until = ['must be later than since'];
     if (Object.keys(errors).length > 0) throw HookdError.validation(errors);
     const recovered = await store.recoverDeliveries(mode, endpoint.id, since!, until!, now);
-    if (recovered > 0) notify();
+    if (recovered > 0) notify([endpoint.id]);
     return { recovered, since: new Date(since!).toISOString(), until: new Date(until!).toISOString() };
   });
 

@@ -67,7 +67,7 @@ export async function eventRoutes(app: App, { store, clock, auth, pagination, ca
     };
     const published = await store.publishEvent(event);
     onPublished(event);
-    if (published.deliveries > 0) notify();
+    if (published.deliveries > 0) notify(published.endpoints);
     reply.header('Location', `/v1/events/${event.id}`);
     return sendObject(request, reply, event.etag, renderEvent(event), 201);
   });

@@ -52,7 +52,7 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   sender: Sender;
   /** Called after a publish or recover queued work: wakes an in-process dispatcher. */
-  notify?: () => void;
+  notify?: (endpoints: string[]) => void;
   metrics?: Metrics;
   /** /ready's dispatcher check; absent where no dispatcher runs in this process (role api). */
   dispatcherRunning?: () => boolean;

@@ -1,11 +1,15 @@
 /**
  * The dispatcher loop (DESIGN.md §1, §5): claim due deliveries with a lease, send each in its
  * own promise, hand every outcome to the batching result writer, and come back for more when a
- * slot frees, the API publishes, or the poll interval passes.
+ * slot frees, work is hinted, or a scheduled retry comes due.
+ *
+ * Claims are per endpoint (due-endpoints.ts, store/sql/claim.ts): the loop asks the store for
+ * as many rows as each due endpoint has free slots, one statement for many endpoints, one claim
+ * in flight at a time so that completions arriving meanwhile are served by the next one.
  *
  * Built so that a claimed delivery is always released: every started send ends in exactly one
  * of (result written, lease released at shutdown, lease expiry after a crash); a claimed row
- * that cannot start (endpoint at its cap) is released at once.
+ * that cannot start is released at once, and so is a whole batch whose reads fail.
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config.js';
@@ -15,16 +19,19 @@ import { renderEndpoint } from '../domain/render.js';
 import type { Delivery, Endpoint, HookdEvent } from '../domain/types.js';
 import type { DeliveryResult, Store } from '../store/types.js';
 import { runAttempt } from './attempt.js';
+import { createDueEndpoints } from './due-endpoints.js';
 import { createEndpointSlots, SLOW_AFTER } from './endpoint-slots.js';
 import { createResultWriter } from './result-writer.js';
 import { nextDelay, verdictOf } from './retry-policy.js';
 import type { Sender } from './sender.js';
 import type { Metrics } from '../metrics.js';
 
-/** ms between claims when nothing is due and nobody woke the loop. */
-const IDLE_POLL = 250;
-/** Claims at most this many rows at once, whatever the free slots. */
-const MAX_BATCH = 200;
+/**
+ * ms between discovery queries, the safety net for work no hint announced (another worker's
+ * expired leases, rows written while LISTEN was reconnecting). Two index seeks per endpoint
+ * with queued work, so cheap enough to run often.
+ */
+const DISCOVER_EVERY = 2_000;
 
 export interface DispatcherOptions {
   config: Config;
@@ -38,24 +45,44 @@ export interface DispatcherOptions {
 
 export function createDispatcher({ config, store, sender, clock, log, metrics, random = Math.random }: DispatcherOptions) {
   const slots = createEndpointSlots({ maxInFlight: config.maxInFlight, maxPerEndpoint: config.maxInFlightPerEndpoint, now: clock.now });
+  const due = createDueEndpoints();
   const inFlight = new Map<string, AbortController>();
   const writer = createResultWriter({
     store, now: clock.now,
     onDisabled: (ids) => void announceDisabled(ids),
     onError: (err) => log.error({ err }, 'writing delivery results failed; retrying'),
+    // A retry is hinted once its result is written: before that its lease still hides it.
+    onWritten: (batch) => {
+      for (const r of batch) if (r.status === 'pending' && r.nextAttemptAt !== null) due.mark(r.endpoint, r.nextAttemptAt);
+      poke();
+    },
   });
   let running = false;
   let wakeUp: (() => void) | null = null;
   let runLoop: Promise<void> | null = null;
   let storeBackoff = 0;
+  /** When the next discovery query runs (0: at the next turn of the loop). */
+  let discoverAt = 0;
 
-  // A wake that lands while the loop is claiming (not sleeping) is kept, so that the next
-  // sleep returns at once instead of waiting a poll interval for work that is already due.
+  // A poke that lands while the loop is claiming (not sleeping) is kept, so that the next
+  // sleep returns at once instead of sleeping on work that is already due.
   let wokenWhileBusy = false;
 
-  function wake(): void {
+  /** Makes a sleeping loop look again (a slot freed, a hint arrived). */
+  function poke(): void {
     if (wakeUp) wakeUp();
     else wokenWhileBusy = true;
+  }
+
+  /** New work for these endpoints, due now; without a list, work somewhere: look for it. */
+  function wake(endpoints?: string[]): void {
+    if (endpoints) {
+      const now = clock.now();
+      for (const e of endpoints) due.mark(e, now);
+    } else {
+      discoverAt = 0;
+    }
+    poke();
   }
 
   function sleep(ms: number): Promise<void> {
@@ -80,14 +107,14 @@ export function createDispatcher({ config, store, sender, clock, log, metrics, r
       const endpoints = await store.getEndpointsByIds(ids);
       for (const ep of endpoints.values()) {
         const now = clock.now();
-        await store.publishEvent({
+        const published = await store.publishEvent({
           id: newId('evt', now), workspace: ep.workspace, live: ep.live, type: 'webhook_endpoint.disabled',
           data: { object: renderEndpoint(ep) }, requestId: newId('req', now), idempotencyKey: null, redaction: null,
           created: now, updated: now, etag: randomToken(),
         });
+        wake(published.endpoints);
         log.warn({ endpoint: ep.id, workspace: ep.workspace }, 'endpoint disabled');
       }
-      wake();
     } catch (err) {
       log.error({ err }, 'publishing webhook_endpoint.disabled failed');
     }
@@ -118,7 +145,7 @@ export function createDispatcher({ config, store, sender, clock, log, metrics, r
     const slowTimer = setTimeout(() => {
       wasSlow = true;
       slots.markSlow(ep.id);
-      wake();
+      poke();
     }, SLOW_AFTER);
     let outcome: 'success' | 'http_error' | 'unreachable' | 'aborted' = 'aborted';
     try {
@@ -130,6 +157,7 @@ export function createDispatcher({ config, store, sender, clock, log, metrics, r
       const result = outcomeOf(d, ep, run);
       writer.push(result);
       metrics?.attempts.inc({ outcome: result.status === 'pending' ? 'retry_scheduled' : result.status });
+      if (result.status === 'pending') metrics?.retriesScheduled.inc();
       metrics?.attemptDuration.observe(run.attempt.time / 1000);
     } catch (err) {
       // runAttempt describes every network failure itself; reaching here is a bug. The lease
@@ -140,20 +168,36 @@ export function createDispatcher({ config, store, sender, clock, log, metrics, r
       inFlight.delete(d.id);
       metrics?.inFlight.set(inFlight.size);
       slots.release(ep.id, wasSlow, outcome);
-      wake();
+      poke();
     }
   }
 
+  /** Claims for every due endpoint with free slots and starts what it got; returns how many started. */
   async function claimAndStart(): Promise<number> {
-    const limit = Math.min(slots.free(), MAX_BATCH);
-    if (limit === 0) return 0;
     const now = clock.now();
-    const batch = await store.claimDeliveries({ now, limit, lease: config.lease, excludeEndpoints: slots.full() });
+    const plan = due.plan(now, slots.freeFor, slots.free());
+    if (plan.take.length === 0) return 0;
+    const batch = await store.claimDeliveries({ now, lease: config.lease, take: plan.take });
+    const claimed = new Map<string, number>();
+    for (const d of batch) claimed.set(d.endpoint, (claimed.get(d.endpoint) ?? 0) + 1);
+    due.settle(plan, claimed, now);
+    metrics?.claims.inc();
+    metrics?.claimedDeliveries.inc(batch.length);
     if (batch.length === 0) return 0;
-    const [events, endpoints] = await Promise.all([
-      store.getEventsByIds([...new Set(batch.map((d) => d.event))]),
-      store.getEndpointsByIds([...new Set(batch.map((d) => d.endpoint))]),
-    ]);
+    let events: Map<string, HookdEvent>;
+    let endpoints: Map<string, Endpoint>;
+    try {
+      [events, endpoints] = await Promise.all([
+        store.getEventsByIds([...new Set(batch.map((d) => d.event))]),
+        store.getEndpointsByIds([...new Set(batch.map((d) => d.endpoint))]),
+      ]);
+    } catch (err) {
+      // Claimed but unreadable (the store went away between two statements): hand the batch
+      // back now if the store lets us, so that it does not wait out the lease.
+      await store.releaseDeliveries(batch.map((d) => d.id)).catch(() => undefined);
+      for (const ep of claimed.keys()) due.mark(ep, now);
+      throw err;
+    }
     const release: string[] = [];
     for (const d of batch) {
       const ep = endpoints.get(d.endpoint);
@@ -164,7 +208,9 @@ export function createDispatcher({ config, store, sender, clock, log, metrics, r
         continue;
       }
       if (!slots.take(ep.id)) {
+        // Planned within the free slots, so only a cap lowered meanwhile lands here.
         release.push(d.id);
+        due.mark(ep.id, now);
         continue;
       }
       void deliver(d, event, ep);
@@ -173,8 +219,14 @@ export function createDispatcher({ config, store, sender, clock, log, metrics, r
     return batch.length - release.length;
   }
 
+  async function discover(): Promise<void> {
+    const now = clock.now();
+    discoverAt = now + DISCOVER_EVERY;
+    for (const { endpoint, due: at } of await store.dueEndpoints(now)) due.mark(endpoint, at);
+  }
+
   async function run(): Promise<void> {
-    const unwatch = store.watchForWork ? await store.watchForWork(wake).catch((err: unknown) => {
+    const unwatch = store.watchForWork ? await store.watchForWork((endpoints) => wake(endpoints ?? undefined)).catch((err: unknown) => {
       log.warn({ err }, 'cannot listen for new work; polling only');
       return null;
     }) : null;
@@ -194,19 +246,24 @@ export function createDispatcher({ config, store, sender, clock, log, metrics, r
     let lastSweep = clock.now();
     while (running) {
       try {
+        if (clock.now() >= discoverAt) await discover();
         const started = await claimAndStart();
         storeBackoff = 0;
-        if (clock.now() - lastSweep > 60_000) {
+        const now = clock.now();
+        if (now - lastSweep > 60_000) {
           slots.sweep(600_000);
-          lastSweep = clock.now();
+          lastSweep = now;
         }
-        if (started === 0) await sleep(IDLE_POLL);
+        if (started > 0) continue;
+        // Nothing to start: sleep until the next scheduled retry or discovery, or a poke.
+        const next = Math.min(discoverAt, due.nextAfter(now) ?? Infinity);
+        await sleep(Math.max(1, next - now));
       } catch (err) {
         // Store unreachable: back off (100 ms doubling to 5 s) instead of spinning on errors.
         storeBackoff = Math.min(5_000, storeBackoff === 0 ? 100 : storeBackoff * 2);
         metrics?.claimErrors.inc();
         log.error({ err, retryInMs: storeBackoff }, 'claiming deliveries failed');
-        // Wakes that came while the store was failing are not a reason to hammer it sooner.
+        // Pokes that came while the store was failing are not a reason to hammer it sooner.
         wokenWhileBusy = false;
         await sleep(storeBackoff);
       }
@@ -219,7 +276,7 @@ export function createDispatcher({ config, store, sender, clock, log, metrics, r
       running = true;
       runLoop = run();
     },
-    /** Something was published: look for due work now rather than at the next poll. */
+    /** Work was queued for these endpoints (or somewhere, without a list): claim it now. */
     wake,
     /**
      * Stops claiming, lets requests in flight finish for up to `graceMs`, aborts the rest and
@@ -228,7 +285,7 @@ export function createDispatcher({ config, store, sender, clock, log, metrics, r
     async stop(graceMs: number): Promise<void> {
       if (!running) return;
       running = false;
-      wake();
+      poke();
       await runLoop;
       const deadline = Date.now() + graceMs;
       while (inFlight.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
@@ -242,6 +299,10 @@ export function createDispatcher({ config, store, sender, clock, log, metrics, r
     },
     get inFlight(): number {
       return inFlight.size;
+    },
+    /** The loop is claiming (between start and stop): /ready reports it. */
+    get running(): boolean {
+      return running;
     },
   };
 }

@@ -9,8 +9,8 @@
  *    global cap (HOOKD_MAX_IN_FLIGHT) and counts against a lane four times larger of its own.
  *    Hanging requests cost a socket, not a slot; an endpoint that is merely slow keeps its
  *    slots (rule 1 bounds it), it just stops crowding out the fast ones.
- * 3. Claims skip every endpoint at its cap (`full()`), so the store hands out only work that
- *    can start now.
+ * 3. Claims ask for each endpoint's free slots (`freeFor()`), so the store hands out only work
+ *    that can start now.
  */
 
 /**
@@ -49,11 +49,10 @@ export function createEndpointSlots(options: { maxInFlight: number; maxPerEndpoi
     free(): number {
       return Math.max(0, Math.min(maxInFlight - fast, slowLaneMax - slow));
     },
-    /** Endpoints that may not start another request now. */
-    full(): string[] {
-      const out: string[] = [];
-      for (const [id, s] of endpoints) if (s.inFlight >= s.cap) out.push(id);
-      return out;
+    /** Requests the endpoint may start now by its own cap (the global cap is `free()`). */
+    freeFor(id: string): number {
+      const s = endpoints.get(id);
+      return s ? Math.max(0, s.cap - s.inFlight) : Math.min(START_SLOTS, maxPerEndpoint);
     },
     /** Takes a slot for the endpoint, or returns false when it is at its cap. */
     take(id: string): boolean {

@@ -18,12 +18,14 @@ export interface ResultWriterOptions {
   metrics?: Pick<Metrics, 'deliveries' | 'endpointsDisabled'>;
   /** One line per written outcome, carrying the delivery id: a delivery that ended failed at info, the rest at debug. */
   log?: Pick<FastifyBaseLogger, 'info' | 'debug'>;
+  /** Called with each batch once it is written: its leases are released by then. */
+  onWritten?: (batch: DeliveryResult[]) => void;
   /** ms to gather a batch */
   linger?: number;
   maxBatch?: number;
 }
 
-export function createResultWriter({ store, now, onDisabled, onError, metrics, log, linger = 5, maxBatch = 500 }: ResultWriterOptions) {
+export function createResultWriter({ store, now, onDisabled, onError, metrics, log, onWritten, linger = 5, maxBatch = 500 }: ResultWriterOptions) {
   let queue: DeliveryResult[] = [];
   let timer: NodeJS.Timeout | null = null;
   let writing: Promise<void> | null = null;
@@ -37,6 +39,7 @@ export function createResultWriter({ store, now, onDisabled, onError, metrics, l
         queue = queue.slice(batch.length);
         backoff = 0;
         countWritten(batch, disabled.length);
+        onWritten?.(batch);
         if (disabled.length > 0) onDisabled(disabled);
       } catch (err) {
         onError(err);

@@ -7,6 +7,7 @@ import { HookdError } from '../domain/errors.js';
 import type { Database } from './schema.js';
 import type { SecretBox } from './secret-box.js';
 import * as deliveries from './sql/deliveries.js';
+import * as queue from './sql/claim.js';
 import * as endpoints from './sql/endpoints.js';
 import * as events from './sql/events.js';
 import * as eventTypes from './sql/event-types.js';
@@ -28,8 +29,11 @@ export interface KyselyStoreOptions {
   onClose?: () => Promise<void> | void;
   /** The dialect's claim query (sqlite/claim.ts, postgres/claim.ts). */
   claim: (db: Kysely<Database>, options: ClaimOptions) => Promise<Delivery[]>;
-  /** Tells other processes that deliveries are due (PostgreSQL NOTIFY); absent for SQLite's single process. */
-  announceWork?: () => Promise<void>;
+  /**
+   * Tells other processes that deliveries are due for these endpoints, or for unnamed ones
+   * when null (PostgreSQL NOTIFY); absent for SQLite's single process.
+   */
+  announceWork?: (endpoints: string[] | null) => Promise<void>;
   watchForWork?: Store['watchForWork'];
   /** Publish groups committing at once (publish-group.ts). */
   publishConcurrency: number;
@@ -38,8 +42,8 @@ export interface KyselyStoreOptions {
 export function createKyselyStore(options: KyselyStoreOptions): Store {
   const { dialect, db, box, classifyError, onClose, claim, announceWork, watchForWork, publishConcurrency } = options;
   // A failed announcement only costs latency (workers also poll), never the write itself.
-  const announce = async () => {
-    await announceWork?.().catch(() => undefined);
+  const announce = async (endpoints: string[] | null) => {
+    await announceWork?.(endpoints).catch(() => undefined);
   };
   // The openers (sqlite/, postgres/) migrate before they build the store, so the migration
   // table read now lists every migration this build knows: /ready checks they stay applied.
@@ -93,6 +97,7 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
     countDeliveries: (eventId) => events.countDeliveries(db, eventId),
 
     claimDeliveries: (options) => claim(db, options),
+    dueEndpoints: (now) => queue.dueEndpoints(db, now),
     releaseDeliveries: (ids) => deliveries.releaseDeliveries(db, ids),
     releaseAllLeases: () => deliveries.releaseAllLeases(db),
     recordResults: (results, now) => deliveries.recordResults(db, results, now),
@@ -110,7 +115,7 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
     insertDelivery: (delivery) => deliveries.insertDelivery(db, delivery),
     async recoverDeliveries(mode, endpoint, since, until, now) {
       const recovered = await deliveries.recoverDeliveries(db, mode, endpoint, since, until, now);
-      if (recovered > 0) await announce();
+      if (recovered > 0) await announce([endpoint]);
       return recovered;
     },
     watchForWork,

@@ -19,7 +19,8 @@ function recorder(options: { failWhen?: (events: HookdEvent[]) => boolean; delay
     await new Promise((r) => setTimeout(r, options.delayMs ?? 0));
     open--;
     if (options.failWhen?.(events)) throw new Error(`write failed for ${events.map((e) => e.id).join(',')}`);
-    return events.map((e) => ({ event: e, deliveries: e.type === 'none' ? 0 : 1 }));
+    // Each event goes to the endpoint named by its type ('none': no endpoint).
+    return events.map((e) => ({ event: e, deliveries: e.type === 'none' ? 0 : 1, endpoints: e.type === 'none' ? [] : [`we_${e.type}`] }));
   };
   return { write, groups, maxOpen: () => maxOpen };
 }
@@ -61,13 +62,13 @@ describe('publish group', () => {
     expect(r.groups).toEqual([['a', 'bad', 'c'], ['a'], ['bad'], ['c']]);
   });
 
-  it('announces once per committed group that created deliveries, and not for one that created none', async () => {
+  it('announces once per committed group that created deliveries, naming each endpoint once, and not for one that created none', async () => {
     const r = recorder();
-    let announced = 0;
-    const group = createPublishGroup({ write: r.write, concurrency: 1, onCommitted: () => void announced++ });
-    await Promise.all([group.publish(event('a')), group.publish(event('b'))]);
-    expect(announced).toBe(1);
-    await group.publish(event('c', 'none'));
-    expect(announced).toBe(1);
+    const announced: string[][] = [];
+    const group = createPublishGroup({ write: r.write, concurrency: 1, onCommitted: (eps) => void announced.push(eps) });
+    await Promise.all([group.publish(event('a', 'x')), group.publish(event('b', 'y')), group.publish(event('c', 'x'))]);
+    expect(announced).toEqual([['we_x', 'we_y']]);
+    await group.publish(event('d', 'none'));
+    expect(announced).toHaveLength(1);
   });
 });

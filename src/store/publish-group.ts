@@ -15,8 +15,11 @@ import type { PublishResult } from './types.js';
 export interface PublishGroupOptions {
   /** Writes the events in one transaction; results in the same order. */
   write: (events: HookdEvent[]) => Promise<PublishResult[]>;
-  /** Called once per committed group that created deliveries (PostgreSQL NOTIFY); must not throw. */
-  onCommitted?: () => Promise<void> | void;
+  /**
+   * Called once per committed group that created deliveries, with the endpoints they are for
+   * (PostgreSQL NOTIFY); must not throw.
+   */
+  onCommitted?: (endpoints: string[]) => Promise<void> | void;
   /**
    * Groups in flight at once. 1 on SQLite (one connection; a second group would only queue
    * behind the first); on PostgreSQL a few, so a slow commit does not idle the pool.
@@ -49,7 +52,9 @@ export function createPublishGroup({ write, onCommitted, concurrency, maxGroup =
         return;
       }
       group.forEach((w, i) => w.resolve(results[i]!));
-      if (results.some((r) => r.deliveries > 0)) await onCommitted?.();
+      const endpoints = new Set<string>();
+      for (const r of results) for (const e of r.endpoints) endpoints.add(e);
+      if (endpoints.size > 0) await onCommitted?.([...endpoints]);
     } catch (err) {
       group.forEach((w) => w.reject(err));
     }

@@ -39,6 +39,12 @@ export function createSecretBox(keys: Buffer | Buffer[]): SecretBox {
     return Buffer.concat([decipher.update(Buffer.from(ct, 'base64url')), decipher.final()]).toString('utf8');
   }
 
+  // The dispatcher reads each endpoint with every claim, and an AES-GCM open costs ~15 µs plus
+  // garbage (measured: 3–4 % of hookd's CPU at fan-out 10). A sealed value never changes, so
+  // what it opens to is kept, for a bounded number of values (insertion order evicts the oldest).
+  const opened = new Map<string, string>();
+  const OPENED_MAX = 10_000;
+
   return {
     seal(plaintext) {
       const iv = randomBytes(12);
@@ -47,20 +53,12 @@ export function createSecretBox(keys: Buffer | Buffer[]): SecretBox {
       return ['v2', currentId, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), ct.toString('base64url')].join('.');
     },
     open(sealed) {
-      const parts = sealed.split('.');
-      // v1 (no key id) came before key rings: try every key.
-      const [candidates, iv, tag, ct] = parts[0] === 'v2' && parts.length === 5
-        ? [[byId.get(parts[1]!)].filter((k): k is Buffer => k !== undefined), parts[2]!, parts[3]!, parts[4]!]
-        : parts[0] === 'v1' && parts.length === 4 ? [ring, parts[1]!, parts[2]!, parts[3]!] : [null, '', '', ''];
-      if (candidates === null) throw new HookdError('internal', 'A stored secret is not in a format this hookd knows');
-      for (const key of candidates) {
-        try {
-          return decrypt(key, iv, tag, ct);
-        } catch {
-          // the next key of the ring, if any
-        }
-      }
-      throw new HookdError('internal', 'A stored secret cannot be decrypted: is the key it was sealed with in HOOKD_ENCRYPTION_KEY or HOOKD_PREVIOUS_ENCRYPTION_KEYS?');
+      const known = opened.get(sealed);
+      if (known !== undefined) return known;
+      const plaintext = openUncached(sealed);
+      if (opened.size >= OPENED_MAX) opened.delete(opened.keys().next().value!);
+      opened.set(sealed, plaintext);
+      return plaintext;
     },
     isCurrent(sealed) {
       return sealed.startsWith(`v2.${currentId}.`);
@@ -69,6 +67,23 @@ export function createSecretBox(keys: Buffer | Buffer[]): SecretBox {
       return createHmac('sha256', current).update(`hookd:${label}`).digest();
     },
   };
+
+  function openUncached(sealed: string): string {
+    const parts = sealed.split('.');
+    // v1 (no key id) came before key rings: try every key.
+    const [candidates, iv, tag, ct] = parts[0] === 'v2' && parts.length === 5
+      ? [[byId.get(parts[1]!)].filter((k): k is Buffer => k !== undefined), parts[2]!, parts[3]!, parts[4]!]
+      : parts[0] === 'v1' && parts.length === 4 ? [ring, parts[1]!, parts[2]!, parts[3]!] : [null, '', '', ''];
+    if (candidates === null) throw new HookdError('internal', 'A stored secret is not in a format this hookd knows');
+    for (const key of candidates) {
+      try {
+        return decrypt(key, iv, tag, ct);
+      } catch {
+        // the next key of the ring, if any
+      }
+    }
+    throw new HookdError('internal', 'A stored secret cannot be decrypted: is the key it was sealed with in HOOKD_ENCRYPTION_KEY or HOOKD_PREVIOUS_ENCRYPTION_KEYS?');
+  }
 }
 
 export const KEY_FILE = 'hookd.key';

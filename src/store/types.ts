@@ -28,6 +28,8 @@ export interface PublishResult {
   event: HookdEvent;
   /** How many delivery rows the fan-out wrote in the event's transaction. */
   deliveries: number;
+  /** The endpoints those rows are for (one row each): hints for the dispatcher. */
+  endpoints: string[];
 }
 
 export interface DeliveryListOptions extends ListOptions {
@@ -39,11 +41,17 @@ export interface DeliveryListOptions extends ListOptions {
 
 export interface ClaimOptions {
   now: number;
-  limit: number;
   /** ms the claim holds. */
   lease: number;
-  /** Endpoints at their in-flight cap: their deliveries stay in the queue. */
-  excludeEndpoints: string[];
+  /** How many due deliveries to lease for each endpoint (its free slots). */
+  take: { endpoint: string; limit: number }[];
+}
+
+/** An endpoint with unleased pending deliveries, and when the earliest of them is due. */
+export interface DueEndpoint {
+  endpoint: string;
+  /** ms epoch; may be in the future (a scheduled retry). */
+  due: number;
 }
 
 /** What one attempt did, written with its batch in one transaction. */
@@ -158,15 +166,18 @@ export interface Store {
   redactEvent(mode: Mode, id: string, redaction: EventRedaction, etag: string, now: number, expectedEtag?: string): Promise<HookdEvent | null | false>;
   countDeliveries(eventId: string): Promise<number>;
 
-  /** Leases up to `limit` due deliveries, oldest due first. */
+  /** Leases, for each endpoint asked, up to its limit of due deliveries, oldest due first. */
   claimDeliveries(options: ClaimOptions): Promise<Delivery[]>;
+  /** Every endpoint with unleased pending deliveries, with its earliest due time. */
+  dueEndpoints(now: number): Promise<DueEndpoint[]>;
   releaseDeliveries(ids: string[]): Promise<void>;
   /**
-   * Calls `onWork` when another process queues deliveries (PostgreSQL LISTEN), so workers need
-   * not wait for their next poll; resolves to a stop function. Absent where one process owns
-   * the store (SQLite), which wakes its dispatcher in-process.
+   * Calls `onWork` when another process queues deliveries (PostgreSQL LISTEN), with the
+   * endpoints they are for, or null when the announcement did not say (too many, or a recover);
+   * resolves to a stop function. Absent where one process owns the store (SQLite), which wakes
+   * its dispatcher in-process.
    */
-  watchForWork?(onWork: () => void): Promise<() => Promise<void>>;
+  watchForWork?(onWork: (endpoints: string[] | null) => void): Promise<() => Promise<void>>;
   /** Clears every lease: the owning SQLite process calls it on start. */
   releaseAllLeases(): Promise<number>;
   /** Writes a batch of outcomes in one transaction; returns the endpoints this batch disabled. */

@@ -6,10 +6,12 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import { HookdError } from '../../domain/errors.js';
 import * as m0001 from './0001-initial.js';
 import * as m0002 from './0002-attempts.js';
+import * as m0003 from './0003-pending-index.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': m0001,
   '0002-attempts': m0002,
+  '0003-pending-index': m0003,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -124,8 +124,8 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     // A quarter of the pool: enough groups in flight to keep commits overlapping, while the
     // dispatcher's claims and result writes and the API's reads keep connections of their own.
     publishConcurrency: Math.max(1, Math.floor(poolSize / 4)),
-    announceWork: async () => {
-      await pool.query('SELECT pg_notify($1, $2)', [channel, '']);
+    announceWork: async (endpoints) => {
+      await pool.query('SELECT pg_notify($1, $2)', [channel, notifyPayload(endpoints)]);
     },
     watchForWork: (onWork) => listen({ connectionString: url, connectionTimeoutMillis: connectTimeout, query_timeout: queryTimeout }, channel, onWork, options.onPoolError),
   });
@@ -136,7 +136,16 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
  * connection drops (PostgreSQL restarting), it reconnects with backoff; meanwhile the
  * dispatcher's poll still finds the work, only later.
  */
-async function listen(clientConfig: pg.ClientConfig, channel: string, onWork: () => void, onError?: (err: Error) => void): Promise<() => Promise<void>> {
+/**
+ * NOTIFY payloads are limited to 8,000 bytes: the endpoint ids when they fit (about 270), else
+ * empty, which tells listeners to look for due work themselves.
+ */
+function notifyPayload(endpoints: string[] | null): string {
+  const payload = endpoints?.join(',') ?? '';
+  return payload.length <= 7_900 ? payload : '';
+}
+
+async function listen(clientConfig: pg.ClientConfig, channel: string, onWork: (endpoints: string[] | null) => void, onError?: (err: Error) => void): Promise<() => Promise<void>> {
   let client: pg.Client | null = null;
   let stopped = false;
   let backoff = 0;
@@ -145,7 +154,7 @@ async function listen(clientConfig: pg.ClientConfig, channel: string, onWork: ()
   const connect = async (): Promise<void> => {
     if (stopped) return;
     const c = new pg.Client(clientConfig);
-    c.on('notification', () => onWork());
+    c.on('notification', (n) => onWork(n.payload ? n.payload.split(',') : null));
     c.on('error', (err) => {
       onError?.(err);
       reconnect(c);
@@ -156,7 +165,7 @@ async function listen(clientConfig: pg.ClientConfig, channel: string, onWork: ()
       await c.query(`LISTEN ${channel}`);
       client = c;
       backoff = 0;
-      onWork(); // anything queued while we were not listening
+      onWork(null); // anything queued while we were not listening
     } catch (err) {
       onError?.(err as Error);
       reconnect(c);

@@ -1,12 +1,11 @@
 /**
  * Delivery rows and their attempts: what the dispatcher writes after sending, and what
- * `GET /v1/webhooks` reads. Claiming is dialect-specific (sqlite/claim.ts, postgres/claim.ts);
- * everything else here serves both.
+ * `GET /v1/webhooks` reads. Claiming lives in claim.ts.
  */
-import { sql, type Kysely, type SelectQueryBuilder, type Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Attempt, Delivery, DeliveryStatus, Mode, Page } from '../../domain/types.js';
 import type { AttemptsTable, Database, DeliveriesTable } from '../schema.js';
-import type { ClaimOptions, DeliveryListOptions, DeliveryResult } from '../types.js';
+import type { DeliveryListOptions, DeliveryResult } from '../types.js';
 import { fetchPage } from './pagination.js';
 import { randomToken } from '../../domain/ids.js';
 import { bit } from './rows.js';
@@ -175,31 +174,4 @@ export async function pruneBefore(db: Kysely<Database>, before: number, batch = 
     }
   });
   return ids.length;
-}
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type DueQuery = SelectQueryBuilder<any, any, { id: string }>;
-
-/**
- * Leases up to `limit` due deliveries in one statement: `UPDATE … WHERE id IN (due rows, oldest
- * due first) RETURNING *`. `lock` is the dialect's row locking for the inner select (nothing
- * for SQLite's single owner; `FOR UPDATE SKIP LOCKED` for PostgreSQL's many workers); see
- * sqlite/claim.ts and postgres/claim.ts for why each is enough.
- */
-export async function claimWith(db: Kysely<Database>, { now, limit, lease, excludeEndpoints }: ClaimOptions, lock: (q: DueQuery) => DueQuery): Promise<Delivery[]> {
-  if (limit <= 0) return [];
-  const rows = await db.updateTable('deliveries')
-    .set({ locked_until: now + lease })
-    .where('id', 'in', (eb) => {
-      let due = eb.selectFrom('deliveries').select('id')
-        .where('status', '=', 'pending')
-        .where('next_attempt_at', '<=', now)
-        .where((w) => w.or([w('locked_until', 'is', null), w('locked_until', '<=', now)]));
-      if (excludeEndpoints.length > 0) due = due.where('endpoint', 'not in', excludeEndpoints);
-      return lock(due.orderBy('next_attempt_at').limit(limit));
-    })
-    .returningAll()
-    .execute();
-  rows.sort((a, b) => Number(a.next_attempt_at) - Number(b.next_attempt_at));
-  return rows.map((r) => deliveryFromRow(r));
 }

@@ -39,17 +39,17 @@ export async function publishEvents(db: Kysely<Database>, events: HookdEvent[]):
     }
     const rows: Insertable<DeliveriesTable>[] = [];
     const results = events.map((event) => {
-      let deliveries = 0;
+      const endpoints: string[] = [];
       for (const e of byMode.get(`${event.workspace}:${event.live}`) ?? []) {
         if (!subscriptionCovers(e.events, event.type)) continue;
-        deliveries++;
+        endpoints.push(e.id);
         rows.push({
           id: newId('wh', event.created), event: event.id, endpoint: e.id, workspace: event.workspace, live: bit(event.live),
           type: event.type, status: 'pending', attempts: 0, next_attempt_at: event.created, locked_until: null,
           created: event.created, updated: event.created, etag: randomToken(),
         });
       }
-      return { event, deliveries };
+      return { event, deliveries: endpoints.length, endpoints };
     });
     for (let i = 0; i < rows.length; i += 500) {
       await tx.insertInto('deliveries').values(rows.slice(i, i + 500)).execute();

@@ -4,13 +4,15 @@
  * fails with SQLITE_FULL, SQLITE_IOERR, SQLITE_BUSY or SQLITE_NOMEM; kysely's ROLLBACK after
  * that fails with "cannot rollback - no transaction is active", and that error replaced the
  * one that says what happened (a full disk became a 500 instead of a 503).
+ * Its statements go through the statement cache (statement-cache.ts).
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import { SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver } from 'kysely';
+import { withStatementCache } from './statement-cache.js';
 
 class RollbackAwareDriver extends SqliteDriver {
   constructor(private readonly sqlite: BetterSqlite3.Database) {
-    super({ database: sqlite });
+    super({ database: withStatementCache(sqlite) });
   }
 
   override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
