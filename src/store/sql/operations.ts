@@ -10,10 +10,17 @@ import type { Database } from '../schema.js';
 import type { DeliveryHealth, DeliveryHealthOptions } from '../types.js';
 import { bit } from './rows.js';
 
-/** Pending deliveries of the whole store: a count over the `deliveries_due` (status, next_attempt_at) index. */
+/**
+ * `status = 'pending'` as a literal, in both queries here: the partial index deliveries_pending
+ * (migration 0003) holds exactly the pending rows, and SQLite uses a partial index only when
+ * the query states its condition, which a bound parameter does not.
+ */
+const PENDING = sql<boolean>`status = 'pending'`;
+
+/** Pending deliveries of the whole store: a count over the partial index deliveries_pending. */
 export async function countPendingDeliveries(db: Kysely<Database>): Promise<number> {
   const row = await db.selectFrom('deliveries').select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('status', '=', 'pending')
+    .where(PENDING)
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
@@ -44,13 +51,13 @@ export async function deliveryHealth(db: Kysely<Database>, scope: Mode | null, o
 }
 
 /**
- * Scoped through the workspace's endpoints, so that the count walks the `deliveries_endpoint_status`
- * index per endpoint instead of every delivery the workspace kept for 30 days.
+ * Scoped through the workspace's endpoints, so that the count walks the deliveries_pending index
+ * per endpoint instead of every delivery the workspace kept for 30 days.
  */
 async function pendingIn(db: Kysely<Database>, scope: Mode | null): Promise<{ pending: number; oldestDue: number | null }> {
   let query = db.selectFrom('deliveries')
     .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('next_attempt_at').as('oldest')])
-    .where('status', '=', 'pending');
+    .where(PENDING);
   if (scope) {
     query = query.where('endpoint', 'in', db.selectFrom('endpoints').select('id').where('workspace', '=', scope.workspace).where('live', '=', bit(scope.live)));
   }
