@@ -21,6 +21,7 @@ import type { DeliveryResult, Store } from '../store/types.js';
 import { runAttempt } from './attempt.js';
 import { createDueEndpoints } from './due-endpoints.js';
 import { createEndpointSlots, SLOW_AFTER } from './endpoint-slots.js';
+import { createReadyBuffer, type ReadyJob } from './ready-buffer.js';
 import { createResultWriter } from './result-writer.js';
 import { nextDelay, verdictOf } from './retry-policy.js';
 import type { Sender } from './sender.js';
@@ -46,6 +47,12 @@ export interface DispatcherOptions {
 export function createDispatcher({ config, store, sender, clock, log, metrics, random = Math.random }: DispatcherOptions) {
   const slots = createEndpointSlots({ maxInFlight: config.maxInFlight, maxPerEndpoint: config.maxInFlightPerEndpoint, now: clock.now });
   const due = createDueEndpoints();
+  const ready = createReadyBuffer();
+  // A buffered job must start while its lease still outlasts a whole request (DESIGN.md §5:
+  // a slow request is never sent twice); half the margin leaves room for clock and loop delays.
+  const staleAfter = Math.max(1_000, (config.lease - config.requestTimeout) / 2);
+  /** A buffered job waited for a global slot: the next freed slot looks at every endpoint. */
+  let globalBlocked = false;
   const inFlight = new Map<string, AbortController>();
   const writer = createResultWriter({
     store, now: clock.now,
@@ -137,7 +144,7 @@ export function createDispatcher({ config, store, sender, clock, log, metrics, r
     };
   }
 
-  async function deliver(d: Delivery, event: HookdEvent, ep: Endpoint): Promise<void> {
+  async function deliver({ delivery: d, event, endpoint: ep }: ReadyJob): Promise<void> {
     const abort = new AbortController();
     inFlight.set(d.id, abort);
     metrics?.inFlight.set(inFlight.size);
@@ -168,14 +175,62 @@ export function createDispatcher({ config, store, sender, clock, log, metrics, r
       inFlight.delete(d.id);
       metrics?.inFlight.set(inFlight.size);
       slots.release(ep.id, wasSlow, outcome);
+      // A lowered cap leaves more buffered than the endpoint will soon start: back to the queue.
+      if (outcome !== 'success') handBack(ready.trim(ep.id, slots.capOf(ep.id)));
+      pump(ep.id);
+      if (globalBlocked) {
+        globalBlocked = false;
+        for (const id of ready.endpoints()) pump(id);
+      }
       poke();
     }
   }
 
-  /** Claims for every due endpoint with free slots and starts what it got; returns how many started. */
+  /** Starts the endpoint's buffered jobs while it has slots; stale ones go back to the queue. */
+  function pump(endpoint: string): number {
+    let started = 0;
+    if (!running) return 0; // stopping: buffered jobs are released, not started
+    for (let job = ready.peek(endpoint); job; job = ready.peek(endpoint)) {
+      if (clock.now() - job.claimedAt > staleAfter) {
+        handBack([ready.shift(endpoint)!]);
+        continue;
+      }
+      if (!slots.take(endpoint)) {
+        if (slots.free() === 0) globalBlocked = true;
+        break;
+      }
+      void deliver(ready.shift(endpoint)!);
+      started++;
+    }
+    return started;
+  }
+
+  /** Releases leased jobs that will not start here, and hints their endpoints for the next claim. */
+  function handBack(jobs: ReadyJob[]): void {
+    if (jobs.length === 0) return;
+    const now = clock.now();
+    for (const job of jobs) due.mark(job.endpoint.id, now);
+    store.releaseDeliveries(jobs.map((j) => j.delivery.id)).then(poke, (err: unknown) => {
+      log.warn({ err, deliveries: jobs.length }, 'handing back claimed deliveries failed; their leases will end');
+    });
+  }
+
+  /**
+   * How many rows to claim for an endpoint: enough for twice its cap between in flight and
+   * buffered, asked for only once half of that is missing (or nothing is buffered), so that
+   * claims come in batches rather than one row per finished request.
+   */
+  function wantFor(endpoint: string): number {
+    const cap = slots.capOf(endpoint);
+    const buffered = ready.count(endpoint);
+    const deficit = slots.freeFor(endpoint) + cap - buffered;
+    return buffered === 0 || deficit >= cap ? Math.max(0, deficit) : 0;
+  }
+
+  /** Claims for every due endpoint that wants rows and starts what it can; returns how many it claimed. */
   async function claimAndStart(): Promise<number> {
     const now = clock.now();
-    const plan = due.plan(now, slots.freeFor, slots.free());
+    const plan = due.plan(now, wantFor, slots.free() + Math.max(0, config.maxInFlight - ready.size));
     if (plan.take.length === 0) return 0;
     const batch = await store.claimDeliveries({ now, lease: config.lease, take: plan.take });
     const claimed = new Map<string, number>();
@@ -198,7 +253,6 @@ export function createDispatcher({ config, store, sender, clock, log, metrics, r
       for (const ep of claimed.keys()) due.mark(ep, now);
       throw err;
     }
-    const release: string[] = [];
     for (const d of batch) {
       const ep = endpoints.get(d.endpoint);
       const event = events.get(d.event);
@@ -207,16 +261,10 @@ export function createDispatcher({ config, store, sender, clock, log, metrics, r
         writer.push({ delivery: d.id, attempt: null, workspace: d.workspace, live: d.live, endpoint: d.endpoint, status: 'failed', nextAttemptAt: null, etag: randomToken(), disableEndpoint: false });
         continue;
       }
-      if (!slots.take(ep.id)) {
-        // Planned within the free slots, so only a cap lowered meanwhile lands here.
-        release.push(d.id);
-        due.mark(ep.id, now);
-        continue;
-      }
-      void deliver(d, event, ep);
+      ready.push({ delivery: d, event, endpoint: ep, claimedAt: now });
     }
-    if (release.length > 0) await store.releaseDeliveries(release);
-    return batch.length - release.length;
+    for (const endpoint of claimed.keys()) pump(endpoint);
+    return batch.length;
   }
 
   async function discover(): Promise<void> {
@@ -289,7 +337,7 @@ export function createDispatcher({ config, store, sender, clock, log, metrics, r
       await runLoop;
       const deadline = Date.now() + graceMs;
       while (inFlight.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-      const unfinished = [...inFlight.keys()];
+      const unfinished = [...inFlight.keys(), ...ready.drain().map((j) => j.delivery.id)];
       for (const abort of inFlight.values()) abort.abort();
       while (inFlight.size > 0) await new Promise((r) => setTimeout(r, 5));
       await writer.drain();

@@ -8,7 +8,7 @@ describe('endpoint slots', () => {
   it('starts an endpoint with one slot and doubles it on each success up to the cap', () => {
     const slots = make(100, 8);
     expect(takeAll(slots, 'a', 3)).toBe(1);
-    expect([slots.freeFor('a'), slots.freeFor('unseen')]).toEqual([0, 1]);
+    expect([slots.freeFor('a'), slots.freeFor('unseen'), slots.capOf('a'), slots.capOf('unseen')]).toEqual([0, 1, 1, 1]);
     slots.release('a', false, 'success'); // 2
     expect(takeAll(slots, 'a', 3)).toBe(2);
     slots.release('a', false, 'success'); // 4, one still in flight

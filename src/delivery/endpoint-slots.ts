@@ -49,6 +49,10 @@ export function createEndpointSlots(options: { maxInFlight: number; maxPerEndpoi
     free(): number {
       return Math.max(0, Math.min(maxInFlight - fast, slowLaneMax - slow));
     },
+    /** The endpoint's cap on requests in flight now (slow start, rule 1). */
+    capOf(id: string): number {
+      return endpoints.get(id)?.cap ?? Math.min(START_SLOTS, maxPerEndpoint);
+    },
     /** Requests the endpoint may start now by its own cap (the global cap is `free()`). */
     freeFor(id: string): number {
       const s = endpoints.get(id);

@@ -29,6 +29,8 @@ export interface KyselyStoreOptions {
   onClose?: () => Promise<void> | void;
   /** The dialect's claim query (sqlite/claim.ts, postgres/claim.ts). */
   claim: (db: Kysely<Database>, options: ClaimOptions) => Promise<Delivery[]>;
+  /** Where `claim` keeps its leases when not in the rows (SQLite's single owner keeps them in memory). */
+  memoryLeases?: { release(ids: string[]): void; releaseAll(): number };
   /**
    * Tells other processes that deliveries are due for these endpoints, or for unnamed ones
    * when null (PostgreSQL NOTIFY); absent for SQLite's single process.
@@ -40,7 +42,7 @@ export interface KyselyStoreOptions {
 }
 
 export function createKyselyStore(options: KyselyStoreOptions): Store {
-  const { dialect, db, box, classifyError, onClose, claim, announceWork, watchForWork, publishConcurrency } = options;
+  const { dialect, db, box, classifyError, onClose, claim, memoryLeases, announceWork, watchForWork, publishConcurrency } = options;
   // A failed announcement only costs latency (workers also poll), never the write itself.
   const announce = async (endpoints: string[] | null) => {
     await announceWork?.(endpoints).catch(() => undefined);
@@ -98,9 +100,17 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
 
     claimDeliveries: (options) => claim(db, options),
     dueEndpoints: (now) => queue.dueEndpoints(db, now),
-    releaseDeliveries: (ids) => deliveries.releaseDeliveries(db, ids),
-    releaseAllLeases: () => deliveries.releaseAllLeases(db),
-    recordResults: (results, now) => deliveries.recordResults(db, results, now),
+    async releaseDeliveries(ids) {
+      if (memoryLeases) memoryLeases.release(ids);
+      else await deliveries.releaseDeliveries(db, ids);
+    },
+    // Rows may hold leases written by an earlier version even where leases now live in memory.
+    releaseAllLeases: async () => (memoryLeases?.releaseAll() ?? 0) + await deliveries.releaseAllLeases(db),
+    async recordResults(results, now) {
+      const disabled = await deliveries.recordResults(db, results, now);
+      memoryLeases?.release(results.map((r) => r.delivery));
+      return disabled;
+    },
     async getEventsByIds(ids) {
       const rows = ids.length === 0 ? [] : await db.selectFrom('events').selectAll().where('id', 'in', ids).execute();
       return new Map(rows.map((r) => [r.id, eventFromRow(r)]));

@@ -168,7 +168,11 @@ export interface Store {
 
   /** Leases, for each endpoint asked, up to its limit of due deliveries, oldest due first. */
   claimDeliveries(options: ClaimOptions): Promise<Delivery[]>;
-  /** Every endpoint with unleased pending deliveries, with its earliest due time. */
+  /**
+   * Every endpoint with unleased pending deliveries, with its earliest due time (past or
+   * future). A hint for the dispatcher: where leases live in memory (SQLite) it may also name
+   * endpoints whose due rows are all leased.
+   */
   dueEndpoints(now: number): Promise<DueEndpoint[]>;
   releaseDeliveries(ids: string[]): Promise<void>;
   /**

@@ -23,30 +23,48 @@ import { deliveryFromRow } from './deliveries.js';
 /** Endpoints per claim statement: 4 parameters each, well under either dialect's limit. */
 const ENDPOINTS_PER_STATEMENT = 64;
 
+export type ClaimTake = ClaimOptions['take'];
+
+/**
+ * For each endpoint asked, its first `limit` due, unleased rows in due order, as one UNION ALL
+ * of per-endpoint selects. Each select stops after `limit` rows; the rows it steps over are that
+ * endpoint's own leased ones (in flight), at most its in-flight cap per worker. `lock` is the
+ * dialect's row locking for each select.
+ */
+function duePerEndpoint(now: number, take: ClaimTake, lock: RawBuilder<unknown>): RawBuilder<unknown> {
+  const selects = take.map((t, n) => sql`SELECT * FROM (
+      SELECT * FROM deliveries
+      WHERE status = 'pending' AND endpoint = ${t.endpoint} AND next_attempt_at <= ${now}
+        AND (locked_until IS NULL OR locked_until <= ${now})
+      ORDER BY next_attempt_at LIMIT ${t.limit}${lock}) AS ${sql.raw(`e${n}`)}`);
+  return sql.join(selects, sql` UNION ALL `);
+}
+
+/** Runs `statement` over the asked endpoints 64 at a time, oldest due first in the answer. */
+async function perChunk(take: ClaimTake, statement: (chunk: ClaimTake) => Promise<Selectable<DeliveriesTable>[]>): Promise<Selectable<DeliveriesTable>[]> {
+  const wanted = take.filter((t) => t.limit > 0);
+  const rows: Selectable<DeliveriesTable>[] = [];
+  for (let i = 0; i < wanted.length; i += ENDPOINTS_PER_STATEMENT) rows.push(...await statement(wanted.slice(i, i + ENDPOINTS_PER_STATEMENT)));
+  return rows.sort((a, b) => Number(a.next_attempt_at) - Number(b.next_attempt_at));
+}
+
 /**
  * Leases, for each endpoint asked, up to its `limit` of due, unleased deliveries, oldest due
- * first: `UPDATE … SET locked_until WHERE id IN (per-endpoint selects joined by UNION ALL)
- * RETURNING *`, one statement per 64 endpoints. Each select stops after `limit` rows; the rows
- * it steps over are that endpoint's own leased ones (in flight), at most its in-flight cap per
- * worker. `lock` is the dialect's row locking for each select.
+ * first, writing the lease in the row: `UPDATE … SET locked_until WHERE id IN (per-endpoint
+ * selects) RETURNING *`, one statement per 64 endpoints (PostgreSQL, postgres/claim.ts).
  */
 export async function claimPerEndpoint(db: Kysely<Database>, { now, lease, take }: ClaimOptions, lock: RawBuilder<unknown>): Promise<Delivery[]> {
-  const wanted = take.filter((t) => t.limit > 0);
-  const claimed: Selectable<DeliveriesTable>[] = [];
-  for (let i = 0; i < wanted.length; i += ENDPOINTS_PER_STATEMENT) {
-    const selects = wanted.slice(i, i + ENDPOINTS_PER_STATEMENT).map((t, n) => sql`SELECT id FROM (
-        SELECT id FROM deliveries
-        WHERE status = 'pending' AND endpoint = ${t.endpoint} AND next_attempt_at <= ${now}
-          AND (locked_until IS NULL OR locked_until <= ${now})
-        ORDER BY next_attempt_at LIMIT ${t.limit}${lock}) AS ${sql.raw(`e${n}`)}`);
-    const { rows } = await sql<Selectable<DeliveriesTable>>`
-      UPDATE deliveries SET locked_until = ${now + lease}
-      WHERE id IN (${sql.join(selects, sql` UNION ALL `)})
-      RETURNING *`.execute(db);
-    claimed.push(...rows);
-  }
-  claimed.sort((a, b) => Number(a.next_attempt_at) - Number(b.next_attempt_at));
-  return claimed.map((r) => deliveryFromRow(r));
+  const rows = await perChunk(take, async (chunk) => (await sql<Selectable<DeliveriesTable>>`
+    UPDATE deliveries SET locked_until = ${now + lease}
+    WHERE id IN (SELECT id FROM (${duePerEndpoint(now, chunk, lock)}) AS due)
+    RETURNING *`.execute(db)).rows);
+  return rows.map((r) => deliveryFromRow(r));
+}
+
+/** The same rows without leasing them: for a store that keeps its leases elsewhere (sqlite/claim.ts). */
+export async function selectDuePerEndpoint(db: Kysely<Database>, now: number, take: ClaimTake): Promise<Delivery[]> {
+  const rows = await perChunk(take, async (chunk) => (await sql<Selectable<DeliveriesTable>>`${duePerEndpoint(now, chunk, sql``)}`.execute(db)).rows);
+  return rows.map((r) => deliveryFromRow(r));
 }
 
 /**

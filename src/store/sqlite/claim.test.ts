@@ -1,26 +1,41 @@
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrateToLatest } from '../migrations/index.js';
 import type { Database as Schema } from '../schema.js';
-import { claimDeliveries } from './claim.js';
+import { createMemoryLeases } from './claim.js';
 
-describe('sqlite claim', () => {
-  it('leases without an fsync and leaves every later commit fully synchronous, even when it fails', async () => {
-    const sqlite = new Database(':memory:');
-    sqlite.pragma('synchronous = FULL');
-    const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
+describe('sqlite claim with leases in memory', () => {
+  let db: Kysely<Schema>;
+  beforeEach(async () => {
+    db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: new Database(':memory:') }) });
     await migrateToLatest(db);
-    await db.insertInto('deliveries').values({
-      id: 'wh_1', event: 'evt_1', endpoint: 'we_1', workspace: 'wksp_1', live: 0, type: 't', status: 'pending', attempts: 0,
-      next_attempt_at: 10, locked_until: null, created: 10, updated: 10, etag: 'e',
-    }).execute();
-    const claimed = await claimDeliveries(db, { now: 20, lease: 1_000, take: [{ endpoint: 'we_1', limit: 5 }] });
-    expect(claimed.map((d) => d.id)).toEqual(['wh_1']);
-    expect(sqlite.pragma('synchronous', { simple: true })).toBe(2); // FULL
-    await db.schema.dropTable('deliveries').execute();
-    await expect(claimDeliveries(db, { now: 20, lease: 1_000, take: [{ endpoint: 'we_1', limit: 5 }] })).rejects.toThrow(/deliveries/);
-    expect(sqlite.pragma('synchronous', { simple: true })).toBe(2);
-    await db.destroy();
+    // Endpoint a: four rows due at 10, 11, 12, 13; endpoint b: one row due at 10.
+    const row = (id: string, endpoint: string, due: number) => ({
+      id, event: 'evt_1', endpoint, workspace: 'wksp_1', live: 0, type: 't', status: 'pending', attempts: 0,
+      next_attempt_at: due, locked_until: null, created: due, updated: due, etag: 'e',
+    });
+    await db.insertInto('deliveries').values([row('a1', 'a', 10), row('a2', 'a', 11), row('a3', 'a', 12), row('a4', 'a', 13), row('b1', 'b', 10)]).execute();
+  });
+  afterEach(() => db.destroy());
+
+  const ids = (list: { id: string }[]) => list.map((d) => d.id);
+
+  it('skips what it leased, oldest due first, within each endpoint\'s limit, and writes nothing', async () => {
+    const leases = createMemoryLeases();
+    const claim = (now: number, take: [string, number][]) =>
+      leases.claim(db, { now, lease: 1_000, take: take.map(([endpoint, limit]) => ({ endpoint, limit })) });
+    expect(ids(await claim(20, [['a', 2], ['b', 5]]))).toEqual(['a1', 'b1', 'a2']);
+    expect(ids(await claim(20, [['a', 1]]))).toEqual(['a3']); // past its two leased rows
+    expect(ids(await claim(20, [['a', 5], ['b', 5]]))).toEqual(['a4']);
+    expect(ids(await claim(20, [['a', 5], ['b', 5]]))).toEqual([]);
+    leases.release(['a2']);
+    expect(ids(await claim(20, [['a', 5]]))).toEqual(['a2']);
+    // Leases that ran out free their rows.
+    expect(ids(await claim(1_020, [['a', 2], ['b', 1]]))).toEqual(['a1', 'b1', 'a2']);
+    expect(leases.releaseAll()).toBe(3);
+    expect(ids(await claim(1_020, [['a', 1]]))).toEqual(['a1']);
+    const locked = await db.selectFrom('deliveries').select('id').where('locked_until', 'is not', null).execute();
+    expect(locked).toEqual([]);
   });
 });

@@ -10,7 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { HookdError } from '../../domain/errors.js';
 import { createKyselyStore } from '../kysely-store.js';
-import { claimDeliveries } from './claim.js';
+import { createMemoryLeases } from './claim.js';
 import { createSqliteDialect } from './dialect.js';
 import { classifySqliteError } from './errors.js';
 import { migrateToLatest } from '../migrations/index.js';
@@ -54,5 +54,8 @@ export async function openSqliteStore({ file, box }: SqliteStoreOptions): Promis
   }
   const db = new Kysely<Schema>({ dialect: createSqliteDialect(sqlite) });
   await migrateToLatest(db);
-  return createKyselyStore({ dialect: 'sqlite', db, box, classifyError: classifySqliteError, claim: claimDeliveries, publishConcurrency: 1 });
+  const leases = createMemoryLeases();
+  return createKyselyStore({
+    dialect: 'sqlite', db, box, classifyError: classifySqliteError, claim: leases.claim, memoryLeases: leases, publishConcurrency: 1,
+  });
 }
