@@ -44,8 +44,8 @@ export default defineConfig(async (): Promise<ViteUserConfig> => {
             name: 'postgres',
             include: ['test/**/*.test.ts'],
             // The SQLite-only cases: raw-file checks, the one-process lease takeover, disk faults under the file.
-            // The browser test drives the page, not the store (test/dashboard-stats.test.ts runs its SQL on both): once is enough.
-            exclude: ['test/restart.test.ts', 'test/**/*.sqlite.test.ts', 'test/dashboard.test.ts'],
+            // Browser tests drive the page, not the store (test/dashboard-stats.test.ts runs its SQL on both): once is enough.
+            exclude: ['test/restart.test.ts', 'test/**/*.sqlite.test.ts', 'test/**/*.browser.test.ts'],
             env: { HOOKD_TEST_STORE: 'postgres', HOOKD_TEST_DATABASE_URL: PG_URL },
           },
         }] : []),

@@ -53,7 +53,8 @@ export function HourlyChart({ title, summary, hours, lines, stacked = false, hei
         })),
       ],
       axes: [{ stroke: '#334155', grid: { stroke: '#e2e8f0' } }, { stroke: '#334155', grid: { stroke: '#e2e8f0' }, size: 60 }],
-      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
+      // From zero, with headroom above the tallest value so that it does not touch the frame.
+      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] } },
       cursor: { points: { show: !stacked } },
     }, [xs, ...drawn.map((d) => d.values)] as uPlot.AlignedData, el);
     const resize = new ResizeObserver(() => plot.setSize({ width: Math.max(280, el.clientWidth), height }));
