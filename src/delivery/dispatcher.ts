@@ -152,6 +152,7 @@ export function createDispatcher({ config, store, sender, clock, log, metrics, r
     const slowTimer = setTimeout(() => {
       wasSlow = true;
       slots.markSlow(ep.id);
+      pumpBlocked();
       poke();
     }, SLOW_AFTER);
     let outcome: 'success' | 'http_error' | 'unreachable' | 'aborted' = 'aborted';
@@ -178,12 +179,16 @@ export function createDispatcher({ config, store, sender, clock, log, metrics, r
       // A lowered cap leaves more buffered than the endpoint will soon start: back to the queue.
       if (outcome !== 'success') handBack(ready.trim(ep.id, slots.capOf(ep.id)));
       pump(ep.id);
-      if (globalBlocked) {
-        globalBlocked = false;
-        for (const id of ready.endpoints()) pump(id);
-      }
+      pumpBlocked();
       poke();
     }
+  }
+
+  /** A global slot freed (a request ended or moved to the slow lane): buffered jobs that waited for one may start. */
+  function pumpBlocked(): void {
+    if (!globalBlocked) return;
+    globalBlocked = false;
+    for (const id of ready.endpoints()) pump(id);
   }
 
   /** Starts the endpoint's buffered jobs while it has slots; stale ones go back to the queue. */
