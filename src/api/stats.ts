@@ -28,10 +28,12 @@ const HourObject = Type.Object({
 
 /** One entry per hour of the window, oldest first, hours without traffic as zeros. */
 function hourly(first: number, count: number, deliveries: DeliveryHour[], attempts: AttemptHour[]) {
+  const delivered = new Map(deliveries.map((d) => [`${d.hour}:${d.status}`, d.count]));
+  const attempted = new Map(attempts.map((a) => [a.hour, a]));
   return Array.from({ length: count }, (_, i) => {
     const hour = first + i * HOUR;
-    const of = (status: DeliveryHour['status']) => deliveries.find((d) => d.hour === hour && d.status === status)?.count ?? 0;
-    const a = attempts.find((x) => x.hour === hour);
+    const of = (status: DeliveryHour['status']) => delivered.get(`${hour}:${status}`) ?? 0;
+    const a = attempted.get(hour);
     return {
       hour: new Date(hour).toISOString(),
       deliveries: { succeeded: of('succeeded'), failed: of('failed'), pending: of('pending') },
