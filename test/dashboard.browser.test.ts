@@ -215,6 +215,13 @@ describe('dashboard in Chromium', () => {
     await d.page.getByRole('img', { name: /Deliveries per hour/ }).waitFor();
     expect(await d.page.getByRole('img', { name: /Deliveries per hour/ }).getAttribute('aria-label')).toMatch(/3 succeeded, 0 failed, 0 pending/);
     expect(await d.page.locator('.chart canvas').count()).toBe(2);
+    // Per endpoint: `ok` had two of those deliveries, the flaky one the third.
+    const chart = d.page.getByRole('img', { name: /Deliveries per hour/ });
+    await d.page.getByLabel('Show').selectOption({ label: d.ok.url });
+    await eventually('the chart shows one endpoint', async () => (/2 succeeded, 0 failed/.test(await chart.getAttribute('aria-label') ?? '') ? true : undefined));
+    await d.page.getByLabel('Show').selectOption({ label: failing.url });
+    await eventually('the chart shows the other', async () => (/1 succeeded, 0 failed/.test(await chart.getAttribute('aria-label') ?? '') ? true : undefined));
+    await d.page.getByLabel('Show').selectOption({ label: 'The whole workspace' });
     if (process.env.HOOKD_SCREENSHOTS) {
       // The README's picture of a day of traffic: made-up past hours, after the assertions above.
       await seedHistory(d.h.store, d.ws.id, [endpointId]);
