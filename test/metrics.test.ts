@@ -99,9 +99,12 @@ describe.skipIf(TEST_STORE !== 'sqlite')('/metrics of hookd serve', () => {
     });
   });
 
-  it('counts the attempts by outcome and times them', () => {
+  it('counts the claims, the attempts by outcome and the retries, and times the attempts', () => {
+    expect(value(text, 'hookd_claims_total')).toBeGreaterThanOrEqual(1);
+    expect(value(text, 'hookd_claimed_deliveries_total')).toBe(2);
     expect(value(text, 'hookd_delivery_attempts_total{outcome="succeeded"}')).toBe(1);
     expect(value(text, 'hookd_delivery_attempts_total{outcome="retry_scheduled"}')).toBe(1);
+    expect(value(text, 'hookd_retries_scheduled_total')).toBe(1);
     expect(value(text, 'hookd_delivery_attempt_duration_seconds_count')).toBe(2);
     expect(value(text, 'hookd_deliveries_in_flight')).toBe(0);
   });
