@@ -61,8 +61,8 @@ export function startDashboard(): Dashboard {
       if (!r.url().startsWith(d.base) && !r.url().startsWith('data:')) offsite.push(r.url());
     });
     c.on('console', (m) => {
-      // The 400 and 401 answers the tests provoke on purpose are logged by Chromium too; anything else is a fault.
-      if (m.type() === 'error' && !/^Failed to load resource: the server responded with a status of 40[01]/.test(m.text())) consoleErrors.push(m.text());
+      // The 400, 401 and 404 answers the tests provoke on purpose are logged by Chromium too; anything else is a fault.
+      if (m.type() === 'error' && !/^Failed to load resource: the server responded with a status of 40[014]/.test(m.text())) consoleErrors.push(m.text());
     });
     return c;
   };

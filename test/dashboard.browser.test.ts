@@ -174,6 +174,14 @@ describe('dashboard in Chromium', () => {
     await d.page.getByText('No events match these filters').waitFor();
   });
 
+  it('says so when an event is not there, with a way to try again', async () => {
+    await d.page.goto(`${d.base}/#/events/evt_${'0'.repeat(24)}`);
+    const alert = d.page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain('Event not found');
+    expect(await alert.getByRole('button', { name: 'Try again' }).count()).toBe(1);
+  });
+
   it('lists failed deliveries first and recovers them after a confirmation', async () => {
     const created = await d.api('POST', '/v1/webhooks/endpoints', { url: failing.url, events: ['payment.*'], description: 'Flaky receiver' });
     const flaky = (created.json() as { id: string }).id;
