@@ -59,6 +59,7 @@ function App() {
     setSignInNotice(why);
     announce(null);
   };
+  // Set while rendering, not in an effect: the views' own effects, which run first, already call the API with it.
   setCredential(session?.credential ?? null, () => signOut('Your session has ended or its key is no longer valid. Sign in again.'));
 
   if (!session) {
