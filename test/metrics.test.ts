@@ -105,6 +105,9 @@ describe.skipIf(TEST_STORE !== 'sqlite')('/metrics of hookd serve', () => {
     expect(value(text, 'hookd_delivery_attempts_total{outcome="succeeded"}')).toBe(1);
     expect(value(text, 'hookd_delivery_attempts_total{outcome="retry_scheduled"}')).toBe(1);
     expect(value(text, 'hookd_retries_scheduled_total')).toBe(1);
+    // Deliveries that ended, counted once written: the retried one has not ended.
+    expect(value(text, 'hookd_deliveries_total{outcome="succeeded"}')).toBe(1);
+    expect(samples(text, 'hookd_deliveries_total').filter((s) => !s.includes('succeeded'))).toEqual([]);
     expect(value(text, 'hookd_delivery_attempt_duration_seconds_count')).toBe(2);
     expect(value(text, 'hookd_deliveries_in_flight')).toBe(0);
   });

@@ -55,7 +55,7 @@ export function createDispatcher({ config, store, sender, clock, log, metrics, r
   let globalBlocked = false;
   const inFlight = new Map<string, AbortController>();
   const writer = createResultWriter({
-    store, now: clock.now,
+    store, now: clock.now, metrics, log,
     onDisabled: (ids) => void announceDisabled(ids),
     onError: (err) => log.error({ err }, 'writing delivery results failed; retrying'),
     // A retry is hinted once its result is written: before that its lease still hides it.
