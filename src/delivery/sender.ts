@@ -113,6 +113,8 @@ function describeFailure(err: unknown, timedOut: boolean, aborted: boolean, requ
   const cause = (e.cause ?? err) as { code?: string; message?: string };
   if (err instanceof RefusedAddressError || cause instanceof RefusedAddressError) return (cause as Error).message;
   const code = cause.code ?? e.code;
+  // undici's parser errors carry a code only for some failures ("Expected HTTP/" has none).
+  if ((cause as { name?: string }).name === 'HTTPParserError' || (err as { name?: string }).name === 'HTTPParserError') return 'the answer is not valid HTTP';
   switch (code) {
     case 'UND_ERR_CONNECT_TIMEOUT': return `could not connect within ${connectTimeout} ms (HOOKD_CONNECT_TIMEOUT)`;
     case 'UND_ERR_HEADERS_TIMEOUT': case 'UND_ERR_BODY_TIMEOUT': return `no complete answer within ${requestTimeout} ms (HOOKD_REQUEST_TIMEOUT)`;
