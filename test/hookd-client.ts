@@ -17,6 +17,12 @@ export interface Answer {
 
 export type HookdClient = ReturnType<typeof hookdClient>;
 
+/** A delivery record (`GET /v1/webhooks`), the fields tests look at. */
+export interface DeliveryRecord {
+  id: string; event: string; endpoint: string; status: 'pending' | 'succeeded' | 'failed';
+  attempts: { code: number | null; successful: boolean; error: string | null; time: number; response: string | null }[];
+}
+
 /** `connections` bounds the requests in flight at once. */
 export function hookdClient(base: string, adminKey: string, connections = 8) {
   const pool = new Pool(base, { connections });
@@ -65,6 +71,18 @@ export function hookdClient(base: string, adminKey: string, connections = 8) {
         }
       }));
       return ids;
+    },
+    /** Every delivery record of the scope, page by page; `query` adds filters, e.g. '&status=pending'. */
+    async deliveries(scope: Record<string, string>, query = ''): Promise<DeliveryRecord[]> {
+      const all: DeliveryRecord[] = [];
+      let ct: string | undefined;
+      do {
+        const res = await call('GET', `/v1/webhooks?count=100${query}${ct ? `&ct=${encodeURIComponent(ct)}` : ''}`, undefined, scope);
+        expectStatus(res, 200, 'listing delivery records');
+        all.push(...(JSON.parse(res.text) as DeliveryRecord[]));
+        ct = res.headers['x-continuation-token'] as string | undefined;
+      } while (ct);
+      return all;
     },
     metric: (name: string, labels = '') => readMetric(base, name, labels),
     close: () => pool.close(),

@@ -5,7 +5,7 @@
  * delivery is marked succeeded before the receiver really answered 2xx.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { expectedPairs, type HookdClient } from '../hookd-client.js';
+import { expectedPairs } from '../hookd-client.js';
 import { startReceiver } from '../receiver.js';
 import { sleep, until } from '../wait.js';
 import { deploy } from './deployment.js';
@@ -18,24 +18,6 @@ const ENDPOINTS = 2;
 const PHASE_MS = sized(5_000, 1_500);
 /** Enough automatic attempts, 250 ms apart, to outlast the three phases many times over. */
 const RETRY_SCHEDULE = ['0', ...Array.from({ length: 200 }, () => '250ms')].join(',');
-
-interface DeliveryRecord {
-  id: string; event: string; endpoint: string; status: string;
-  attempts: { code: number | null; successful: boolean; error: string | null }[];
-}
-
-/** Every delivery record of the workspace, page by page. */
-async function allDeliveries(http: HookdClient, scope: Record<string, string>, query = ''): Promise<DeliveryRecord[]> {
-  const all: DeliveryRecord[] = [];
-  let ct: string | undefined;
-  do {
-    const res = await http.call('GET', `/v1/webhooks?count=100${query}${ct ? `&ct=${encodeURIComponent(ct)}` : ''}`, undefined, scope);
-    expect(res.status, res.text).toBe(200);
-    all.push(...(JSON.parse(res.text) as DeliveryRecord[]));
-    ct = res.headers['x-continuation-token'] as string | undefined;
-  } while (ct);
-  return all;
-}
 
 describe('reliability: receiver outage', () => {
   const cleanup: (() => Promise<void>)[] = [];
@@ -75,14 +57,14 @@ describe('reliability: receiver outage', () => {
     receiver.releaseHanging(503);
     await sleep(PHASE_MS);
 
-    const succeededEarly = await allDeliveries(http, scope, '&status=succeeded');
+    const succeededEarly = await http.deliveries(scope, '&status=succeeded');
     expect(succeededEarly).toEqual([]);
     expect(answered2xx.size).toBe(0);
 
     phase = 'back';
     await until('every (event, endpoint) pair has been answered 2xx', () => expected.every((k) => answered2xx.has(k)), sized(300_000, 60_000), 200);
-    await until('every delivery record has succeeded', async () => (await allDeliveries(http, scope, '&status=pending')).length === 0, 30_000, 500);
-    const records = await allDeliveries(http, scope);
+    await until('every delivery record has succeeded', async () => (await http.deliveries(scope, '&status=pending')).length === 0, 30_000, 500);
+    const records = await http.deliveries(scope);
     // Failed attempts reach the receiver too; a duplicate is a delivery answered 2xx more than once.
     const duplicates = [...answered2xx.values()].reduce((sum, n) => sum + n - 1, 0);
     const errors = new Set(records.flatMap((d) => d.attempts.filter((a) => !a.successful).map((a) => a.code === null ? a.error : `HTTP ${a.code}`)));
