@@ -67,15 +67,17 @@ export function createAuth({ store, clock, platformKeyHash, portalKey, limits }:
         limits.workspace.check(hash);
         return { kind: 'workspace', workspace: record.workspace, live: record.live };
       }
-    } else if (key.startsWith(PORTAL_TOKEN_PREFIX)) {
-      const session = openPortalToken(key, portalKey, clock.now());
+    } else {
+      const session = key.startsWith(PORTAL_TOKEN_PREFIX) ? openPortalToken(key, portalKey, clock.now()) : null;
       if (session) {
         limits.workspace.check(hash);
         return { kind: 'workspace', workspace: session.workspace, live: session.live, portal: true };
       }
-    } else if (timingSafeEqual(Buffer.from(hash, 'hex'), platformHash)) {
-      limits.platform?.check('platform');
-      return { kind: 'platform' };
+      // Not `else`: a chosen HOOKD_ADMIN_KEY may happen to start with hkps_ too.
+      if (timingSafeEqual(Buffer.from(hash, 'hex'), platformHash)) {
+        limits.platform?.check('platform');
+        return { kind: 'platform' };
+      }
     }
     throw new HookdError('unauthenticated', 'Invalid API key', { detail: 'The key is unknown, rolled or expired. Check which key you sent.' });
   }
