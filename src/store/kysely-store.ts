@@ -39,10 +39,16 @@ export interface KyselyStoreOptions {
   watchForWork?: Store['watchForWork'];
   /** Publish groups committing at once (publish-group.ts). */
   publishConcurrency: number;
+  /**
+   * Makes everything committed so far durable (SQLite: an fdatasync of the WAL off the main
+   * thread, sqlite/wal-sync.ts); awaited after each write the API answers for. Absent where a
+   * commit is durable by itself (PostgreSQL) or nothing is (an in-memory database).
+   */
+  syncCommitted?: () => Promise<void>;
 }
 
 export function createKyselyStore(options: KyselyStoreOptions): Store {
-  const { dialect, db, box, classifyError, onClose, claim, memoryLeases, announceWork, watchForWork, publishConcurrency } = options;
+  const { dialect, db, box, classifyError, onClose, claim, memoryLeases, announceWork, watchForWork, publishConcurrency, syncCommitted } = options;
   // A failed announcement only costs latency (workers also poll), never the write itself.
   const announce = async (endpoints: string[] | null) => {
     await announceWork?.(endpoints).catch(() => undefined);
@@ -50,7 +56,14 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
   // The openers (sqlite/, postgres/) migrate before they build the store, so the migration
   // table read now lists every migration this build knows: /ready checks they stay applied.
   const openedWith = operations.appliedMigrations(db).catch(() => [] as string[]);
-  const publishGroup = createPublishGroup({ write: (list) => events.publishEvents(db, list), onCommitted: announce, concurrency: publishConcurrency });
+  const publishGroup = createPublishGroup({
+    write: async (list) => {
+      const results = await events.publishEvents(db, list);
+      await syncCommitted?.();
+      return results;
+    },
+    onCommitted: announce, concurrency: publishConcurrency,
+  });
   const store: Store = {
     dialect,
     async ping() {
@@ -146,7 +159,31 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
     abandonIdempotent: (scope, key) => idempotency.abandonIdempotent(db, scope, key),
     pruneIdempotency: (before) => idempotency.pruneIdempotency(db, before),
   };
-  return withErrorClassification(store, classifyError);
+  return withErrorClassification(syncCommitted ? withDurableWrites(store, syncCommitted) : store, classifyError);
+}
+
+/** The writes a caller is told succeeded (besides publishes, synced in their group). */
+const DURABLE_WRITES = [
+  'putSettingIfAbsent', 'createWorkspace', 'rollWorkspaceKeys', 'seedEventTypes', 'createEventType', 'createEndpoint', 'updateEndpoint',
+  'deleteEndpoint', 'reencryptSecrets', 'redactEvent', 'insertDelivery', 'recoverDeliveries', 'completeIdempotent',
+] as const satisfies readonly (keyof Store)[];
+
+/**
+ * Each write above resolves only once it is durable. Delivery outcomes and leases are not in
+ * the list: losing the last of them to a power cut only sends a delivery again, which
+ * at-least-once allows.
+ */
+function withDurableWrites(store: Store, sync: () => Promise<void>): Store {
+  const wrapped: Record<string, unknown> = { ...store };
+  for (const name of DURABLE_WRITES) {
+    const write = store[name] as (...a: unknown[]) => Promise<unknown>;
+    wrapped[name] = async (...args: unknown[]) => {
+      const result = await write(...args);
+      await sync();
+      return result;
+    };
+  }
+  return wrapped as unknown as Store;
 }
 
 /** Every method rethrows driver errors that mean "unavailable" as one `store_unavailable` HookdError. */

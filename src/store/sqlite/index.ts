@@ -6,11 +6,12 @@
  */
 import Database from 'better-sqlite3';
 import { Kysely } from 'kysely';
-import { mkdirSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { HookdError } from '../../domain/errors.js';
 import { createKyselyStore } from '../kysely-store.js';
 import { createMemoryLeases } from './claim.js';
+import { createWalSync } from './wal-sync.js';
 import { createSqliteDialect } from './dialect.js';
 import { classifySqliteError } from './errors.js';
 import { migrateToLatest } from '../migrations/index.js';
@@ -32,9 +33,9 @@ export async function openSqliteStore({ file, box }: SqliteStoreOptions): Promis
     // EXCLUSIVE before WAL: only then does WAL keep its index in heap memory instead of a -shm file.
     sqlite.pragma('locking_mode = EXCLUSIVE');
     sqlite.pragma('journal_mode = WAL');
-    // NORMAL in WAL mode is durable against process crashes (the WAL is fsynced at checkpoints);
-    // a power cut can lose the last transactions. FULL fsyncs every commit: DESIGN.md promises
-    // that an accepted event survives whatever crashes next, so pay for it.
+    // FULL until the WAL file is known (below): then NORMAL, with the fsync done off the main
+    // thread before each answer (wal-sync.ts). DESIGN.md promises that an accepted event
+    // survives whatever crashes next, power cuts included.
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('foreign_keys = ON');
     // Takes the exclusive lock now, at start, rather than at the first write; with no busy
@@ -55,7 +56,21 @@ export async function openSqliteStore({ file, box }: SqliteStoreOptions): Promis
   const db = new Kysely<Schema>({ dialect: createSqliteDialect(sqlite) });
   await migrateToLatest(db);
   const leases = createMemoryLeases();
+  const wal = file === ':memory:' ? null : `${file}-wal`;
+  let walSync: ReturnType<typeof createWalSync> | null = null;
+  if (wal && existsSync(wal)) {
+    // The WAL's directory entry must survive a power cut too, once.
+    const dir = openSync(dirname(file), 'r');
+    try {
+      fsyncSync(dir);
+    } finally {
+      closeSync(dir);
+    }
+    sqlite.pragma('synchronous = NORMAL');
+    walSync = createWalSync(wal);
+  }
   return createKyselyStore({
     dialect: 'sqlite', db, box, classifyError: classifySqliteError, claim: leases.claim, memoryLeases: leases, publishConcurrency: 1,
+    syncCommitted: walSync?.sync, onClose: walSync?.close,
   });
 }
