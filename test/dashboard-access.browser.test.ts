@@ -1,7 +1,7 @@
 /**
  * The dashboard in a real browser, beyond one user's path (dashboard.browser.test.ts): portal
- * links for one workspace and mode, axe-core's WCAG 2.1 A/AA rules on every page, and a phone's
- * width.
+ * links for one workspace and mode, axe-core's WCAG 2.1 A/AA rules on every page, creating an
+ * endpoint with the keyboard alone, and a phone's width.
  */
 import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -92,12 +92,39 @@ describe('dashboard access in Chromium', () => {
     expect(found).toEqual([]);
   });
 
+  it('creates an endpoint with the keyboard alone', async () => {
+    const tab = await (await d.context()).newPage();
+    tab.setDefaultTimeout(WAIT);
+    await tab.goto(await d.portalLink(d.ws.id, false));
+    await tab.getByRole('link', { name: d.ok.url }).waitFor();
+    await tab.getByRole('link', { name: 'Add endpoint' }).focus();
+    await tab.keyboard.press('Enter');
+    await tab.getByLabel('Endpoint URL').waitFor();
+    await tab.getByLabel('Endpoint URL').focus();
+    await tab.keyboard.type(`${d.ok.url}?keyboard`);
+    // Tab order: description, format, the search box, then the first matching type.
+    await tab.keyboard.press('Tab');
+    await tab.keyboard.press('Tab');
+    await tab.keyboard.press('Tab');
+    expect(await tab.evaluate('document.activeElement?.id')).toBe('event-search');
+    await tab.keyboard.type('refund.failed');
+    await tab.keyboard.press('Tab');
+    expect(await tab.evaluate('document.activeElement?.id')).toBe('event-payment-refund-failed');
+    await tab.keyboard.press('Space');
+    await tab.getByRole('button', { name: 'Remove payment.refund.failed' }).waitFor();
+    await tab.getByRole('button', { name: 'Create endpoint' }).focus();
+    await tab.keyboard.press('Enter');
+    await tab.getByRole('heading', { name: `${d.ok.url}?keyboard` }).waitFor();
+    const list = (await d.api('GET', '/v1/webhooks/endpoints')).json() as { url: string; events: string[] }[];
+    expect(list.find((e) => e.url === `${d.ok.url}?keyboard`)?.events).toEqual(['payment.refund.failed']);
+  });
+
   it('fits a phone screen', async () => {
     const phone = await d.context({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     const tab = await phone.newPage();
     tab.setDefaultTimeout(WAIT);
     await tab.goto(await d.portalLink(d.ws.id, false));
-    await tab.getByRole('link', { name: d.ok.url }).waitFor();
+    await tab.getByRole('link', { name: d.ok.url, exact: true }).waitFor();
     expect(await tab.evaluate('document.documentElement.scrollWidth') as number).toBeLessThanOrEqual(390);
     await d.shot('phone', tab);
     await phone.close();
