@@ -10,6 +10,7 @@ import * as deliveries from './sql/deliveries.js';
 import * as queue from './sql/claim.js';
 import * as endpoints from './sql/endpoints.js';
 import * as events from './sql/events.js';
+import type { RowInserter } from './sql/events.js';
 import * as eventTypes from './sql/event-types.js';
 import * as idempotency from './sql/idempotency.js';
 import * as operations from './sql/operations.js';
@@ -45,10 +46,12 @@ export interface KyselyStoreOptions {
    * commit is durable by itself (PostgreSQL) or nothing is (an in-memory database).
    */
   syncCommitted?: () => Promise<void>;
+  /** How the publish transaction inserts its rows, when the dialect has a faster way (sqlite/row-inserter.ts). */
+  insertRows?: RowInserter;
 }
 
 export function createKyselyStore(options: KyselyStoreOptions): Store {
-  const { dialect, db, box, classifyError, onClose, claim, memoryLeases, announceWork, watchForWork, publishConcurrency, syncCommitted } = options;
+  const { dialect, db, box, classifyError, onClose, claim, memoryLeases, announceWork, watchForWork, publishConcurrency, syncCommitted, insertRows } = options;
   // A failed announcement only costs latency (workers also poll), never the write itself.
   const announce = async (endpoints: string[] | null) => {
     await announceWork?.(endpoints).catch(() => undefined);
@@ -58,7 +61,7 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
   const openedWith = operations.appliedMigrations(db).catch(() => [] as string[]);
   const publishGroup = createPublishGroup({
     write: async (list) => {
-      const results = await events.publishEvents(db, list);
+      const results = await events.publishEvents(db, list, insertRows);
       await syncCommitted?.();
       return results;
     },

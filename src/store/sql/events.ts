@@ -17,13 +17,10 @@ import { bit, eventFromRow, eventToRow } from './rows.js';
  * one endpoint read for the group, so that a commit's fsync (SQLite) or round trips
  * (PostgreSQL) are paid per group, not per event.
  */
-export async function publishEvents(db: Kysely<Database>, events: HookdEvent[]): Promise<PublishResult[]> {
+export async function publishEvents(db: Kysely<Database>, events: HookdEvent[], insertRows: RowInserter = insertMultiRow): Promise<PublishResult[]> {
   if (events.length === 0) return [];
   return db.transaction().execute(async (tx) => {
-    // 13 columns × 500 rows stays under SQLite's bound-parameter limit (32766).
-    for (let i = 0; i < events.length; i += 500) {
-      await tx.insertInto('events').values(events.slice(i, i + 500).map(eventToRow)).execute();
-    }
+    await insertRows(tx, 'events', events.map(eventToRow));
     const modes = new Map<string, { workspace: string; live: boolean }>();
     for (const e of events) modes.set(`${e.workspace}:${e.live}`, { workspace: e.workspace, live: e.live });
     const endpoints = await tx.selectFrom('endpoints').select(['id', 'events', 'workspace', 'live'])
@@ -51,12 +48,20 @@ export async function publishEvents(db: Kysely<Database>, events: HookdEvent[]):
       }
       return { event, deliveries: endpoints.length, endpoints };
     });
-    for (let i = 0; i < rows.length; i += 500) {
-      await tx.insertInto('deliveries').values(rows.slice(i, i + 500)).execute();
-    }
+    await insertRows(tx, 'deliveries', rows);
     return results;
   });
 }
+
+/** Inserts rows of one table inside the caller's transaction `tx`. */
+export type RowInserter = <T extends 'events' | 'deliveries'>(tx: Kysely<Database>, table: T, rows: Insertable<Database[T]>[]) => Promise<void>;
+
+/** One multi-row INSERT per 500 rows: on PostgreSQL a statement is a round trip. */
+const insertMultiRow: RowInserter = async (tx, table, rows) => {
+  // 13 columns × 500 rows stays under SQLite's bound-parameter limit (32766).
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one table of two, chosen at run time
+  for (let i = 0; i < rows.length; i += 500) await tx.insertInto(table).values(rows.slice(i, i + 500) as any).execute();
+};
 
 export async function getEvent(db: Kysely<Database>, mode: Mode, id: string): Promise<HookdEvent | null> {
   const row = await db.selectFrom('events').selectAll()

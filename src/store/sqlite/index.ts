@@ -12,6 +12,7 @@ import { HookdError } from '../../domain/errors.js';
 import { createKyselyStore } from '../kysely-store.js';
 import { createMemoryLeases } from './claim.js';
 import { createWalSync } from './wal-sync.js';
+import { createRowInserter } from './row-inserter.js';
 import { createSqliteDialect } from './dialect.js';
 import { classifySqliteError } from './errors.js';
 import { migrateToLatest } from '../migrations/index.js';
@@ -71,6 +72,6 @@ export async function openSqliteStore({ file, box }: SqliteStoreOptions): Promis
   }
   return createKyselyStore({
     dialect: 'sqlite', db, box, classifyError: classifySqliteError, claim: leases.claim, memoryLeases: leases, publishConcurrency: 1,
-    syncCommitted: walSync?.sync, onClose: walSync?.close,
+    syncCommitted: walSync?.sync, onClose: walSync?.close, insertRows: createRowInserter(sqlite),
   });
 }
