@@ -16,7 +16,7 @@ import { sized } from './scale.js';
 
 const EVENTS = sized(10_000, 600);
 const ENDPOINTS = 3;
-const RESTARTS = sized(5, 3);
+const RESTARTS = sized(5, 2);
 const REQUEST_TIMEOUT_MS = 2_000;
 /**
  * The shutdown bound: in-flight requests get up to HOOKD_REQUEST_TIMEOUT, then the outcomes

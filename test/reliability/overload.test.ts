@@ -13,7 +13,7 @@ import { mb, watchRss } from './process-usage.js';
 import { report } from './report.js';
 import { sized } from './scale.js';
 
-const EVENTS = sized(20_000, 2_000);
+const EVENTS = sized(20_000, 1_000);
 const ENDPOINTS = 10;
 const RSS_BOUND = 300 * 1024 * 1024;
 /** How long the slow receiver takes to answer, and how many requests an endpoint may have open. */

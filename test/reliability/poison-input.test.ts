@@ -15,7 +15,7 @@ import { mb, watchRss } from './process-usage.js';
 import { report } from './report.js';
 import { sized } from './scale.js';
 
-const EVENTS = sized(60, 8);
+const EVENTS = sized(60, 4);
 const REQUEST_TIMEOUT_MS = 1_000;
 const CONNECT_TIMEOUT_MS = 500;
 /**
