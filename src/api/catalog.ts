@@ -65,9 +65,25 @@ export function createCatalog(store: Store) {
     });
   }
 
+  // Every publish looks its type up. A type, once it exists, never changes or goes (the API has
+  // no route that would), so a found type is kept; a miss is not, because another process may
+  // register the type a moment later. Bounded in case a platform registers types without end.
+  const found = new Map<string, EventType>();
+  const FOUND_MAX = 10_000;
+  async function get(name: string): Promise<EventType | null> {
+    const known = found.get(name);
+    if (known) return known;
+    const type = await store.getEventType(name);
+    if (type) {
+      if (found.size >= FOUND_MAX) found.clear();
+      found.set(name, type);
+    }
+    return type;
+  }
+
   return {
     names: () => store.eventTypeNames(),
-    get: (name: string) => store.getEventType(name),
+    get,
     compile,
     validateData,
   };

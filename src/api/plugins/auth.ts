@@ -47,6 +47,10 @@ const WORKSPACE_KEY = /^fsk[tl]_[0-9A-Za-z]{32,200}$/;
 
 export function createAuth({ store, clock, platformKeyHash, portalKey, limits }: AuthDeps) {
   const platformHash = Buffer.from(platformKeyHash, 'hex');
+  // Workspaces the platform key has named and that exist: a workspace is never deleted (no
+  // route does), so once seen it need not be read again on every publish. Misses are not kept.
+  const knownWorkspaces = new Set<string>();
+  const KNOWN_WORKSPACES_MAX = 100_000;
 
   async function identify(request: FastifyRequest): Promise<Principal> {
     const header = request.headers.authorization;
@@ -126,8 +130,12 @@ export function createAuth({ store, clock, platformKeyHash, portalKey, limits }:
     if (headerWorkspace === undefined) {
       throw HookdError.validation({ 'X-Workspace-Id': ['is required with the platform key on workspace routes'] });
     }
-    if (!(await store.getWorkspace(headerWorkspace))) {
-      throw new HookdError('not_found', 'Workspace not found', { errors: { 'X-Workspace-Id': [`no workspace '${headerWorkspace}' exists`] } });
+    if (!knownWorkspaces.has(headerWorkspace)) {
+      if (!(await store.getWorkspace(headerWorkspace))) {
+        throw new HookdError('not_found', 'Workspace not found', { errors: { 'X-Workspace-Id': [`no workspace '${headerWorkspace}' exists`] } });
+      }
+      if (knownWorkspaces.size >= KNOWN_WORKSPACES_MAX) knownWorkspaces.clear();
+      knownWorkspaces.add(headerWorkspace);
     }
     request.mode = { workspace: headerWorkspace, live: headerLive === 'true' };
   }
