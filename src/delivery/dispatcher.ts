@@ -299,6 +299,11 @@ export function createDispatcher({ config, store, sender, clock, log, metrics, r
     let lastSweep = clock.now();
     while (running) {
       try {
+        if (writer.storeDown) {
+          // Outcomes of sent deliveries wait for the store: claim nothing until they are written.
+          await sleep(100);
+          continue;
+        }
         if (clock.now() >= discoverAt) await discover();
         const started = await claimAndStart();
         storeBackoff = 0;

@@ -1,10 +1,31 @@
 import { describe, expect, it } from 'vitest';
+import { HookdError } from '../domain/errors.js';
 import { createMetrics } from '../metrics.js';
 import type { DeliveryResult, Store } from '../store/types.js';
 import { createResultWriter } from './result-writer.js';
 
 const result = (delivery: string, status: DeliveryResult['status'], disableEndpoint = false): DeliveryResult => ({
   delivery, attempt: null, workspace: 'wksp_1', live: false, endpoint: 'we_1', status, nextAttemptAt: status === 'pending' ? 1 : null, etag: 'e', disableEndpoint,
+});
+
+describe('result writer', () => {
+  it('says the store is down while outcomes wait on a store_unavailable error, and not for other errors', async () => {
+    const failures: unknown[] = [new HookdError('store_unavailable', 'down'), new Error('a bug in one batch')];
+    const seen: boolean[] = [];
+    const store = {
+      async recordResults() {
+        const failure = failures.shift();
+        if (failure) throw failure;
+        return [];
+      },
+    } as unknown as Store;
+    const writer = createResultWriter({ store, now: () => 0, onDisabled: () => undefined, onError: () => queueMicrotask(() => seen.push(writer.storeDown)) });
+    expect(writer.storeDown).toBe(false);
+    writer.push(result('wh_a', 'succeeded'));
+    await writer.drain();
+    expect(seen).toEqual([true, false]);
+    expect(writer.storeDown).toBe(false);
+  });
 });
 
 describe('result writer metrics and log lines', () => {

@@ -5,6 +5,7 @@
  * never dropped, and until it is written the lease still covers its delivery.
  */
 import type { DeliveryResult, Store } from '../store/types.js';
+import { HookdError } from '../domain/errors.js';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Metrics } from '../metrics.js';
 
@@ -30,6 +31,7 @@ export function createResultWriter({ store, now, onDisabled, onError, metrics, l
   let timer: NodeJS.Timeout | null = null;
   let writing: Promise<void> | null = null;
   let backoff = 0;
+  let storeDown = false;
 
   async function writeAll(): Promise<void> {
     while (queue.length > 0) {
@@ -38,11 +40,13 @@ export function createResultWriter({ store, now, onDisabled, onError, metrics, l
         const disabled = await store.recordResults(batch, now());
         queue = queue.slice(batch.length);
         backoff = 0;
+        storeDown = false;
         countWritten(batch, disabled.length);
         onWritten?.(batch);
         if (disabled.length > 0) onDisabled(disabled);
       } catch (err) {
         onError(err);
+        storeDown = err instanceof HookdError && err.code === 'store_unavailable';
         backoff = Math.min(5_000, backoff === 0 ? 100 : backoff * 2);
         await new Promise((r) => setTimeout(r, backoff));
       }
@@ -86,6 +90,15 @@ export function createResultWriter({ store, now, onDisabled, onError, metrics, l
     },
     get pending(): number {
       return queue.length;
+    },
+    /**
+     * Outcomes wait because the store was unavailable at the last try. Their leases may run out
+     * meanwhile (an outage longer than HOOKD_LEASE), so a claim made before they are written
+     * could take and send those deliveries again: the dispatcher waits for this to clear.
+     * Other write errors do not set it, so that a bug in one batch cannot stop all delivery.
+     */
+    get storeDown(): boolean {
+      return storeDown && queue.length > 0;
     },
   };
 }

@@ -79,8 +79,8 @@ describe('reliability: PostgreSQL outage', () => {
     expect((await http.call('GET', '/health')).status).toBe(200);
 
     // The rest of the outage: the dispatcher, the result writer and the LISTEN connection fail
-    // and back off (100 ms doubling to 5 s). A loop that spun on errors would count thousands of
-    // failed claims and use a whole core.
+    // and back off (100 ms doubling to 5 s), or the dispatcher waits for the writer. A loop that
+    // spun on errors would count thousands of failed claims and use a whole core.
     const claimErrorsBefore = await http.metric('hookd_claim_errors_total');
     const cpuBefore = cpuMs(p.child.pid!);
     await sleep(OUTAGE_MS);
@@ -118,7 +118,8 @@ describe('reliability: PostgreSQL outage', () => {
     expect(publisher.unanswered).toBe(0);
     expect(publisher.unavailable.length).toBeGreaterThan(0);
     expect(slowest503).toBeLessThan(7_000);
-    expect(claimErrors).toBeGreaterThan(0);
+    // Few failed claims, or none: while outcomes of sent deliveries wait for the store, the
+    // dispatcher claims nothing (their leases may run out, and a claim would send them again).
     expect(claimErrors).toBeLessThanOrEqual(20);
     expect(cpuDuring).toBeLessThan(OUTAGE_MS / 2);
     expect(p.child.exitCode).toBeNull();
