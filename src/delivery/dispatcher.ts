@@ -192,9 +192,8 @@ export function createDispatcher({ config, store, sender, clock, log, metrics, r
   }
 
   /** Starts the endpoint's buffered jobs while it has slots; stale ones go back to the queue. */
-  function pump(endpoint: string): number {
-    let started = 0;
-    if (!running) return 0; // stopping: buffered jobs are released, not started
+  function pump(endpoint: string): void {
+    if (!running) return; // stopping: buffered jobs are released, not started
     for (let job = ready.peek(endpoint); job; job = ready.peek(endpoint)) {
       if (clock.now() - job.claimedAt > staleAfter) {
         handBack([ready.shift(endpoint)!]);
@@ -205,9 +204,7 @@ export function createDispatcher({ config, store, sender, clock, log, metrics, r
         break;
       }
       void deliver(ready.shift(endpoint)!);
-      started++;
     }
-    return started;
   }
 
   /** Releases leased jobs that will not start here, and hints their endpoints for the next claim. */
@@ -305,14 +302,14 @@ export function createDispatcher({ config, store, sender, clock, log, metrics, r
           continue;
         }
         if (clock.now() >= discoverAt) await discover();
-        const started = await claimAndStart();
+        const claimed = await claimAndStart();
         storeBackoff = 0;
         const now = clock.now();
         if (now - lastSweep > 60_000) {
           slots.sweep(600_000);
           lastSweep = now;
         }
-        if (started > 0) continue;
+        if (claimed > 0) continue;
         // Nothing to start: sleep until the next scheduled retry or discovery, or a poke.
         const next = Math.min(discoverAt, due.nextAfter(now) ?? Infinity);
         await sleep(Math.max(1, next - now));

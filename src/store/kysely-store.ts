@@ -32,11 +32,8 @@ export interface KyselyStoreOptions {
   claim: (db: Kysely<Database>, options: ClaimOptions) => Promise<Delivery[]>;
   /** Where `claim` keeps its leases when not in the rows (SQLite's single owner keeps them in memory). */
   memoryLeases?: { release(ids: string[]): void; releaseAll(): number };
-  /**
-   * Tells other processes that deliveries are due for these endpoints, or for unnamed ones
-   * when null (PostgreSQL NOTIFY); absent for SQLite's single process.
-   */
-  announceWork?: (endpoints: string[] | null) => Promise<void>;
+  /** Tells other processes that deliveries are due for these endpoints (PostgreSQL NOTIFY); absent for SQLite's single process. */
+  announceWork?: (endpoints: string[]) => Promise<void>;
   watchForWork?: Store['watchForWork'];
   /** Publish groups committing at once (publish-group.ts). */
   publishConcurrency: number;
@@ -53,7 +50,7 @@ export interface KyselyStoreOptions {
 export function createKyselyStore(options: KyselyStoreOptions): Store {
   const { dialect, db, box, classifyError, onClose, claim, memoryLeases, announceWork, watchForWork, publishConcurrency, syncCommitted, insertRows } = options;
   // A failed announcement only costs latency (workers also poll), never the write itself.
-  const announce = async (endpoints: string[] | null) => {
+  const announce = async (endpoints: string[]) => {
     await announceWork?.(endpoints).catch(() => undefined);
   };
   // The openers (sqlite/, postgres/) migrate before they build the store, so the migration

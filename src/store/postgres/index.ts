@@ -140,8 +140,8 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
  * NOTIFY payloads are limited to 8,000 bytes: the endpoint ids when they fit (about 270), else
  * empty, which tells listeners to look for due work themselves.
  */
-function notifyPayload(endpoints: string[] | null): string {
-  const payload = endpoints?.join(',') ?? '';
+function notifyPayload(endpoints: string[]): string {
+  const payload = endpoints.join(',');
   return payload.length <= 7_900 ? payload : '';
 }
 

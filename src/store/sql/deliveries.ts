@@ -42,9 +42,9 @@ async function withAttempts(db: Kysely<Database>, rows: Selectable<DeliveriesTab
 }
 
 /**
- * One transaction for a whole batch of outcomes: with SQLite's synchronous=FULL every commit
- * is an fsync (measured ~2–4 ms here), so one commit per attempt would cap delivery at a few
- * hundred per second; batching amortises it across every result in the batch.
+ * One transaction for a whole batch of outcomes: a commit is a WAL write on SQLite and several
+ * round trips on PostgreSQL, so one commit per attempt would cap delivery at a few hundred per
+ * second; batching amortises it across every result in the batch.
  */
 export async function recordResults(db: Kysely<Database>, results: DeliveryResult[], now: number): Promise<string[]> {
   if (results.length === 0) return [];
