@@ -7,11 +7,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectedPairs } from './hookd-client.js';
 import { spawnHookd } from './hookd-process.js';
 import { pairCounter, startReceiver } from './receiver.js';
 import { until } from './wait.js';
+import { cleanupAfterEach } from './cleanup.js';
 
 const ADMIN = 'hkp_restart_test_platform_key_0123456789';
 const ENDPOINTS = 3;
@@ -24,10 +25,7 @@ async function api(base: string, path: string, body: unknown, headers: Record<st
 }
 
 describe('restarts', () => {
-  const cleanup: (() => Promise<void> | void)[] = [];
-  afterEach(async () => {
-    for (const fn of cleanup.splice(0).reverse()) await fn();
-  });
+  const cleanup = cleanupAfterEach();
 
   /** hookd with 3 endpoints on one receiver that answers after `delayMs`; publishes `count` events. */
   async function loaded(count: number, delayMs: number) {

@@ -11,12 +11,13 @@
  * (test/reliability/store-outage.test.ts).
  */
 import { randomBytes } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectedPairs, hookdClient, readMetric } from './hookd-client.js';
 import { spawnHookd, type HookdProcess } from './hookd-process.js';
 import { createTestDatabase, type TestDatabase } from './pg-database.js';
 import { pairCounter, startReceiver, type Receiver } from './receiver.js';
 import { sleep, until } from './wait.js';
+import { cleanupAfterEach } from './cleanup.js';
 
 const ADMIN = 'hkp_workers_test_platform_key_0123456789';
 const ENCRYPTION_KEY = randomBytes(32).toString('base64');
@@ -25,21 +26,11 @@ const RETRIES = '0,50ms,100ms,200ms,400ms,800ms,1s,1s,1s,1s';
 type Role = 'all' | 'api' | 'worker';
 
 describe('hookd workers on PostgreSQL (real processes)', () => {
-  const cleanup: (() => Promise<void> | void)[] = [];
+  const cleanup = cleanupAfterEach({ failOnError: false });
   let db: TestDatabase;
 
   beforeAll(async () => {
     db = await createTestDatabase('hookd_w');
-  });
-
-  afterEach(async () => {
-    for (const fn of cleanup.splice(0).reverse()) {
-      try {
-        await fn();
-      } catch (err) {
-        console.error('cleanup failed:', err);
-      }
-    }
   });
 
   afterAll(async () => {

@@ -4,7 +4,7 @@
  * endpoint) pair answered 201 must arrive at least once; what arrives twice is reported and
  * bounded by the work in flight at each kill.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectedPairs } from '../hookd-client.js';
 import type { HookdProcess } from '../hookd-process.js';
 import { pairCounter, startReceiver } from '../receiver.js';
@@ -13,6 +13,7 @@ import { ADMIN_KEY, deploy } from './deployment.js';
 import { startPublisher } from './publisher.js';
 import { report } from './report.js';
 import { sized } from './scale.js';
+import { cleanupAfterEach } from '../cleanup.js';
 
 const EVENTS = sized(20_000, 2_000);
 const ENDPOINTS = 3;
@@ -22,10 +23,7 @@ const MAX_IN_FLIGHT = 64;
 const UNWRITTEN = 500;
 
 describe('reliability: crash loop', () => {
-  const cleanup: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const fn of cleanup.splice(0).reverse()) await fn();
-  });
+  const cleanup = cleanupAfterEach();
 
   it(`SIGKILLed ${KILLS} times at random moments while ${EVENTS} events are published: every accepted (event, endpoint) pair arrives`, async () => {
     const startedAt = Date.now();

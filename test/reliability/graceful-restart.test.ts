@@ -4,7 +4,7 @@
  * shutdown bound (requests in flight get up to HOOKD_REQUEST_TIMEOUT, then outcomes are
  * written and the store closed); the restarts themselves send nothing twice and lose nothing.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectedPairs } from '../hookd-client.js';
 import type { HookdProcess } from '../hookd-process.js';
 import { pairCounter, startReceiver } from '../receiver.js';
@@ -13,6 +13,7 @@ import { ADMIN_KEY, deploy } from './deployment.js';
 import { startPublisher } from './publisher.js';
 import { report } from './report.js';
 import { sized } from './scale.js';
+import { cleanupAfterEach } from '../cleanup.js';
 
 const EVENTS = sized(10_000, 600);
 const ENDPOINTS = 3;
@@ -26,10 +27,7 @@ const REQUEST_TIMEOUT_MS = 2_000;
 const SHUTDOWN_BOUND_MS = REQUEST_TIMEOUT_MS + 5_000;
 
 describe('reliability: graceful restart under load', () => {
-  const cleanup: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const fn of cleanup.splice(0).reverse()) await fn();
-  });
+  const cleanup = cleanupAfterEach();
 
   it(`SIGTERM ${RESTARTS} times during steady delivery: each exit is clean and in bound, nothing sent twice, nothing lost`, async () => {
     const startedAt = Date.now();

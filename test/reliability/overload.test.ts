@@ -4,7 +4,7 @@
  * deliveries pending), the API must keep answering while it does, and the backlog must drain
  * once the receiver speeds up.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectedPairs, type HookdClient } from '../hookd-client.js';
 import { pairCounter, startReceiver } from '../receiver.js';
 import { until } from '../wait.js';
@@ -12,6 +12,7 @@ import { deploy } from './deployment.js';
 import { mb, watchRss } from './process-usage.js';
 import { report } from './report.js';
 import { sized } from './scale.js';
+import { cleanupAfterEach } from '../cleanup.js';
 
 const EVENTS = sized(20_000, 1_000);
 const ENDPOINTS = 10;
@@ -43,10 +44,7 @@ async function apiStillAnswers(http: HookdClient, scope: Record<string, string>)
 }
 
 describe('reliability: overload', () => {
-  const cleanup: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const fn of cleanup.splice(0).reverse()) await fn();
-  });
+  const cleanup = cleanupAfterEach();
 
   it(`${EVENTS * ENDPOINTS} deliveries pending behind a slow receiver: RSS under 300 MB, the API answers, the backlog drains`, async () => {
     const startedAt = Date.now();

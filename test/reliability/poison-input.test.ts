@@ -5,7 +5,7 @@
  * answer), every attempt ends within the request timeout and is recorded with what went
  * wrong, and the healthy endpoint gets everything.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectedPairs, type DeliveryRecord } from '../hookd-client.js';
 import { pairCounter, startReceiver } from '../receiver.js';
 import { until } from '../wait.js';
@@ -14,6 +14,7 @@ import { endlessBodyServer, hugeBodyServer, invalidHttpServer, tlsStallServer, t
 import { mb, watchRss } from './process-usage.js';
 import { report } from './report.js';
 import { sized } from './scale.js';
+import { cleanupAfterEach } from '../cleanup.js';
 
 const EVENTS = sized(60, 4);
 const REQUEST_TIMEOUT_MS = 1_000;
@@ -29,10 +30,7 @@ const RSS_BOUND = 300 * 1024 * 1024;
 const BODY_LIMIT = 16 * 1024;
 
 describe('reliability: poison input', () => {
-  const cleanup: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const fn of cleanup.splice(0).reverse()) await fn();
-  });
+  const cleanup = cleanupAfterEach();
 
   it('50 MB answers, endless bodies, invalid HTTP and a stalled TLS handshake: bounded memory and time, every attempt recorded', async () => {
     const startedAt = Date.now();

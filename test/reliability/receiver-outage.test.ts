@@ -4,13 +4,14 @@
  * arrives after it returns; every failed attempt is recorded with what went wrong; and no
  * delivery is marked succeeded before the receiver really answered 2xx.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectedPairs } from '../hookd-client.js';
 import { startReceiver } from '../receiver.js';
 import { sleep, until } from '../wait.js';
 import { deploy } from './deployment.js';
 import { report } from './report.js';
 import { sized } from './scale.js';
+import { cleanupAfterEach } from '../cleanup.js';
 
 const EVENTS = sized(1_000, 100);
 const ENDPOINTS = 2;
@@ -20,10 +21,7 @@ const PHASE_MS = sized(5_000, 1_500);
 const RETRY_SCHEDULE = ['0', ...Array.from({ length: 200 }, () => '250ms')].join(',');
 
 describe('reliability: receiver outage', () => {
-  const cleanup: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const fn of cleanup.splice(0).reverse()) await fn();
-  });
+  const cleanup = cleanupAfterEach();
 
   it('refused, then hanging, then 503: everything arrives once the receiver is back, every attempt recorded', async () => {
     const startedAt = Date.now();

@@ -7,7 +7,7 @@
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectedPairs, type HookdClient } from '../hookd-client.js';
 import type { HookdProcess } from '../hookd-process.js';
 import { pairCounter, startReceiver, type Receiver } from '../receiver.js';
@@ -17,6 +17,7 @@ import { startPublisher, type Publisher } from './publisher.js';
 import { report } from './report.js';
 import { sized } from './scale.js';
 import { fillDisk, inspectStore, setImmutable, smallDisk } from './sqlite-file.js';
+import { cleanupAfterEach } from '../cleanup.js';
 
 const ENDPOINTS = 2;
 /** 503 answers to see before the fault is lifted: the fault has lasted, not just begun. */
@@ -24,16 +25,7 @@ const REFUSALS = sized(200, 20);
 const RETRIES = '0,100ms,200ms,400ms,800ms,1s,1s,1s,1s,1s';
 
 describe('reliability: SQLite disk faults', () => {
-  const cleanup: (() => Promise<void> | void)[] = [];
-  afterEach(async () => {
-    for (const fn of cleanup.splice(0).reverse()) {
-      try {
-        await fn();
-      } catch (err) {
-        console.error('cleanup failed:', err);
-      }
-    }
-  });
+  const cleanup = cleanupAfterEach({ failOnError: false });
 
   /** hookd on `dataDir` with endpoints on a receiver, and a publisher of `padding`-sized events running. */
   async function underLoad(dataDir: string | undefined, padding: number) {

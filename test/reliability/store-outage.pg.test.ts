@@ -6,7 +6,7 @@
  * delivered. (Cutting connections used to kill the process: see the 'connect' listener in
  * src/store/postgres/index.ts.) The SQLite half is store-faults.sqlite.test.ts.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectedPairs } from '../hookd-client.js';
 import { PG_URL } from '../pg-database.js';
 import { pairCounter, startReceiver } from '../receiver.js';
@@ -17,22 +17,14 @@ import { cpuMs } from './process-usage.js';
 import { startPublisher } from './publisher.js';
 import { report } from './report.js';
 import { sized } from './scale.js';
+import { cleanupAfterEach } from '../cleanup.js';
 
 const ENDPOINTS = 2;
 /** How long the database stays away. */
 const OUTAGE_MS = sized(15_000, 3_000);
 
 describe('reliability: PostgreSQL outage', () => {
-  const cleanup: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const fn of cleanup.splice(0).reverse()) {
-      try {
-        await fn();
-      } catch (err) {
-        console.error('cleanup failed:', err);
-      }
-    }
-  });
+  const cleanup = cleanupAfterEach({ failOnError: false });
 
   it('PostgreSQL goes away and comes back: API answers 503, the dispatcher backs off, nothing accepted is lost', async () => {
     const startedAt = Date.now();
