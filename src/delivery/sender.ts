@@ -74,10 +74,19 @@ export function createSender({ connectTimeout, requestTimeout, allowNetworks, no
     const refused = refusedLiteral(url.href, allow);
     if (refused) return failed(`refused by the SSRF guard: ${refused}`);
 
-    const timeout = AbortSignal.timeout(requestTimeout);
-    const signal = req.signal ? AbortSignal.any([timeout, req.signal]) : timeout;
+    // One controller and a plain timer: AbortSignal.timeout() plus AbortSignal.any() cost 4 % of
+    // hookd's CPU at 3,000 deliveries/s (weak references the GC must trace, per request).
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, requestTimeout);
+    const stop = () => controller.abort();
+    req.signal?.addEventListener('abort', stop, { once: true });
+    if (req.signal?.aborted) stop();
     try {
-      const res = await request(url, { method: 'POST', headers: req.headers, body: req.body, dispatcher: agent, signal });
+      const res = await request(url, { method: 'POST', headers: req.headers, body: req.body, dispatcher: agent, signal: controller.signal });
       const chunks: Buffer[] = [];
       let size = 0;
       for await (const chunk of res.body as AsyncIterable<Buffer>) {
@@ -99,7 +108,10 @@ export function createSender({ connectTimeout, requestTimeout, allowNetworks, no
         unreachable: false,
       };
     } catch (err) {
-      return failed(describeFailure(err, timeout.aborted, req.signal?.aborted ?? false, requestTimeout, connectTimeout));
+      return failed(describeFailure(err, timedOut, req.signal?.aborted ?? false, requestTimeout, connectTimeout));
+    } finally {
+      clearTimeout(timer);
+      req.signal?.removeEventListener('abort', stop);
     }
   }
 

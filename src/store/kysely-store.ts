@@ -10,7 +10,7 @@ import * as deliveries from './sql/deliveries.js';
 import * as queue from './sql/claim.js';
 import * as endpoints from './sql/endpoints.js';
 import * as events from './sql/events.js';
-import type { RowInserter } from './sql/events.js';
+import type { BatchWrites } from './sql/batch-writes.js';
 import * as eventTypes from './sql/event-types.js';
 import * as idempotency from './sql/idempotency.js';
 import * as operations from './sql/operations.js';
@@ -43,12 +43,12 @@ export interface KyselyStoreOptions {
    * commit is durable by itself (PostgreSQL) or nothing is (an in-memory database).
    */
   syncCommitted?: () => Promise<void>;
-  /** How the publish transaction inserts its rows, when the dialect has a faster way (sqlite/row-inserter.ts). */
-  insertRows?: RowInserter;
+  /** How the publish and result transactions write many rows, when the dialect has a faster way than the portable batches (sqlite/prepared-writes.ts). */
+  batchWrites?: BatchWrites;
 }
 
 export function createKyselyStore(options: KyselyStoreOptions): Store {
-  const { dialect, db, box, classifyError, onClose, claim, memoryLeases, announceWork, watchForWork, publishConcurrency, syncCommitted, insertRows } = options;
+  const { dialect, db, box, classifyError, onClose, claim, memoryLeases, announceWork, watchForWork, publishConcurrency, syncCommitted, batchWrites } = options;
   // A failed announcement only costs latency (workers also poll), never the write itself.
   const announce = async (endpoints: string[]) => {
     await announceWork?.(endpoints).catch(() => undefined);
@@ -58,7 +58,7 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
   const openedWith = operations.appliedMigrations(db).catch(() => [] as string[]);
   const publishGroup = createPublishGroup({
     write: async (list) => {
-      const results = await events.publishEvents(db, list, insertRows);
+      const results = await events.publishEvents(db, list, batchWrites);
       await syncCommitted?.();
       return results;
     },
@@ -120,7 +120,7 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
     // Rows may hold leases written by an earlier version even where leases now live in memory.
     releaseAllLeases: async () => (memoryLeases?.releaseAll() ?? 0) + await deliveries.releaseAllLeases(db),
     async recordResults(results, now) {
-      const disabled = await deliveries.recordResults(db, results, now);
+      const disabled = await deliveries.recordResults(db, results, now, batchWrites);
       memoryLeases?.release(results.map((r) => r.delivery));
       return disabled;
     },

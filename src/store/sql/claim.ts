@@ -1,6 +1,7 @@
 /**
- * The delivery queue's two reads, per endpoint, for both dialects (the dialects add only their
- * row locking: sqlite/claim.ts, postgres/claim.ts).
+ * The delivery queue's two reads, per endpoint: discovery for both dialects, and the claim
+ * that writes its lease in the row (PostgreSQL adds its row locking in postgres/claim.ts;
+ * SQLite keeps its leases in memory and claims in sqlite/claim.ts).
  *
  * Both walk the partial index deliveries_pending (endpoint, next_attempt_at) WHERE status =
  * 'pending' (migration 0003). The index holds only work that is still owed, so it stays the
@@ -58,12 +59,6 @@ export async function claimPerEndpoint(db: Kysely<Database>, { now, lease, take 
     UPDATE deliveries SET locked_until = ${now + lease}
     WHERE id IN (SELECT id FROM (${duePerEndpoint(now, chunk, lock)}) AS due)
     RETURNING *`.execute(db)).rows);
-  return rows.map((r) => deliveryFromRow(r));
-}
-
-/** The same rows without leasing them: for a store that keeps its leases elsewhere (sqlite/claim.ts). */
-export async function selectDuePerEndpoint(db: Kysely<Database>, now: number, take: ClaimTake): Promise<Delivery[]> {
-  const rows = await perChunk(take, async (chunk) => (await sql<Selectable<DeliveriesTable>>`${duePerEndpoint(now, chunk, sql``)}`.execute(db)).rows);
   return rows.map((r) => deliveryFromRow(r));
 }
 

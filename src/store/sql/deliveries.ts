@@ -2,13 +2,14 @@
  * Delivery rows and their attempts: what the dispatcher writes after sending, and what
  * `GET /v1/webhooks` reads. Claiming lives in claim.ts.
  */
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { type Kysely, type Selectable } from 'kysely';
 import type { Attempt, Delivery, DeliveryStatus, Mode, Page } from '../../domain/types.js';
 import type { AttemptsTable, Database, DeliveriesTable } from '../schema.js';
 import type { DeliveryListOptions, DeliveryResult } from '../types.js';
 import { fetchPage } from './pagination.js';
 import { randomToken } from '../../domain/ids.js';
 import { bit } from './rows.js';
+import { portableWrites, type BatchWrites, type OutcomeRow } from './batch-writes.js';
 
 export function attemptFromRow(r: Selectable<AttemptsTable>): Attempt {
   return {
@@ -46,45 +47,35 @@ async function withAttempts(db: Kysely<Database>, rows: Selectable<DeliveriesTab
  * round trips on PostgreSQL, so one commit per attempt would cap delivery at a few hundred per
  * second; batching amortises it across every result in the batch.
  */
-export async function recordResults(db: Kysely<Database>, results: DeliveryResult[], now: number): Promise<string[]> {
+export async function recordResults(db: Kysely<Database>, results: DeliveryResult[], now: number, writes: BatchWrites = portableWrites): Promise<string[]> {
   if (results.length === 0) return [];
   return db.transaction().execute(async (tx) => {
     const attempts: AttemptsTable[] = [];
-    for (const { attempt: a, workspace, live } of results) {
+    const outcomes: OutcomeRow[] = [];
+    for (const r of results) {
+      const a = r.attempt;
+      outcomes.push({
+        delivery: r.delivery, status: r.status, counted: a !== null && !a.manual ? 1 : 0, nextAttemptAt: r.nextAttemptAt,
+        attempted: a?.attempted ?? null, etag: r.etag,
+      });
       if (!a) continue;
       attempts.push({
-        id: a.id, delivery: a.delivery, workspace, live: bit(live), manual: bit(a.manual), url: a.url, attempted: a.attempted,
+        id: a.id, delivery: a.delivery, workspace: r.workspace, live: bit(r.live), manual: bit(a.manual), url: a.url, attempted: a.attempted,
         request: a.request, code: a.code, response: a.response, time: a.time, successful: bit(a.successful), error: a.error,
       });
     }
-    // 13 columns × 500 rows stays under SQLite's bound-parameter limit.
-    for (let i = 0; i < attempts.length; i += 500) await tx.insertInto('attempts').values(attempts.slice(i, i + 500)).execute();
-    // One statement per 500 outcomes rather than one per outcome: on PostgreSQL every
-    // statement is a round trip, and a batch of 500 row-by-row updates cost ~500 of them.
-    // `UPDATE … FROM (VALUES …)` reads the same in SQLite (3.33+) and PostgreSQL; VALUES
-    // columns are named column1…N in both, and are cast because parameters arrive untyped.
-    for (let i = 0; i < results.length; i += 500) {
-      const rows = results.slice(i, i + 500).map((r) => {
-        const counts = r.attempt !== null && !r.attempt.manual ? 1 : 0;
-        return sql`(${r.delivery}, ${r.status}, ${counts}, ${r.nextAttemptAt}, ${r.attempt?.attempted ?? null}, ${r.etag})`;
-      });
-      await sql`
-        UPDATE deliveries SET
-          status = v.column2,
-          attempts = deliveries.attempts + CAST(v.column3 AS integer),
-          next_attempt_at = CAST(v.column4 AS bigint),
-          locked_until = NULL,
-          last_attempt_at = COALESCE(CAST(v.column5 AS bigint), deliveries.last_attempt_at),
-          updated = ${now},
-          etag = v.column6
-        FROM (VALUES ${sql.join(rows)}) AS v
-        WHERE deliveries.id = v.column1`.execute(tx);
-    }
+    await writes.insertRows(tx, 'attempts', attempts);
+    await writes.updateOutcomes(tx, outcomes, now);
     // Endpoint health: the first failure of a run starts the clock, any success stops it.
     const tried = results.filter((r) => r.attempt);
     const succeeded = [...new Set(tried.filter((r) => r.attempt!.successful).map((r) => r.endpoint))];
     const failed = [...new Set(tried.filter((r) => !r.attempt!.successful).map((r) => r.endpoint))].filter((e) => !succeeded.includes(e));
-    if (succeeded.length > 0) await tx.updateTable('endpoints').set({ failing_since: null }).where('id', 'in', succeeded).execute();
+    // Only rows that change: rewriting every healthy endpoint's row on every batch was a dead
+    // tuple per endpoint per batch on PostgreSQL and a dirtied page in each SQLite commit.
+    if (succeeded.length > 0) {
+      await tx.updateTable('endpoints').set({ failing_since: null })
+        .where('id', 'in', succeeded).where('failing_since', 'is not', null).execute();
+    }
     if (failed.length > 0) {
       await tx.updateTable('endpoints').set({ failing_since: now })
         .where('id', 'in', failed).where('failing_since', 'is', null).execute();

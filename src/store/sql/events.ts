@@ -4,6 +4,7 @@ import { newId, randomToken } from '../../domain/ids.js';
 import type { EventRedaction, HookdEvent, Mode, Page } from '../../domain/types.js';
 import type { Database, DeliveriesTable } from '../schema.js';
 import type { EventListOptions, PublishResult } from '../types.js';
+import { portableWrites, type BatchWrites } from './batch-writes.js';
 import { fetchPage } from './pagination.js';
 import { bit, eventFromRow, eventToRow } from './rows.js';
 
@@ -17,7 +18,7 @@ import { bit, eventFromRow, eventToRow } from './rows.js';
  * one endpoint read for the group, so that a commit's fsync (SQLite) or round trips
  * (PostgreSQL) are paid per group, not per event.
  */
-export async function publishEvents(db: Kysely<Database>, events: HookdEvent[], insertRows: RowInserter = insertMultiRow): Promise<PublishResult[]> {
+export async function publishEvents(db: Kysely<Database>, events: HookdEvent[], { insertRows }: BatchWrites = portableWrites): Promise<PublishResult[]> {
   if (events.length === 0) return [];
   return db.transaction().execute(async (tx) => {
     await insertRows(tx, 'events', events.map(eventToRow));
@@ -52,16 +53,6 @@ export async function publishEvents(db: Kysely<Database>, events: HookdEvent[], 
     return results;
   });
 }
-
-/** Inserts rows of one table inside the caller's transaction `tx`. */
-export type RowInserter = <T extends 'events' | 'deliveries'>(tx: Kysely<Database>, table: T, rows: Insertable<Database[T]>[]) => Promise<void>;
-
-/** One multi-row INSERT per 500 rows: on PostgreSQL a statement is a round trip. */
-const insertMultiRow: RowInserter = async (tx, table, rows) => {
-  // 13 columns × 500 rows stays under SQLite's bound-parameter limit (32766).
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one table of two, chosen at run time
-  for (let i = 0; i < rows.length; i += 500) await tx.insertInto(table).values(rows.slice(i, i + 500) as any).execute();
-};
 
 export async function getEvent(db: Kysely<Database>, mode: Mode, id: string): Promise<HookdEvent | null> {
   const row = await db.selectFrom('events').selectAll()

@@ -7,8 +7,10 @@ import { createMemoryLeases } from './claim.js';
 
 describe('sqlite claim with leases in memory', () => {
   let db: Kysely<Schema>;
+  let sqlite: Database.Database;
   beforeEach(async () => {
-    db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: new Database(':memory:') }) });
+    sqlite = new Database(':memory:');
+    db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
     await migrateToLatest(db);
     // Endpoint a: four rows due at 10, 11, 12, 13; endpoint b: one row due at 10.
     const row = (id: string, endpoint: string, due: number) => ({
@@ -22,7 +24,7 @@ describe('sqlite claim with leases in memory', () => {
   const ids = (list: { id: string }[]) => list.map((d) => d.id);
 
   it('skips what it leased, oldest due first, within each endpoint\'s limit, and writes nothing', async () => {
-    const leases = createMemoryLeases();
+    const leases = createMemoryLeases(sqlite);
     const claim = (now: number, take: [string, number][]) =>
       leases.claim(db, { now, lease: 1_000, take: take.map(([endpoint, limit]) => ({ endpoint, limit })) });
     expect(ids(await claim(20, [['a', 2], ['b', 5]]))).toEqual(['a1', 'b1', 'a2']);

@@ -12,7 +12,7 @@ import { HookdError } from '../../domain/errors.js';
 import { createKyselyStore } from '../kysely-store.js';
 import { createMemoryLeases } from './claim.js';
 import { createWalSync } from './wal-sync.js';
-import { createRowInserter } from './row-inserter.js';
+import { createPreparedWrites } from './prepared-writes.js';
 import { createSqliteDialect } from './dialect.js';
 import { classifySqliteError } from './errors.js';
 import { migrateToLatest } from '../migrations/index.js';
@@ -56,7 +56,7 @@ export async function openSqliteStore({ file, box }: SqliteStoreOptions): Promis
   }
   const db = new Kysely<Schema>({ dialect: createSqliteDialect(sqlite) });
   await migrateToLatest(db);
-  const leases = createMemoryLeases();
+  const leases = createMemoryLeases(sqlite);
   const wal = file === ':memory:' ? null : `${file}-wal`;
   let walSync: ReturnType<typeof createWalSync> | null = null;
   if (wal && existsSync(wal)) {
@@ -72,6 +72,6 @@ export async function openSqliteStore({ file, box }: SqliteStoreOptions): Promis
   }
   return createKyselyStore({
     dialect: 'sqlite', db, box, classifyError: classifySqliteError, claim: leases.claim, memoryLeases: leases, publishConcurrency: 1,
-    syncCommitted: walSync?.sync, onClose: walSync?.close, insertRows: createRowInserter(sqlite),
+    syncCommitted: walSync?.sync, onClose: walSync?.close, batchWrites: createPreparedWrites(sqlite),
   });
 }
