@@ -113,6 +113,10 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'maxInFlight', env: 'HOOKD_MAX_IN_FLIGHT', accepts: 'a whole number 1–100000', parse: int(1, 100_000), meaning: 'deliveries in flight per process' },
   { key: 'maxInFlightPerEndpoint', env: 'HOOKD_MAX_IN_FLIGHT_PER_ENDPOINT', accepts: 'a whole number 1–10000', parse: int(1, 10_000), meaning: 'deliveries in flight per endpoint and process' },
   {
+    key: 'senderThreads', env: 'HOOKD_SENDER_THREADS', accepts: 'a whole number 0–16', parse: int(0, 16),
+    meaning: 'worker threads that sign and send deliveries, beside the main thread; 0 sends on the main thread',
+  },
+  {
     key: 'retention', env: 'HOOKD_RETENTION', accepts: 'a duration such as 30d (at least 1h)', parse: (r) => { const d = duration(r); return d !== undefined && d >= 3_600_000 ? d : undefined; },
     meaning: 'how long events and delivery records are kept', show: showDuration,
   },

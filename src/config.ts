@@ -42,6 +42,8 @@ export interface Config {
   connectTimeout: number;
   maxInFlight: number;
   maxInFlightPerEndpoint: number;
+  /** worker threads that sign and send deliveries; 0: on the main thread */
+  senderThreads: number;
   /** ms */
   retention: number;
   logLevel: string;
@@ -95,6 +97,7 @@ export function defaultConfig(): Config {
     connectTimeout: 5_000,
     maxInFlight: 256,
     maxInFlightPerEndpoint: 16,
+    senderThreads: 1,
     retention: 30 * 86_400_000,
     logLevel: 'info',
     logFormat: 'auto',

@@ -17,6 +17,7 @@ import type { Store } from './store/types.js';
 import { IDEMPOTENCY_WINDOW_MS } from './api/plugins/idempotency.js';
 import { createDispatcher, type Dispatcher } from './delivery/dispatcher.js';
 import { createSender } from './delivery/sender.js';
+import { createThreadedSender } from './delivery/threaded-sender.js';
 import { createMetrics } from './metrics.js';
 import { withQueryTiming } from './store/timed-store.js';
 import { loggerOptions } from './logging.js';
@@ -95,7 +96,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   try {
     await seedCatalog(store);
     const platform = await resolvePlatformKey(config, store);
-    const sender = createSender({ connectTimeout: config.connectTimeout, requestTimeout: config.requestTimeout, allowNetworks: config.allowNetworks });
+    const senderOptions = { connectTimeout: config.connectTimeout, requestTimeout: config.requestTimeout, allowNetworks: config.allowNetworks };
+    // From the TypeScript sources (the in-process tests) the thread's entry is not compiled, so
+    // those send on the main thread; everything that runs `node dist/cli.js` uses the threads.
+    const threadEntry = new URL('./delivery/sender-thread.js', import.meta.url);
+    const sender = config.senderThreads > 0 && import.meta.url.endsWith('.js')
+      ? createThreadedSender({ ...senderOptions, threads: config.senderThreads, entry: threadEntry })
+      : createSender(senderOptions);
     let dispatcher: Dispatcher | null = null;
     const app = await buildApp({
       metrics,

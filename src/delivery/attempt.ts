@@ -1,29 +1,25 @@
 /**
  * One attempt, start to finish, shared by the dispatcher and the manual routes (/retry, /test):
- * build the exact body for the endpoint's format, sign it with every secret still valid, send
- * it, and describe what happened as an Attempt record.
+ * build the exact body for the endpoint's format, have it signed with every secret still valid
+ * and sent, and describe what happened as an Attempt record.
  */
 import { newId } from '../domain/ids.js';
 import type { Attempt, Endpoint, HookdEvent } from '../domain/types.js';
 import { VERSION } from '../version.js';
 import { serialisePayload } from './payload.js';
-import { BODY_LIMIT, type SendResult, type Sender } from './sender.js';
-import { signatureHeaders } from './signing.js';
+import { BODY_LIMIT, type SendRequest, type SendResult, type Sender } from './sender.js';
 
 /** The current secret first, then rolled ones still in their grace period. */
 export function validSecrets(endpoint: Endpoint, now: number): string[] {
   return [endpoint.secret, ...endpoint.previousSecrets.filter((p) => p.expires > now).map((p) => p.secret)];
 }
 
-export function buildRequest(event: HookdEvent, endpoint: Endpoint, typePrefix: string, now: number) {
+/** The request for one attempt; the sender signs it (sender.ts), on whichever thread sends it. */
+export function buildRequest(event: HookdEvent, endpoint: Endpoint, typePrefix: string, now: number): SendRequest {
   const body = serialisePayload(event, endpoint.format, typePrefix);
-  const headers: Record<string, string> = {
-    'content-type': 'application/json',
-    'user-agent': `hookd/${VERSION}`,
-    ...signatureHeaders(validSecrets(endpoint, now), event.id, Math.floor(now / 1000), body),
-  };
+  const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': `hookd/${VERSION}` };
   if (endpoint.token) headers.authorization = `Bearer ${endpoint.token}`;
-  return { url: endpoint.url, body, headers };
+  return { url: endpoint.url, body, headers, sign: { secrets: validSecrets(endpoint, now), id: event.id, timestamp: Math.floor(now / 1000) } };
 }
 
 export interface AttemptRun {

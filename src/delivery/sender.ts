@@ -7,6 +7,7 @@
 import { Agent, request } from 'undici';
 import { guardedLookup, parseNetworks, refusedLiteral, RefusedAddressError } from './ssrf-guard.js';
 import { parseRetryAfter } from './retry-policy.js';
+import { signatureHeaders } from './signing.js';
 
 /** Stored response (and request) bodies are cut here (DESIGN.md §5). */
 export const BODY_LIMIT = 16 * 1024;
@@ -15,7 +16,9 @@ export interface SendRequest {
   url: string;
   body: string;
   headers: Record<string, string>;
-  /** Aborts the request early (graceful shutdown past its bound). */
+  /** Signed here, with the exact body sent: the signature headers are added to `headers`. */
+  sign?: { secrets: string[]; id: string; timestamp: number };
+  /** Aborts the request early (graceful shutdown past its bound); may be shared by many requests. */
   signal?: AbortSignal;
 }
 
@@ -86,7 +89,8 @@ export function createSender({ connectTimeout, requestTimeout, allowNetworks, no
     req.signal?.addEventListener('abort', stop, { once: true });
     if (req.signal?.aborted) stop();
     try {
-      const res = await request(url, { method: 'POST', headers: req.headers, body: req.body, dispatcher: agent, signal: controller.signal });
+      const headers = req.sign ? { ...req.headers, ...signatureHeaders(req.sign.secrets, req.sign.id, req.sign.timestamp, req.body) } : req.headers;
+      const res = await request(url, { method: 'POST', headers, body: req.body, dispatcher: agent, signal: controller.signal });
       const chunks: Buffer[] = [];
       let size = 0;
       for await (const chunk of res.body as AsyncIterable<Buffer>) {

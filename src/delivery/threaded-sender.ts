@@ -1,0 +1,125 @@
+/**
+ * The sender (sender.ts) on worker threads, behind the same interface. One Node event loop ran
+ * everything in hookd: the API, the store, the dispatcher and every request it sent; at fan-out
+ * 10 on SQLite it saturated one core at about 5,900 deliveries/s while the machine's second core
+ * sat a third idle. Signing and HTTP (undici's writes, its parser, the HMACs) were 30 % of that
+ * loop; here they run on another core, and the main thread only posts requests and reads results.
+ *
+ * Requests are posted in batches, one message per thread per turn of the event loop, and
+ * results come back the same way: a message costs a few microseconds of structured clone and
+ * wakeup on each side, more than a small request's share of a batch.
+ *
+ * A thread that dies (a bug, not a network failure: those are results) fails its requests as
+ * unreachable, so the dispatcher schedules them again; the next request starts a new thread.
+ */
+import { Worker } from 'node:worker_threads';
+import type { Sender, SenderOptions, SendRequest, SendResult } from './sender.js';
+
+/** What crosses to a sender thread: plain data (a resolver function cannot). */
+export type ThreadedSenderOptions = Omit<SenderOptions, 'resolver' | 'now'> & {
+  /** Worker threads, each with its own connection pools. */
+  threads: number;
+  /** The compiled sender-thread.js. */
+  entry: URL;
+};
+
+export type ToThread =
+  | { sends: (Omit<SendRequest, 'signal'> & { id: number })[] }
+  | { abort: number[] }
+  | { close: true };
+export type FromThread = { results: [number, SendResult][] };
+
+interface Lane {
+  worker: Worker;
+  outbox: (Omit<SendRequest, 'signal'> & { id: number })[];
+  waiting: Map<number, (result: SendResult) => void>;
+}
+
+export function createThreadedSender({ threads, entry, ...options }: ThreadedSenderOptions): Sender {
+  const lanes: (Lane | null)[] = Array.from({ length: Math.max(1, threads) }, () => null);
+  let seq = 0;
+  let flushing = false;
+  let closed = false;
+  const listening = new WeakSet<AbortSignal>();
+  /** Where each request waits, and the signal that may abort it. */
+  const inFlight = new Map<number, { lane: Lane; signal?: AbortSignal }>();
+
+  function lane(n: number): Lane {
+    const existing = lanes[n];
+    if (existing) return existing;
+    const worker = new Worker(entry, { workerData: options });
+    // The server's own handles keep hookd alive; a thread must not keep a finished CLI command alive.
+    worker.unref();
+    const created: Lane = { worker, outbox: [], waiting: new Map() };
+    worker.on('message', (msg: FromThread) => {
+      for (const [id, result] of msg.results) settle(created, id, result);
+    });
+    const fail = (why: string) => {
+      if (lanes[n] === created) lanes[n] = null;
+      for (const id of [...created.waiting.keys()]) {
+        settle(created, id, { status: null, response: null, retryAfter: null, time: 0, error: why, unreachable: true });
+      }
+    };
+    worker.on('error', (err) => fail(`the sender thread failed: ${err.message}`));
+    worker.on('exit', () => fail('the sender thread stopped'));
+    lanes[n] = created;
+    return created;
+  }
+
+  function settle(l: Lane, id: number, result: SendResult): void {
+    const resolve = l.waiting.get(id);
+    if (!resolve) return;
+    l.waiting.delete(id);
+    inFlight.delete(id);
+    resolve(result);
+  }
+
+  function flush(): void {
+    flushing = false;
+    for (const l of lanes) {
+      if (!l || l.outbox.length === 0) continue;
+      l.worker.postMessage({ sends: l.outbox } satisfies ToThread);
+      l.outbox = [];
+    }
+  }
+
+  function abortBy(signal: AbortSignal): void {
+    flush();
+    const byLane = new Map<Lane, number[]>();
+    for (const [id, { lane: l, signal: s }] of inFlight) if (s === signal) byLane.set(l, [...(byLane.get(l) ?? []), id]);
+    for (const [l, ids] of byLane) l.worker.postMessage({ abort: ids } satisfies ToThread);
+  }
+
+  return {
+    send(req: SendRequest): Promise<SendResult> {
+      if (closed) return Promise.resolve({ status: null, response: null, retryAfter: null, time: 0, error: 'aborted: hookd was shutting down', unreachable: true });
+      const id = ++seq;
+      const l = lane(id % lanes.length);
+      const { signal, ...plain } = req;
+      // Shared signals (the dispatcher's shutdown) get one listener, not one per request.
+      if (signal && !listening.has(signal)) {
+        listening.add(signal);
+        signal.addEventListener('abort', () => abortBy(signal), { once: true });
+      }
+      l.outbox.push({ ...plain, id });
+      inFlight.set(id, { lane: l, signal });
+      if (!flushing) {
+        flushing = true;
+        setImmediate(flush);
+      }
+      const result = new Promise<SendResult>((resolve) => l.waiting.set(id, resolve));
+      if (signal?.aborted) abortBy(signal);
+      return result;
+    },
+    async close(): Promise<void> {
+      closed = true;
+      flush();
+      await Promise.all(lanes.map(async (l) => {
+        if (!l) return;
+        const exited = new Promise((resolve) => l.worker.once('exit', resolve));
+        l.worker.postMessage({ close: true } satisfies ToThread);
+        await exited;
+      }));
+    },
+  };
+}
