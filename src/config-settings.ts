@@ -136,7 +136,7 @@ export const SETTINGS: readonly Setting[] = [
     key: 'cloudEventsTypePrefix', env: 'HOOKD_CLOUDEVENTS_TYPE_PREFIX', accepts: 'a prefix of letters, digits, dots, dashes or underscores (may be empty)',
     parse: (r) => (/^[A-Za-z0-9._-]*$/.test(r) ? r : undefined), meaning: 'prefix of the CloudEvents `type`',
   },
-  { key: 'dbPoolSize', env: 'HOOKD_DB_POOL_SIZE', accepts: 'a whole number 1–1000', parse: int(1, 1000), meaning: 'PostgreSQL connections per process' },
+  { key: 'dbPoolSize', env: 'HOOKD_DB_POOL_SIZE', accepts: 'a whole number 1–1000', parse: int(1, 1000), meaning: 'PostgreSQL connections per process (with role `all`, 40 % kept for the dispatcher; with `worker`, all but one)' },
   {
     key: 'statementTimeout', env: 'HOOKD_STATEMENT_TIMEOUT', accepts: 'a duration such as 10s (at least 100ms)', parse: (r) => { const d = duration(r); return d !== undefined && d >= 100 ? d : undefined; },
     meaning: 'PostgreSQL cancels a statement running longer (answered 503)', show: showDuration,

@@ -26,10 +26,16 @@ import { loggerOptions } from './logging.js';
 const CATALOG_EPOCH = Date.UTC(2024, 5, 1);
 const PLATFORM_KEY_SETTING = 'platform_key_sha256';
 
+/** Connections of HOOKD_DB_POOL_SIZE kept for the dispatcher (postgres/index.ts): none in an API process, all but one in a worker, 40 % in `all`. */
+function queueConnections({ role, dbPoolSize }: Config): number {
+  if (role === 'api' || dbPoolSize < 2) return 0;
+  return role === 'worker' ? dbPoolSize - 1 : Math.max(1, Math.round(dbPoolSize * 0.4));
+}
+
 export async function openStore(config: Config, box: SecretBox, onPoolError?: (err: Error) => void): Promise<Store> {
   if (config.databaseUrl) {
     return openPostgresStore({
-      url: config.databaseUrl, box, poolSize: config.dbPoolSize, statementTimeout: config.statementTimeout,
+      url: config.databaseUrl, box, poolSize: config.dbPoolSize, queuePoolSize: queueConnections(config), statementTimeout: config.statementTimeout,
       queryTimeout: config.queryTimeout, connectTimeout: config.dbConnectTimeout, onPoolError,
     });
   }

@@ -34,7 +34,7 @@ export async function openTestStore(dir: string, box: SecretBox): Promise<{ stor
     return { store: await openSqliteStore({ file: join(dir, 'hookd.db'), box }), drop: async () => undefined };
   }
   const schema = `t_${randomBytes(6).toString('hex')}`;
-  const store = await openPostgresStore({ url: PG_URL, box, poolSize: 4, statementTimeout: 10_000, schema });
+  const store = await openPostgresStore({ url: PG_URL, box, poolSize: 4, queuePoolSize: 2, statementTimeout: 10_000, schema });
   return {
     store,
     async drop() {

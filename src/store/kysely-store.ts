@@ -24,6 +24,8 @@ import { createPublishGroup } from './publish-group.js';
 export interface KyselyStoreOptions {
   dialect: Store['dialect'];
   db: Kysely<Database>;
+  /** Where the dispatcher's queries run (claims, their reads, outcomes, releases), when not on `db` (postgres/index.ts). */
+  queueDb?: Kysely<Database>;
   box: SecretBox;
   /** Maps a driver error to a HookdError when it means the store cannot answer, else undefined. */
   classifyError: (err: unknown) => HookdError | undefined;
@@ -48,7 +50,7 @@ export interface KyselyStoreOptions {
 }
 
 export function createKyselyStore(options: KyselyStoreOptions): Store {
-  const { dialect, db, box, classifyError, onClose, claim, memoryLeases, announceWork, watchForWork, publishConcurrency, syncCommitted, batchWrites } = options;
+  const { dialect, db, queueDb = db, box, classifyError, onClose, claim, memoryLeases, announceWork, watchForWork, publishConcurrency, syncCommitted, batchWrites } = options;
   // A failed announcement only costs latency (workers also poll), never the write itself.
   const announce = async (endpoints: string[]) => {
     await announceWork?.(endpoints).catch(() => undefined);
@@ -111,25 +113,25 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
     redactEvent: (mode, id, redaction, etag, now, expected) => events.redactEvent(db, mode, id, redaction, etag, now, expected),
     countDeliveries: (eventId) => events.countDeliveries(db, eventId),
 
-    claimDeliveries: (options) => claim(db, options),
-    dueEndpoints: (now) => queue.dueEndpoints(db, now),
+    claimDeliveries: (options) => claim(queueDb, options),
+    dueEndpoints: (now) => queue.dueEndpoints(queueDb, now),
     async releaseDeliveries(ids) {
       if (memoryLeases) memoryLeases.release(ids);
-      else await deliveries.releaseDeliveries(db, ids);
+      else await deliveries.releaseDeliveries(queueDb, ids);
     },
     // Rows may hold leases written by an earlier version even where leases now live in memory.
     releaseAllLeases: async () => (memoryLeases?.releaseAll() ?? 0) + await deliveries.releaseAllLeases(db),
     async recordResults(results, now) {
-      const disabled = await deliveries.recordResults(db, results, now, batchWrites);
+      const disabled = await deliveries.recordResults(queueDb, results, now, batchWrites);
       memoryLeases?.release(results.map((r) => r.delivery));
       return disabled;
     },
     async getEventsByIds(ids) {
-      const rows = ids.length === 0 ? [] : await db.selectFrom('events').selectAll().where('id', 'in', ids).execute();
+      const rows = ids.length === 0 ? [] : await queueDb.selectFrom('events').selectAll().where('id', 'in', ids).execute();
       return new Map(rows.map((r) => [r.id, eventFromRow(r)]));
     },
     async getEndpointsByIds(ids) {
-      const rows = ids.length === 0 ? [] : await db.selectFrom('endpoints').selectAll().where('id', 'in', ids).execute();
+      const rows = ids.length === 0 ? [] : await queueDb.selectFrom('endpoints').selectAll().where('id', 'in', ids).execute();
       return new Map(rows.map((r) => [r.id, endpointFromRow(r, box)]));
     },
     listDeliveries: (mode, options) => deliveries.listDeliveries(db, mode, options),

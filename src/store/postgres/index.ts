@@ -18,6 +18,11 @@ export interface PostgresStoreOptions {
   url: string;
   box: SecretBox;
   poolSize: number;
+  /**
+   * Of `poolSize`, the connections kept for the dispatcher's queries (see below); 0 (the
+   * default) runs them on the shared pool with synchronous commits, as an API-only process does.
+   */
+  queuePoolSize?: number;
   /** ms: a statement running longer is cancelled by PostgreSQL (and answered 503). */
   statementTimeout: number;
   /**
@@ -84,28 +89,42 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       await admin.end().catch(() => undefined);
     }
   }
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: poolSize,
-    // A request during an outage fails within these, as a 503, instead of hanging: the first
-    // bounds opening a connection (and waiting for a free one), the second each query's answer.
-    connectionTimeoutMillis: connectTimeout,
-    query_timeout: queryTimeout,
-    idleTimeoutMillis: 30_000,
-    statement_timeout: statementTimeout,
-    options: schema ? `-c search_path=${schema}` : undefined,
-    types,
-  } as pg.PoolConfig);
-  // An idle client that loses its connection emits here; unhandled, it would kill the process.
-  pool.on('error', (err) => options.onPoolError?.(err));
-  // A client lent out (mid-query, or between the statements of a transaction) has no pool
-  // listener: pg-pool detaches its own while the client is out, and pg emits 'error' on the
-  // client when the connection drops, which unhandled kills the process (a reset connection
-  // crashed hookd with ECONNRESET, test/workers.pg.test.ts). Nothing more to do here: the
-  // query rejects by itself (classified as store_unavailable) and the pool discards the
-  // broken client when it comes back.
-  pool.on('connect', (client) => client.on('error', () => undefined));
+  const openPool = (max: number, settings: string[]) => {
+    const pool = new pg.Pool({
+      connectionString: url,
+      max,
+      // A request during an outage fails within these, as a 503, instead of hanging: the first
+      // bounds opening a connection (and waiting for a free one), the second each query's answer.
+      connectionTimeoutMillis: connectTimeout,
+      query_timeout: queryTimeout,
+      idleTimeoutMillis: 30_000,
+      statement_timeout: statementTimeout,
+      options: [...(schema ? [`search_path=${schema}`] : []), ...settings].map((s) => `-c ${s}`).join(' ') || undefined,
+      types,
+    } as pg.PoolConfig);
+    // An idle client that loses its connection emits here; unhandled, it would kill the process.
+    pool.on('error', (err) => options.onPoolError?.(err));
+    // A client lent out (mid-query, or between the statements of a transaction) has no pool
+    // listener: pg-pool detaches its own while the client is out, and pg emits 'error' on the
+    // client when the connection drops, which unhandled kills the process (a reset connection
+    // crashed hookd with ECONNRESET, test/workers.pg.test.ts). Nothing more to do here: the
+    // query rejects by itself (classified as store_unavailable) and the pool discards the
+    // broken client when it comes back.
+    pool.on('connect', (client) => client.on('error', () => undefined));
+    return pool;
+  };
+  // With `queuePoolSize`, the dispatcher's queries (claims, the reads after them, outcomes) get
+  // connections of their own, so that a burst of publishes never leaves a claim waiting for a connection (the
+  // latency tail at 500 events/s), and they commit with synchronous_commit=off: a claim or an
+  // outcome lost with the last ~200 ms of WAL when the database server itself crashes costs a
+  // delivery sent again, which at-least-once allows, and each of their commits no longer waits
+  // for a WAL flush (one per claim). Publishes and every API write keep synchronous commits.
+  const queueSize = Math.min(options.queuePoolSize ?? 0, poolSize - 1);
+  const pool = openPool(poolSize - Math.max(0, queueSize), []);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: discardingTimedOutConnections(pool) }) });
+  const queueDb = queueSize > 0
+    ? new Kysely<Database>({ dialect: new PostgresDialect({ pool: discardingTimedOutConnections(openPool(queueSize, ['synchronous_commit=off'])) }) })
+    : db;
   let current: string;
   try {
     // The schema the tables live in (search_path, or `schema`), so that migrations never
@@ -115,12 +134,14 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     await migrateToLatest(db, current);
   } catch (err) {
     await db.destroy().catch(() => undefined);
+    if (queueDb !== db) await queueDb.destroy().catch(() => undefined);
     throw classifyPgError((err as HookdError).cause ?? err) ?? err;
   }
   // One channel per schema: two hookd deployments in one database do not wake each other.
   const channel = `hookd_work_${current}`;
   return createKyselyStore({
-    dialect: 'postgres', db, box, classifyError: classifyPgError, claim: claimDeliveries,
+    dialect: 'postgres', db, queueDb, box, classifyError: classifyPgError, claim: claimDeliveries,
+    onClose: () => (queueDb !== db ? queueDb.destroy() : undefined),
     // A quarter of the pool: enough groups in flight to keep commits overlapping, while the
     // dispatcher's claims and result writes and the API's reads keep connections of their own.
     publishConcurrency: Math.max(1, Math.floor(poolSize / 4)),
