@@ -383,6 +383,10 @@ describe('operations', () => {
     }
   });
 
+  it('compiles every route schema (hookd compiles them on first use, so a bad one would otherwise fail only that route)', () => {
+    expect(() => h.app.compileSchemas()).not.toThrow();
+  });
+
   it('serves the API docs as HTML', async () => {
     let res = await h.call('GET', '/docs', { key: null });
     for (let hops = 0; res.statusCode >= 300 && res.statusCode < 400 && hops < 3; hops++) {

@@ -8,14 +8,13 @@ import Fastify, { type FastifyServerOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Ajv } from 'ajv';
 import type { Config } from '../config.js';
 import type { Clock } from '../domain/clock.js';
 import { newId } from '../domain/ids.js';
 import type { SecretBox } from '../store/secret-box.js';
 import type { Store } from '../store/types.js';
 import { createCatalog } from './catalog.js';
-import { routeSchemaAjvLogger } from './ajv-logger.js';
+import { createSchemaCompilers } from './schema-compilers.js';
 import type { ApiDeps, App } from './deps.js';
 import { endpointRoutes } from './endpoints.js';
 import { eventTypeRoutes } from './event-types.js';
@@ -73,26 +72,9 @@ export const LOG_REDACT = [
   '*.secret', '*.token', '*.keys', '*.previousSecrets', '*.adminKey', '*.encryptionKey', '*.previousEncryptionKeys',
   '*.*.secret', '*.*.token', '*.*.keys', '*.*.previousSecrets',
 ];
-/**
- * Bodies are validated strictly (no type coercion: "123" is not a number, unknown fields are
- * errors); query strings are coerced, since every value in a URL is text. A compilers factory,
- * not setValidatorCompiler: Fastify rebuilds the validator in every plugin scope that adds a
- * shared schema, and only the factory survives that.
- */
-function buildValidator(externalSchemas: Record<string, unknown>) {
-  const common = { allErrors: true, removeAdditional: false, useDefaults: true, strict: false, logger: routeSchemaAjvLogger } as const;
-  const strictAjv = new Ajv({ ...common, coerceTypes: false });
-  const queryAjv = new Ajv({ ...common, coerceTypes: 'array' });
-  for (const ajv of [strictAjv, queryAjv]) {
-    ajv.addFormat('date-time', true);
-    for (const schema of Object.values(externalSchemas)) ajv.addSchema(schema as object);
-  }
-  return ({ schema, httpPart }: { schema: object | boolean; httpPart?: string }) =>
-    (httpPart === 'querystring' ? queryAjv : strictAjv).compile(schema);
-}
-
 export async function buildApp(options: AppOptions): Promise<App> {
   const { config, store, clock, box } = options;
+  const compilers = createSchemaCompilers();
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: config.maxBodySize,
@@ -105,8 +87,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     frameworkErrors,
     clientErrorHandler: clientErrors,
-    schemaController: { compilersFactory: { buildValidator } },
+    schemaController: { compilersFactory: { buildValidator: compilers.buildValidator, buildSerializer: compilers.buildSerializer } },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
+  app.decorate('compileSchemas', compilers.compileAll);
 
   app.addSchema(Problem);
   registerProblemHandling(app);
