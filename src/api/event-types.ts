@@ -68,7 +68,7 @@ export async function eventTypeRoutes(app: App, { store, clock, auth, pagination
     const { name, description, schema } = request.body;
     if (schema) {
       if (JSON.stringify(schema).length > SCHEMA_MAX_BYTES) throw HookdError.validation({ schema: [`must be at most ${SCHEMA_MAX_BYTES} bytes`] });
-      catalog.compile(schema);
+      await catalog.compile(schema);
     }
     const now = clock.now();
     const type: EventType = {
