@@ -16,6 +16,15 @@ import { Worker } from 'node:worker_threads';
 import type { Sender, SenderOptions, SendRequest, SendResult } from './sender.js';
 
 /** What crosses to a sender thread: plain data (a resolver function cannot). */
+/**
+ * A sender thread holds little for long (a request, the first 16 KiB of its answer), so its heap
+ * is kept small: V8's defaults let it grow to 56 MB during a full-speed drain of 200,000
+ * deliveries (issue 8's overload scenario, whose bound is the whole process's RSS); with these,
+ * 26 MB, and the process peaked at 259–265 MB instead of 284. The limits are per thread and need
+ * no flag from whoever starts hookd. The live set is a few MB, far from the old-space limit.
+ */
+const THREAD_HEAP = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 };
+
 export type ThreadedSenderOptions = Omit<SenderOptions, 'resolver' | 'now'> & {
   /** Worker threads, each with its own connection pools. */
   threads: number;
@@ -47,7 +56,7 @@ export function createThreadedSender({ threads, entry, ...options }: ThreadedSen
   function lane(n: number): Lane {
     const existing = lanes[n];
     if (existing) return existing;
-    const worker = new Worker(entry, { workerData: options });
+    const worker = new Worker(entry, { workerData: options, resourceLimits: THREAD_HEAP });
     // The server's own handles keep hookd alive; a thread must not keep a finished CLI command alive.
     worker.unref();
     const created: Lane = { worker, outbox: [], waiting: new Map() };
