@@ -26,6 +26,30 @@ describe('result writer', () => {
     expect(seen).toEqual([true, false]);
     expect(writer.storeDown).toBe(false);
   });
+
+  it('keeps saying the store is down until every outcome that waited is written, not just the first batch', async () => {
+    let up = false;
+    const written: string[][] = [];
+    const store = {
+      async recordResults(batch: DeliveryResult[]) {
+        if (!up) throw new HookdError('store_unavailable', 'down');
+        written.push(batch.map((r) => r.delivery));
+        return [];
+      },
+    } as unknown as Store;
+    const seen: boolean[] = [];
+    const writer = createResultWriter({
+      store, now: () => 0, maxBatch: 2, onDisabled: () => undefined, onError: () => undefined,
+      onWritten: () => seen.push(writer.storeDown),
+    });
+    for (const id of ['wh_a', 'wh_b', 'wh_c', 'wh_d', 'wh_e']) writer.push(result(id, 'succeeded'));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(writer.storeDown).toBe(true);
+    up = true;
+    await writer.drain();
+    expect(written).toEqual([['wh_a', 'wh_b'], ['wh_c', 'wh_d'], ['wh_e']]);
+    expect(seen).toEqual([true, true, false]);
+  });
 });
 
 describe('result writer metrics and log lines', () => {

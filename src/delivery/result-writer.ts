@@ -40,7 +40,9 @@ export function createResultWriter({ store, now, onDisabled, onError, metrics, l
         const disabled = await store.recordResults(batch, now());
         queue = queue.slice(batch.length);
         backoff = 0;
-        storeDown = false;
+        // Clear only once everything that waited is written: outcomes behind this batch may
+        // be for leases that ran out during the outage, and a claim now would send them again.
+        if (queue.length === 0) storeDown = false;
         countWritten(batch, disabled.length);
         onWritten?.(batch);
         if (disabled.length > 0) onDisabled(disabled);

@@ -9,7 +9,11 @@
 import { sql, type Insertable, type Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 
-/** Inserts rows of one table inside the caller's transaction `tx`. */
+/**
+ * Inserts rows of one table inside the caller's transaction `tx`. Attempt rows already there
+ * (same id) are skipped: the result writer writes a batch again when its commit's answer was
+ * lost (a connection cut mid-COMMIT), and the first write may have committed.
+ */
 export type RowInserter = <T extends 'events' | 'deliveries' | 'attempts'>(tx: Kysely<Database>, table: T, rows: Insertable<Database[T]>[]) => Promise<void>;
 
 /** What one attempt (or its absence) did to its delivery. */
@@ -24,7 +28,11 @@ export interface OutcomeRow {
   etag: string;
 }
 
-/** Writes each outcome into its delivery row inside the caller's transaction `tx`; clears the lease. */
+/**
+ * Writes each outcome into its delivery row inside the caller's transaction `tx`; clears the
+ * lease. A row that already carries the outcome's etag has it: written again (a batch retried
+ * after a lost answer), it is left alone, so the attempt is not counted twice.
+ */
 export type OutcomeWriter = (tx: Kysely<Database>, rows: OutcomeRow[], now: number) => Promise<void>;
 
 export interface BatchWrites {
@@ -34,8 +42,11 @@ export interface BatchWrites {
 
 const insertMultiRow: RowInserter = async (tx, table, rows) => {
   // 13 columns × 500 rows stays under SQLite's bound-parameter limit (32766).
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one table of three, chosen at run time
-  for (let i = 0; i < rows.length; i += 500) await tx.insertInto(table).values(rows.slice(i, i + 500) as any).execute();
+  for (let i = 0; i < rows.length; i += 500) {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one table of three, chosen at run time
+    const insert = tx.insertInto(table).values(rows.slice(i, i + 500) as any);
+    await (table === 'attempts' ? insert.onConflict((c) => c.column('id').doNothing()) : insert).execute();
+  }
 };
 
 /**
@@ -56,7 +67,7 @@ const updateOutcomesInBatches: OutcomeWriter = async (tx, outcomes, now) => {
         updated = ${now},
         etag = v.column6
       FROM (VALUES ${sql.join(rows)}) AS v
-      WHERE deliveries.id = v.column1`.execute(tx);
+      WHERE deliveries.id = v.column1 AND deliveries.etag <> v.column6`.execute(tx);
   }
 };
 

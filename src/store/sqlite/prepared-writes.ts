@@ -18,7 +18,7 @@ export function createPreparedWrites(sqlite: Database.Database): BatchWrites {
   const updateOutcome = sqlite.prepare(`
     UPDATE deliveries SET status = ?, attempts = attempts + ?, next_attempt_at = ?, locked_until = NULL,
       last_attempt_at = COALESCE(?, last_attempt_at), updated = ?, etag = ?
-    WHERE id = ?`);
+    WHERE id = ? AND etag <> ?`);
   return {
     async insertRows(_tx, table, rows) {
       if (rows.length === 0) return;
@@ -26,13 +26,14 @@ export function createPreparedWrites(sqlite: Database.Database): BatchWrites {
       const key = `${table}(${columns.join(',')})`;
       let insert = inserts.get(key);
       if (!insert) {
-        insert = sqlite.prepare(`INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
+        const skipWritten = table === 'attempts' ? ' ON CONFLICT DO NOTHING' : '';
+        insert = sqlite.prepare(`INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})${skipWritten}`);
         inserts.set(key, insert);
       }
       for (const row of rows) insert.run(columns.map((c) => (row as Record<string, unknown>)[c]));
     },
     async updateOutcomes(_tx, outcomes, now) {
-      for (const o of outcomes) updateOutcome.run(o.status, o.counted, o.nextAttemptAt, o.attempted, now, o.etag, o.delivery);
+      for (const o of outcomes) updateOutcome.run(o.status, o.counted, o.nextAttemptAt, o.attempted, now, o.etag, o.delivery, o.etag);
     },
   };
 }
