@@ -25,4 +25,14 @@ describe('payload formats', () => {
         data: { object: { id: 'pa_1', amount: 1000 }, previous: { amount: 900 } },
       });
     });
+
+  it('builds one body per event object, format and prefix, shared by the deliveries that send it', () => {
+    const copy = { ...event, data: { object: { id: 'pa_2' } } };
+    const basic = serialisePayload(copy, 'basic', 'io.falu.');
+    expect(serialisePayload(copy, 'basic', 'com.example.')).toBe(basic); // the prefix is only CloudEvents'
+    const ce = serialisePayload(copy, 'cloud_events', 'io.falu.');
+    expect(serialisePayload(copy, 'cloud_events', 'io.falu.')).toBe(ce);
+    expect(JSON.parse(serialisePayload(copy, 'cloud_events', 'x.')).type).toBe('x.payment.refund.failed');
+    expect(JSON.parse(basic).data).toEqual({ object: { id: 'pa_2' } });
+  });
 });

@@ -35,6 +35,21 @@ export function cloudEventsPayload(event: HookdEvent, typePrefix: string) {
   };
 }
 
+/**
+ * Bodies already built, per event object. The dispatcher reads each event once per claim, and
+ * the deliveries of one event claimed together (up to its fan-out) share that object, so they
+ * share one string instead of serialising the event each (and the attempts that keep the body
+ * keep one copy). Event objects are never changed in place: a redaction reads a new one.
+ */
+const built = new WeakMap<HookdEvent, Map<string, string>>();
+
 export function serialisePayload(event: HookdEvent, format: EndpointFormat, typePrefix: string): string {
-  return JSON.stringify(format === 'cloud_events' ? cloudEventsPayload(event, typePrefix) : basicPayload(event));
+  const key = format === 'cloud_events' ? `ce:${typePrefix}` : 'basic';
+  const bodies = built.get(event);
+  const known = bodies?.get(key);
+  if (known !== undefined) return known;
+  const body = JSON.stringify(format === 'cloud_events' ? cloudEventsPayload(event, typePrefix) : basicPayload(event));
+  if (bodies) bodies.set(key, body);
+  else built.set(event, new Map([[key, body]]));
+  return body;
 }
