@@ -56,8 +56,12 @@ export function createDispatcher({ config, store, sender, clock, log, metrics, r
   let globalBlocked = false;
   const inFlight = new Set<string>();
   /** Aborts what is still in flight when a stop's grace period ends; one for all, since an AbortController per request was 2 % of hookd's CPU. */
-  let shutdown = new AbortController();
-  setMaxListeners(0, shutdown.signal);
+  const newShutdown = () => {
+    const controller = new AbortController();
+    setMaxListeners(0, controller.signal); // one listener per request in flight, by design
+    return controller;
+  };
+  let shutdown = newShutdown();
   const writer = createResultWriter({
     store, now: clock.now, metrics, log,
     onDisabled: (ids) => void announceDisabled(ids),
@@ -333,10 +337,7 @@ export function createDispatcher({ config, store, sender, clock, log, metrics, r
     start(): void {
       if (running) return;
       running = true;
-      if (shutdown.signal.aborted) {
-        shutdown = new AbortController();
-        setMaxListeners(0, shutdown.signal);
-      }
+      if (shutdown.signal.aborted) shutdown = newShutdown();
       runLoop = run();
     },
     /** Work was queued for these endpoints (or somewhere, without a list): claim it now. */
