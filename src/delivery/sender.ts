@@ -22,6 +22,12 @@ export interface SendRequest {
   signal?: AbortSignal;
 }
 
+/** The headers a request goes out with: its own, and its signatures when it is to be signed. */
+export function headersToSend(req: Pick<SendRequest, 'headers' | 'body' | 'sign'>): Record<string, string> {
+  if (!req.sign) return req.headers;
+  return { ...req.headers, ...signatureHeaders(req.sign.secrets, req.sign.id, req.sign.timestamp, req.body) };
+}
+
 export interface SendResult {
   /** HTTP status, or null when no answer came. */
   status: number | null;
@@ -89,8 +95,7 @@ export function createSender({ connectTimeout, requestTimeout, allowNetworks, no
     req.signal?.addEventListener('abort', stop, { once: true });
     if (req.signal?.aborted) stop();
     try {
-      const headers = req.sign ? { ...req.headers, ...signatureHeaders(req.sign.secrets, req.sign.id, req.sign.timestamp, req.body) } : req.headers;
-      const res = await request(url, { method: 'POST', headers, body: req.body, dispatcher: agent, signal: controller.signal });
+      const res = await request(url, { method: 'POST', headers: headersToSend(req), body: req.body, dispatcher: agent, signal: controller.signal });
       const chunks: Buffer[] = [];
       let size = 0;
       for await (const chunk of res.body as AsyncIterable<Buffer>) {

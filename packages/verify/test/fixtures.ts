@@ -1,9 +1,11 @@
 /**
  * What hookd sends, built by hookd's own code: `buildRequest` (src/delivery/attempt.ts) serialises
- * the body for the endpoint's format and signs it with every secret still valid, through
- * src/delivery/signing.ts. The tests verify those exact headers and bytes.
+ * the body for the endpoint's format, and the sender's `headersToSend` (src/delivery/sender.ts)
+ * signs it with every secret still valid, through src/delivery/signing.ts. The tests verify
+ * those exact headers and bytes.
  */
 import { buildRequest } from '../../../src/delivery/attempt.js';
+import { headersToSend } from '../../../src/delivery/sender.js';
 import { newId, newWebhookSecret } from '../../../src/domain/ids.js';
 import type { Endpoint, EndpointFormat, HookdEvent } from '../../../src/domain/types.js';
 
@@ -67,6 +69,6 @@ export function hookdDelivery(options: { format?: EndpointFormat; rolled?: numbe
   const previousSecrets = Array.from({ length: options.rolled ?? 0 }, () => ({ secret: newWebhookSecret(), expires: nowMs + 86_400_000 }));
   const endpoint = sampleEndpoint({ format: options.format ?? 'basic', previousSecrets });
   const event = sampleEvent(options.event);
-  const { body, headers } = buildRequest(event, endpoint, options.typePrefix ?? 'io.falu.', nowMs);
-  return { body, headers, secrets: [endpoint.secret, ...previousSecrets.map((p) => p.secret)], event, endpoint };
+  const request = buildRequest(event, endpoint, options.typePrefix ?? 'io.falu.', nowMs);
+  return { body: request.body, headers: headersToSend(request), secrets: [endpoint.secret, ...previousSecrets.map((p) => p.secret)], event, endpoint };
 }
