@@ -48,6 +48,8 @@ async function main(): Promise<void> {
   await prepare(options);
   const receiver = await startReceiver();
   const ctx: Context = { options, receiver, log, results: {} };
+  /** Scenario runs that threw, as "scenario · system". */
+  const failed: string[] = [];
   try {
     for (const scenario of scenarios) {
       for (const system of systems) {
@@ -66,6 +68,7 @@ async function main(): Promise<void> {
           // One failure must not cost the rest of the run: record it and go on.
           log(`  failed: ${(err as Error).stack ?? String(err)}`);
           byScenario[system.name] = { figures: {}, notes: [`failed: ${(err as Error).message.split('\n')[0]}`], detail: { error: (err as Error).message } };
+          failed.push(`${scenario.name} · ${system.name}`);
         }
         const foreign = others.stop();
         const share = foreign.seconds / (((Date.now() - t) / 1000) * machine().cpus);
@@ -95,6 +98,12 @@ async function main(): Promise<void> {
     metrics: Object.fromEntries(scenarios.map((s) => [s.name, s.metrics])), results: ctx.results, table,
   }, null, 2) + '\n');
   log(`\nwrote ${file} (${seconds(started)} s in all)`);
+  // The figures are kept either way; the exit status says whether every run worked, which is
+  // all that CI's quick run checks.
+  if (failed.length > 0) {
+    log(`${failed.length} run(s) failed: ${failed.join(', ')}`);
+    process.exitCode = 1;
+  }
 }
 
 let interrupted = false;
