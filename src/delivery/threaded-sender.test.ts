@@ -81,4 +81,13 @@ describe('threaded sender', () => {
     expect(await inFlight).toMatchObject({ status: 200, response: 'done' });
     expect(await sender.send({ url, body: '{}', headers: {} })).toMatchObject({ status: null, error: 'aborted: hookd was shutting down' });
   });
+
+  it('stops a thread whose request never ends once the close bound has passed', async () => {
+    const hanging = await serve(() => undefined);
+    const sender = createThreadedSender({ connectTimeout: 1_000, requestTimeout: 60_000, allowNetworks: ['127.0.0.0/8'], threads: 1, entry, closeBound: 300 });
+    const stuck = sender.send({ url: hanging, body: '{}', headers: {} });
+    await new Promise((r) => setTimeout(r, 100));
+    await sender.close(); // with a 60 s request timeout, only the bound can end it
+    expect(await stuck).toMatchObject({ status: null, unreachable: true, error: 'the sender thread stopped' });
+  });
 });

@@ -30,6 +30,8 @@ export type ThreadedSenderOptions = Omit<SenderOptions, 'resolver' | 'now'> & {
   threads: number;
   /** The compiled sender-thread.js. */
   entry: URL;
+  /** ms a closing thread gets to finish its requests before it is terminated; default 5 s. */
+  closeBound?: number;
 };
 
 export type ToThread =
@@ -44,7 +46,7 @@ interface Lane {
   waiting: Map<number, (result: SendResult) => void>;
 }
 
-export function createThreadedSender({ threads, entry, ...options }: ThreadedSenderOptions): Sender {
+export function createThreadedSender({ threads, entry, closeBound = 5_000, ...options }: ThreadedSenderOptions): Sender {
   const lanes: (Lane | null)[] = Array.from({ length: Math.max(1, threads) }, () => null);
   let seq = 0;
   let flushing = false;
@@ -127,7 +129,11 @@ export function createThreadedSender({ threads, entry, ...options }: ThreadedSen
         if (!l) return;
         const exited = new Promise((resolve) => l.worker.once('exit', resolve));
         l.worker.postMessage({ close: true } satisfies ToThread);
+        // The thread closes its pools once their requests end; callers stop or abort theirs
+        // first, so this bound only matters if one never ends: then the thread is stopped.
+        const bound = setTimeout(() => void l.worker.terminate(), closeBound);
         await exited;
+        clearTimeout(bound);
       }));
     },
   };
