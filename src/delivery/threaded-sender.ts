@@ -15,7 +15,6 @@
 import { Worker } from 'node:worker_threads';
 import type { Sender, SenderOptions, SendRequest, SendResult } from './sender.js';
 
-/** What crosses to a sender thread: plain data (a resolver function cannot). */
 /**
  * A sender thread holds little for long (a request, the first 16 KiB of its answer), so its heap
  * is kept small: V8's defaults let it grow to 56 MB during a full-speed drain of 200,000
@@ -25,6 +24,7 @@ import type { Sender, SenderOptions, SendRequest, SendResult } from './sender.js
  */
 const THREAD_HEAP = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 };
 
+/** What crosses to a sender thread is plain data: a resolver function cannot. */
 export type ThreadedSenderOptions = Omit<SenderOptions, 'resolver' | 'now'> & {
   /** Worker threads, each with its own connection pools. */
   threads: number;
@@ -34,15 +34,18 @@ export type ThreadedSenderOptions = Omit<SenderOptions, 'resolver' | 'now'> & {
   closeBound?: number;
 };
 
+/** A request as posted to a thread: numbered, without its signal (aborts are messages). */
+type ThreadRequest = Omit<SendRequest, 'signal'> & { id: number };
+
 export type ToThread =
-  | { sends: (Omit<SendRequest, 'signal'> & { id: number })[] }
+  | { sends: ThreadRequest[] }
   | { abort: number[] }
   | { close: true };
 export type FromThread = { results: [number, SendResult][] };
 
 interface Lane {
   worker: Worker;
-  outbox: (Omit<SendRequest, 'signal'> & { id: number })[];
+  outbox: ThreadRequest[];
   waiting: Map<number, (result: SendResult) => void>;
 }
 
