@@ -20,6 +20,7 @@ import type { ClaimOptions, Store } from './types.js';
 import type { Delivery } from '../domain/types.js';
 import { endpointFromRow, eventFromRow } from './sql/rows.js';
 import { createPublishGroup } from './publish-group.js';
+import { decorateStore } from './decorate.js';
 
 export interface KyselyStoreOptions {
   dialect: Store['dialect'];
@@ -176,31 +177,22 @@ const DURABLE_WRITES = [
  * at-least-once allows.
  */
 function withDurableWrites(store: Store, sync: () => Promise<void>): Store {
-  const wrapped: Record<string, unknown> = { ...store };
-  for (const name of DURABLE_WRITES) {
-    const write = store[name] as (...a: unknown[]) => Promise<unknown>;
-    wrapped[name] = async (...args: unknown[]) => {
-      const result = await write(...args);
-      await sync();
-      return result;
-    };
-  }
-  return wrapped as unknown as Store;
+  const durable = new Set<keyof Store>(DURABLE_WRITES);
+  return decorateStore(store, (name, write) => (!durable.has(name) ? write : async (...args) => {
+    const result = await write(...args);
+    await sync();
+    return result;
+  }));
 }
 
 /** Every method rethrows driver errors that mean "unavailable" as one `store_unavailable` HookdError. */
 function withErrorClassification(store: Store, classify: (err: unknown) => HookdError | undefined): Store {
-  const wrapped: Record<string, unknown> = { dialect: store.dialect };
-  for (const [name, value] of Object.entries(store)) {
-    if (typeof value !== 'function') continue;
-    wrapped[name] = async (...args: unknown[]) => {
-      try {
-        return await (value as (...a: unknown[]) => Promise<unknown>)(...args);
-      } catch (err) {
-        if (err instanceof HookdError) throw err;
-        throw classify(err) ?? err;
-      }
-    };
-  }
-  return wrapped as unknown as Store;
+  return decorateStore(store, (_name, method) => async (...args) => {
+    try {
+      return await method(...args);
+    } catch (err) {
+      if (err instanceof HookdError) throw err;
+      throw classify(err) ?? err;
+    }
+  });
 }

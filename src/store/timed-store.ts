@@ -5,31 +5,22 @@
  */
 import { HookdError } from '../domain/errors.js';
 import type { Metrics } from '../metrics.js';
+import { decorateStore } from './decorate.js';
 import type { Store } from './types.js';
 
 /** Not timed: they hold no query, or (close) end the store. */
-const UNTIMED = new Set(['close', 'watchForWork']);
+const UNTIMED = new Set<keyof Store>(['close', 'watchForWork']);
 
 export function withQueryTiming(store: Store, metrics: Pick<Metrics, 'storeQueryDuration' | 'storeUnavailable'>): Store {
-  const timed: Record<string, unknown> = { dialect: store.dialect };
-  for (const [operation, value] of Object.entries(store)) {
-    if (typeof value !== 'function') continue;
-    const method = value as (...args: unknown[]) => Promise<unknown>;
-    if (UNTIMED.has(operation)) {
-      timed[operation] = method;
-      continue;
+  return decorateStore(store, (operation, method) => (UNTIMED.has(operation) ? method : async (...args) => {
+    const end = metrics.storeQueryDuration.startTimer({ operation });
+    try {
+      return await method(...args);
+    } catch (err) {
+      if (err instanceof HookdError && err.code === 'store_unavailable') metrics.storeUnavailable.inc({ operation });
+      throw err;
+    } finally {
+      end();
     }
-    timed[operation] = async (...args: unknown[]) => {
-      const end = metrics.storeQueryDuration.startTimer({ operation });
-      try {
-        return await method(...args);
-      } catch (err) {
-        if (err instanceof HookdError && err.code === 'store_unavailable') metrics.storeUnavailable.inc({ operation });
-        throw err;
-      } finally {
-        end();
-      }
-    };
-  }
-  return timed as unknown as Store;
+  }));
 }
