@@ -46,8 +46,10 @@ export type FromThread = { results: [number, SendResult][] };
 interface Lane {
   worker: Worker;
   outbox: ThreadRequest[];
-  waiting: Map<number, (result: SendResult) => void>;
 }
+
+/** A result for a request no thread answered. */
+const unsent = (error: string): SendResult => ({ status: null, response: null, retryAfter: null, time: 0, error, unreachable: true });
 
 export function createThreadedSender({ threads, entry, closeBound = 5_000, ...options }: ThreadedSenderOptions): Sender {
   const lanes: (Lane | null)[] = Array.from({ length: Math.max(1, threads) }, () => null);
@@ -55,8 +57,8 @@ export function createThreadedSender({ threads, entry, closeBound = 5_000, ...op
   let flushing = false;
   let closed = false;
   const listening = new WeakSet<AbortSignal>();
-  /** Where each request waits, and the signal that may abort it. */
-  const inFlight = new Map<number, { lane: Lane; signal?: AbortSignal }>();
+  /** Each request not yet answered: its thread, the signal that may abort it, its caller. */
+  const inFlight = new Map<number, { lane: Lane; signal?: AbortSignal; resolve: (result: SendResult) => void }>();
 
   function lane(n: number): Lane {
     const existing = lanes[n];
@@ -64,15 +66,13 @@ export function createThreadedSender({ threads, entry, closeBound = 5_000, ...op
     const worker = new Worker(entry, { workerData: options, resourceLimits: THREAD_HEAP });
     // The server's own handles keep hookd alive; a thread must not keep a finished CLI command alive.
     worker.unref();
-    const created: Lane = { worker, outbox: [], waiting: new Map() };
+    const created: Lane = { worker, outbox: [] };
     worker.on('message', (msg: FromThread) => {
-      for (const [id, result] of msg.results) settle(created, id, result);
+      for (const [id, result] of msg.results) settle(id, result);
     });
     const fail = (why: string) => {
       if (lanes[n] === created) lanes[n] = null;
-      for (const id of [...created.waiting.keys()]) {
-        settle(created, id, { status: null, response: null, retryAfter: null, time: 0, error: why, unreachable: true });
-      }
+      for (const [id, { lane: l }] of inFlight) if (l === created) settle(id, unsent(why));
     };
     worker.on('error', (err) => fail(`the sender thread failed: ${err.message}`));
     worker.on('exit', () => fail('the sender thread stopped'));
@@ -80,12 +80,11 @@ export function createThreadedSender({ threads, entry, closeBound = 5_000, ...op
     return created;
   }
 
-  function settle(l: Lane, id: number, result: SendResult): void {
-    const resolve = l.waiting.get(id);
-    if (!resolve) return;
-    l.waiting.delete(id);
+  function settle(id: number, result: SendResult): void {
+    const request = inFlight.get(id);
+    if (!request) return;
     inFlight.delete(id);
-    resolve(result);
+    request.resolve(result);
   }
 
   function flush(): void {
@@ -106,7 +105,7 @@ export function createThreadedSender({ threads, entry, closeBound = 5_000, ...op
 
   return {
     send(req: SendRequest): Promise<SendResult> {
-      if (closed) return Promise.resolve({ status: null, response: null, retryAfter: null, time: 0, error: 'aborted: hookd was shutting down', unreachable: true });
+      if (closed) return Promise.resolve(unsent('aborted: hookd was shutting down'));
       const id = ++seq;
       const l = lane(id % lanes.length);
       const { signal, ...plain } = req;
@@ -116,12 +115,11 @@ export function createThreadedSender({ threads, entry, closeBound = 5_000, ...op
         signal.addEventListener('abort', () => abortBy(signal), { once: true });
       }
       l.outbox.push({ ...plain, id });
-      inFlight.set(id, { lane: l, signal });
+      const result = new Promise<SendResult>((resolve) => inFlight.set(id, { lane: l, signal, resolve }));
       if (!flushing) {
         flushing = true;
         setImmediate(flush);
       }
-      const result = new Promise<SendResult>((resolve) => l.waiting.set(id, resolve));
       if (signal?.aborted) abortBy(signal);
       return result;
     },
