@@ -72,7 +72,8 @@ export const SETTINGS: readonly Setting[] = [
   },
   {
     key: 'publicUrl', env: 'HOOKD_PUBLIC_URL', accepts: 'an http(s) URL', parse: (r) => (/^https?:\/\/[^\s]+$/.test(r) ? r.replace(/\/+$/, '') : undefined),
-    meaning: 'the URL users reach hookd at (listen URLs, portal links; https here turns on HSTS)', shownDefault: 'derived from each request\'s `Host`',
+    meaning: 'the URL users reach hookd at (listen URLs, portal links; https here turns on HSTS); set it whenever clients reach hookd through a proxy or by name',
+    shownDefault: 'the listening address (`http://localhost:<port>` on 0.0.0.0 or ::, else the bound IP); never a request\'s `Host`',
   },
   {
     key: 'lease', env: 'HOOKD_LEASE', accepts: 'a duration such as 60s (at least 1s)', parse: (r) => { const d = duration(r); return d !== undefined && d >= 1000 ? d : undefined; },

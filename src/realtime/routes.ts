@@ -51,7 +51,7 @@ export async function realtimeRoutes(app: App, deps: ApiDeps & { hub: Hub; grant
       if (problems.length > 0) throw HookdError.validation({ events: problems });
     }
     const grant: ListenGrant = { workspace: mode.workspace, live: mode.live, events, expires: clock.now() + GRANT_TTL };
-    const base = publicBase(config, request).replace(/^http/, 'ws');
+    const base = publicBase(config, request.server.server).replace(/^http/, 'ws');
     return { url: `${base}/v1/realtime/events`, expires: new Date(grant.expires).toISOString(), token: signGrant(grant, grantKey), workspace: mode.workspace, live: mode.live };
   });
 
