@@ -131,7 +131,7 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'maxEndpointsPerWorkspace', env: 'HOOKD_MAX_ENDPOINTS', accepts: 'a whole number 1–100000', parse: int(1, 100_000), meaning: 'webhook endpoints per workspace and mode' },
   {
     key: 'maxListenSessions', env: 'HOOKD_MAX_LISTEN_SESSIONS', accepts: 'a whole number 1–1000', parse: int(1, 1000),
-    meaning: '`hookd listen` WebSocket sessions a workspace may hold at once',
+    meaning: '`hookd listen` WebSocket sessions a workspace may hold at once in each mode (test and live counted apart), per API process',
   },
   {
     key: 'cloudEventsTypePrefix', env: 'HOOKD_CLOUDEVENTS_TYPE_PREFIX', accepts: 'a prefix of letters, digits, dots, dashes or underscores (may be empty)',
