@@ -128,18 +128,20 @@ export function createHub(options: { store: Store; clock: Clock; log: FastifyBas
     }
   }
 
+  /** Throws 429 when the workspace and mode hold as many sessions as they may; the other mode has places of its own. */
+  function checkRoom(mode: Mode): void {
+    if (count(mode) < maxSessionsPerMode) return;
+    throw new HookdError('rate_limited', 'Too many listen sessions', {
+      detail: `A workspace may hold ${maxSessionsPerMode} listen sessions at once in ${mode.live ? 'live' : 'test'} mode (HOOKD_MAX_LISTEN_SESSIONS). Close one first.`,
+      retryAfter: 5,
+    });
+  }
+
   return {
-    /** Throws 429 when the session's workspace and mode hold as many as they may. */
-    checkRoom(mode: Mode): void {
-      if (count(mode) < maxSessionsPerMode) return;
-      throw new HookdError('rate_limited', 'Too many listen sessions', {
-        detail: `A workspace may hold ${maxSessionsPerMode} listen sessions at once in ${mode.live ? 'live' : 'test'} mode (HOOKD_MAX_LISTEN_SESSIONS). Close one first.`,
-        retryAfter: 5,
-      });
-    },
+    checkRoom,
     /** Adds a session (429 as checkRoom says). Returns its removal, for when its socket closes. */
     add(session: Session): () => void {
-      this.checkRoom(session.mode);
+      checkRoom(session.mode);
       const tracked: Tracked = { ...session, sent: new Set() };
       sessions.add(tracked);
       if (!since.has(modeKey(session.mode))) since.set(modeKey(session.mode), clock.now());
