@@ -72,7 +72,8 @@ export const SETTINGS: readonly Setting[] = [
   },
   {
     key: 'publicUrl', env: 'HOOKD_PUBLIC_URL', accepts: 'an http(s) URL', parse: (r) => (/^https?:\/\/[^\s]+$/.test(r) ? r.replace(/\/+$/, '') : undefined),
-    meaning: 'the URL users reach hookd at (listen URLs, portal links; https here turns on HSTS)', shownDefault: 'derived from each request\'s `Host`',
+    meaning: 'the URL users reach hookd at (listen URLs, portal links; https here turns on HSTS); set it whenever clients reach hookd through a proxy or by name',
+    shownDefault: 'the listening address (`http://localhost:<port>` on 0.0.0.0 or ::, else the bound IP); never a request\'s `Host`',
   },
   {
     key: 'lease', env: 'HOOKD_LEASE', accepts: 'a duration such as 60s (at least 1s)', parse: (r) => { const d = duration(r); return d !== undefined && d >= 1000 ? d : undefined; },
@@ -130,7 +131,7 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'maxEndpointsPerWorkspace', env: 'HOOKD_MAX_ENDPOINTS', accepts: 'a whole number 1–100000', parse: int(1, 100_000), meaning: 'webhook endpoints per workspace and mode' },
   {
     key: 'maxListenSessions', env: 'HOOKD_MAX_LISTEN_SESSIONS', accepts: 'a whole number 1–1000', parse: int(1, 1000),
-    meaning: '`hookd listen` WebSocket sessions a workspace may hold at once',
+    meaning: '`hookd listen` WebSocket sessions a workspace may hold at once in each mode (test and live counted apart), per API process',
   },
   {
     key: 'cloudEventsTypePrefix', env: 'HOOKD_CLOUDEVENTS_TYPE_PREFIX', accepts: 'a prefix of letters, digits, dots, dashes or underscores (may be empty)',

@@ -29,14 +29,14 @@ const PG_URL = process.env.HOOKD_TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1
  * A fresh store of the kind under test: a SQLite file in `dir`, or a PostgreSQL schema of its
  * own (so test files run in parallel); `drop` removes it after `store.close()`.
  */
-export async function openTestStore(dir: string, box: SecretBox): Promise<{ store: Store; drop: () => Promise<void> }> {
+export async function openTestStore(dir: string, box: SecretBox): Promise<{ store: Store; drop: () => Promise<void>; schema: string | null }> {
   if (TEST_STORE === 'sqlite') {
-    return { store: await openSqliteStore({ file: join(dir, 'hookd.db'), box }), drop: async () => undefined };
+    return { store: await openSqliteStore({ file: join(dir, 'hookd.db'), box }), drop: async () => undefined, schema: null };
   }
   const schema = `t_${randomBytes(6).toString('hex')}`;
   const store = await openPostgresStore({ url: PG_URL, box, poolSize: 4, queuePoolSize: 2, statementTimeout: 10_000, schema });
   return {
-    store,
+    store, schema,
     async drop() {
       const client = new pg.Client({ connectionString: PG_URL });
       await client.connect();
@@ -75,6 +75,11 @@ export interface TestHookd {
   call(method: string, url: string, options?: CallOptions): Promise<LightMyRequestResponse>;
   /** Creates a workspace and returns its id and both keys. */
   workspace(name?: string): Promise<{ id: string; test: string; live: string }>;
+  /**
+   * PostgreSQL only: another API process on the same database (its own app, hub and
+   * connection pool; the same encryption key, platform key and clock). Closed with this one.
+   */
+  peer(): Promise<TestHookd>;
   close(): Promise<void>;
 }
 
@@ -102,10 +107,24 @@ export async function startHookd(overrides: Partial<Config> = {}, options: Start
     rateLimit: { rate: 1_000_000, burst: 1_000_000 }, ...overrides,
   };
   const box = createSecretBox(randomBytes(32));
-  const { store, drop } = await openTestStore(dir, box);
+  const { store, drop, schema } = await openTestStore(dir, box);
   await seedCatalog(store);
   // Delivery tests run on the real clock: the dispatcher's timers and the receivers' are real.
   const clock = options.dispatcher ? new RealClock() : new TestClock();
+  return startOn({ config, box, store, drop, schema, clock, dir }, options);
+}
+
+interface Started {
+  config: Config;
+  box: SecretBox;
+  store: Store;
+  drop: () => Promise<void>;
+  schema: string | null;
+  clock: TestClock;
+  dir: string;
+}
+
+async function startOn({ config, box, store, drop, schema, clock, dir }: Started, options: StartOptions): Promise<TestHookd> {
   const sender = createSender({ connectTimeout: config.connectTimeout, requestTimeout: config.requestTimeout, allowNetworks: config.allowNetworks });
   let dispatcher: Dispatcher | null = null;
   const app = await buildApp({ config, store, clock, box, platformKeyHash: hashKey(PLATFORM_KEY), sender, notify: () => dispatcher?.wake(), logger: options.logger, dashboardDir: options.dashboardDir ?? null });
@@ -115,6 +134,7 @@ export async function startHookd(overrides: Partial<Config> = {}, options: Start
     dispatcher.start();
   }
 
+  const peers: TestHookd[] = [];
   const call: TestHookd['call'] = (method, url, options = {}) => {
     const headers: Record<string, string> = { ...options.headers };
     const key = options.key === undefined ? PLATFORM_KEY : options.key;
@@ -136,7 +156,15 @@ export async function startHookd(overrides: Partial<Config> = {}, options: Start
       return { id: ws.id, test: ws.keys.test, live: ws.keys.live };
     },
     dispatcher,
+    async peer() {
+      if (schema === null) throw new Error('peer() needs PostgreSQL: a SQLite file has one owner');
+      const peerStore = await openPostgresStore({ url: PG_URL, box, poolSize: 4, statementTimeout: 10_000, schema });
+      const peer = await startOn({ config, box, store: peerStore, drop: async () => undefined, schema, clock, dir }, {});
+      peers.push(peer);
+      return peer;
+    },
     async close() {
+      for (const peer of peers.splice(0)) await peer.close();
       await app.close();
       await dispatcher?.stop(1_000);
       await sender.close();

@@ -3,21 +3,10 @@
  * receive exactly the matching events of one workspace and mode; refusals are plain HTTP
  * problems before the upgrade.
  */
-import { WebSocket } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHookd, type TestHookd } from './helpers.js';
-
-const PROTOCOL = 'json.devproxy.falu.v1';
-
-function open(url: string, token: string | null, protocols = [PROTOCOL]): Promise<{ ws: WebSocket; messages: unknown[] }> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { protocols, headers: token ? { authorization: `Bearer ${token}` } : {} } as never);
-    const messages: unknown[] = [];
-    ws.addEventListener('message', (e) => messages.push(JSON.parse(String(e.data))));
-    ws.addEventListener('open', () => resolve({ ws, messages }));
-    ws.addEventListener('error', () => reject(new Error('refused')));
-  });
-}
+import { openListenSocket as open, PROTOCOL, type ListenSocket } from './listen-socket.js';
+import { until } from './wait.js';
 
 describe('listen channel', () => {
   let h: TestHookd;
@@ -68,15 +57,34 @@ describe('listen channel', () => {
     expect(bad.json().errors.events[0]).toMatch(/covers no event type/);
   });
 
-  it('caps concurrent sessions per workspace (HOOKD_MAX_LISTEN_SESSIONS)', async () => {
+  /** The upgrade request as the WebSocket client sends it, through inject: its refusal's status is readable. */
+  function connect(token: string) {
+    return h.call('GET', '/v1/realtime/events', {
+      key: null,
+      headers: { authorization: `Bearer ${token}`, upgrade: 'websocket', connection: 'Upgrade', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==', 'sec-websocket-protocol': PROTOCOL },
+    });
+  }
+
+  it('caps concurrent sessions per workspace and mode (HOOKD_MAX_LISTEN_SESSIONS): a full test mode leaves live mode its own', async () => {
     const grant = await negotiate(ws.test);
     const a = await open(`${base}/v1/realtime/events`, grant.token);
     const b = await open(`${base}/v1/realtime/events`, grant.token);
+    const live = await open(`${base}/v1/realtime/events`, (await negotiate(ws.live)).token);
+    expect(live.ws.protocol).toBe(PROTOCOL);
+    const refused = await connect(grant.token);
+    expect(refused.statusCode, refused.body).toBe(429);
+    expect(refused.json().detail).toMatch(/2 listen sessions at once in test mode/);
     await expect(open(`${base}/v1/realtime/events`, grant.token)).rejects.toThrow();
+
     a.ws.close();
     b.ws.close();
-    await new Promise((r) => setTimeout(r, 100));
-    const c = await open(`${base}/v1/realtime/events`, grant.token);
-    c.ws.close();
+    live.ws.close();
+    await a.waitForClose(5_000);
+    await b.waitForClose(5_000);
+    await live.waitForClose(5_000);
+    // The client sees its close before the server has let the session go: try until it has.
+    let c: ListenSocket | null = null;
+    await until('a closed session makes room', async () => (c = await open(`${base}/v1/realtime/events`, grant.token).catch(() => null)) !== null, 5_000, 50);
+    c!.ws.close();
   });
 });

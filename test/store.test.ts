@@ -22,7 +22,7 @@ const T0 = Date.UTC(2026, 0, 15, 12);
 const HOUR = 3_600_000;
 
 function workspace(created = T0): Workspace {
-  return { id: newId('wksp', created), name: 'Acme', created, updated: created, etag: randomToken() };
+  return { id: newId('wksp', created), name: 'Acme', created, updated: created, etag: randomToken(), keyGeneration: 0 };
 }
 
 function apiKey(ws: string, live: boolean, created = T0): { key: string; record: ApiKeyRecord } {
@@ -95,7 +95,7 @@ describe(`store contract (${TEST_STORE})`, () => {
     await store.createWorkspace(ws, [test.record, live.record]);
     expect(await store.getWorkspace(ws.id)).toEqual(ws);
     expect(await store.getWorkspace(newId('wksp'))).toBeNull();
-    expect(await store.findApiKey(hashKey(live.key))).toEqual(live.record);
+    expect(await store.findApiKey(hashKey(live.key))).toEqual({ ...live.record, keyGeneration: 0 });
     expect(await store.findApiKey(hashKey('fskt_unknown'))).toBeNull();
     expect((await store.listApiKeys(ws.id, T0)).map((k) => k.hash).sort()).toEqual([test.record.hash, live.record.hash].sort());
 
@@ -125,8 +125,9 @@ describe(`store contract (${TEST_STORE})`, () => {
     await store.createWorkspace(ws, [old.record]);
     const next = apiKey(ws.id, false, T0 + 1000);
     const rolled = await store.rollWorkspaceKeys(ws.id, [next.record], T0 + 60_000, 'etag-2', T0 + 1000);
-    expect(rolled).toMatchObject({ id: ws.id, etag: 'etag-2', updated: T0 + 1000, created: ws.created });
-    expect((await store.findApiKey(old.record.hash))?.expires).toBe(T0 + 60_000);
+    expect(rolled).toMatchObject({ id: ws.id, etag: 'etag-2', updated: T0 + 1000, created: ws.created, keyGeneration: 1 });
+    // A key is found with the generation its workspace is in now, rolled or not.
+    expect(await store.findApiKey(old.record.hash)).toMatchObject({ expires: T0 + 60_000, keyGeneration: 1 });
     expect((await store.findApiKey(next.record.hash))?.expires).toBeNull();
     expect((await store.listApiKeys(ws.id, T0 + 59_999)).map((k) => k.hash)).toEqual([next.record.hash, old.record.hash]);
     expect((await store.listApiKeys(ws.id, T0 + 60_000)).map((k) => k.hash)).toEqual([next.record.hash]);
@@ -135,7 +136,13 @@ describe(`store contract (${TEST_STORE})`, () => {
     await store.rollWorkspaceKeys(ws.id, [third.record], T0 + 3_600_000, 'etag-3', T0 + 2000);
     expect((await store.findApiKey(old.record.hash))?.expires).toBe(T0 + 60_000);
     expect((await store.findApiKey(next.record.hash))?.expires).toBe(T0 + 3_600_000);
+    expect(await store.findApiKey(third.record.hash)).toMatchObject({ expires: null, keyGeneration: 2 });
     expect(await store.rollWorkspaceKeys(newId('wksp'), [apiKey('x', false).record], T0, 'e', T0)).toBeNull();
+    const other = workspace();
+    await store.createWorkspace(other, []);
+    const unknown = newId('wksp');
+    expect(await store.keyGenerations([ws.id, other.id, unknown])).toEqual(new Map([[ws.id, 2], [other.id, 0]]));
+    expect(await store.keyGenerations([])).toEqual(new Map());
   });
 
   it('seeds, creates, gets and lists event types', async () => {

@@ -24,6 +24,8 @@ export interface ApiDeps {
   allowNetworks: Range[];
   /** An event was published here: listen sessions of this process see it at once. */
   onPublished: (event: HookdEvent) => void;
+  /** A workspace's keys were rolled here: listen sessions of this process granted before end at once. */
+  onKeysRolled: (workspace: string, keyGeneration: number) => void;
   /** Tells an in-process dispatcher that new work is due for these endpoints (publish, recover). */
   notify: (endpoints: string[]) => void;
 }

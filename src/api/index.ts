@@ -121,7 +121,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
 
-  const hub = createHub({ store, clock, log: app.log, maxSessionsPerWorkspace: config.maxListenSessions });
+  const hub = createHub({ store, clock, log: app.log, maxSessionsPerMode: config.maxListenSessions });
   app.addHook('onClose', async () => hub.close());
   const portalKey = box.derive('portal-session');
   const deps: ApiDeps = {
@@ -139,6 +139,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     allowNetworks: parseNetworks(config.allowNetworks),
     notify: options.notify ?? (() => undefined),
     onPublished: (event) => hub.publish(event),
+    onKeysRolled: (workspace, generation) => hub.revoke(workspace, generation),
   };
   registerIdempotency(app, { store, clock });
 

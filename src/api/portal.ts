@@ -39,6 +39,6 @@ export async function portalRoutes(app: App, { store, clock, auth, config, porta
     const expires = clock.now() + (request.body.expires_in ?? PORTAL_TTL_DEFAULT_S) * 1000;
     const token = signPortalToken({ workspace, live, expires }, portalKey);
     reply.code(201);
-    return { url: `${publicBase(config, request)}/#portal=${token}`, expires: new Date(expires).toISOString() };
+    return { url: `${publicBase(config, request.server.server)}/#portal=${token}`, expires: new Date(expires).toISOString() };
   });
 }

@@ -26,7 +26,7 @@ function newKeys(workspace: string, now: number): { records: ApiKeyRecord[]; tes
   return { records: [record(test, false), record(live, true)], test, live };
 }
 
-export async function workspaceRoutes(app: App, { store, clock, auth, pagination }: ApiDeps): Promise<void> {
+export async function workspaceRoutes(app: App, { store, clock, auth, pagination, onKeysRolled }: ApiDeps): Promise<void> {
   app.addSchema(WorkspaceObject);
   const tags = ['workspaces'];
 
@@ -39,7 +39,7 @@ export async function workspaceRoutes(app: App, { store, clock, auth, pagination
     },
   }, async (request, reply) => {
     const now = clock.now();
-    const ws = { id: newId('wksp', now), name: request.body.name.trim(), created: now, updated: now, etag: randomToken() };
+    const ws = { id: newId('wksp', now), name: request.body.name.trim(), created: now, updated: now, etag: randomToken(), keyGeneration: 0 };
     const keys = newKeys(ws.id, now);
     await store.createWorkspace(ws, keys.records);
     reply.header('Location', `/v1/workspaces/${ws.id}`);
@@ -91,6 +91,7 @@ export async function workspaceRoutes(app: App, { store, clock, auth, pagination
     const expire = now + (request.body?.expires_in ?? 0) * 1000;
     const ws = await store.rollWorkspaceKeys(request.params.id, keys.records, expire, randomToken(), now);
     if (!ws) throw HookdError.notFound('Workspace', request.params.id);
+    onKeysRolled(ws.id, ws.keyGeneration);
     return sendObject(request, reply, ws.etag, renderWorkspace(ws, { test: keys.test, live: keys.live }));
   });
 }

@@ -10,6 +10,8 @@ export interface Workspace {
   created: number;
   updated: number;
   etag: string;
+  /** How many times its keys were rolled: listen grants carry it, and end when it moves on. */
+  keyGeneration: number;
 }
 
 export interface ApiKeyRecord {

@@ -14,7 +14,7 @@ import { serialisePayload } from '../delivery/payload.js';
 import { signatureHeaders } from '../delivery/signing.js';
 import { VERSION } from '../version.js';
 import { callApi, type ApiTarget } from './api-client.js';
-import { CLOSE_EXPIRED, SUBPROTOCOL } from './grant.js';
+import { CLOSE_EXPIRED, CLOSE_REVOKED, SUBPROTOCOL } from './grant.js';
 
 /** ms: reconnect backoff bounds after a dropped socket. */
 const BACKOFF_MIN = 500;
@@ -110,8 +110,10 @@ export async function runListen(options: ListenOptions): Promise<void> {
       print(`hookd listen: ${(err as Error).message}`);
     }
     if (signal.aborted) return;
-    if (closeCode === CLOSE_EXPIRED) {
-      print('The listen grant ended; negotiating a new one.');
+    // Negotiating again right away is right for both: a key that still works gets a new grant,
+    // one that does not gets 401, and the loop backs off below from then on.
+    if (closeCode === CLOSE_EXPIRED || closeCode === CLOSE_REVOKED) {
+      print(closeCode === CLOSE_EXPIRED ? 'The listen grant ended; negotiating a new one.' : 'The workspace\'s keys were rolled; negotiating a new grant.');
       continue;
     }
     backoff = Math.min(BACKOFF_MAX, backoff === 0 ? BACKOFF_MIN : backoff * 2);

@@ -1,15 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { signToken } from '../domain/signed-token.js';
 import { openGrant, signGrant } from './grant.js';
 
 describe('listen grants', () => {
   const key = randomBytes(32);
-  const grant = { workspace: 'wksp_x', live: false, events: ['payment.*'], expires: 10_000 };
+  const grant = { workspace: 'wksp_x', live: false, events: ['payment.*'], keyGeneration: 2, expires: 10_000 };
 
   it('opens what it signed until it expires', () => {
     const token = signGrant(grant, key);
     expect(openGrant(token, key, 9_999)).toEqual(grant);
     expect(openGrant(token, key, 10_000)).toBeNull();
+  });
+
+  it('refuses a grant without a key generation (signed before grants carried one)', () => {
+    const { keyGeneration: _dropped, ...old } = grant;
+    expect(openGrant(signToken(old, key), key, 0)).toBeNull();
   });
 
   it.each([

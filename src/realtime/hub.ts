@@ -2,8 +2,14 @@
  * The listen hub: open WebSocket sessions by workspace and mode, and the events they should
  * see. A publish in this process reaches its sessions at once; with PostgreSQL, where the
  * publish may land on another API process, the hub also reads new events of the workspaces it
- * has sessions for every POLL_MS. Each session remembers what it was sent, so an event that
+ * has sessions for every TICK_MS. Each session remembers what it was sent, so an event that
  * arrives both ways is sent once.
+ *
+ * A session ends when its grant does (docs/security.md, "Listen grants"): at its `expires`, by
+ * the injected clock, and when its workspace's keys are rolled. A roll in this process ends
+ * the sessions at once (revoke); one in another process is seen on the next tick, which reads
+ * the key generation of every workspace with sessions, on SQLite too (it also catches a roll
+ * that lands between a socket's admission and its joining the hub).
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../domain/clock.js';
@@ -12,9 +18,10 @@ import { subscriptionCovers } from '../domain/event-matching.js';
 import { renderEvent } from '../domain/render.js';
 import type { HookdEvent, Mode } from '../domain/types.js';
 import type { Store } from '../store/types.js';
+import { CLOSE_EXPIRED, CLOSE_REVOKED } from './grant.js';
 
-/** ms between reads of new events (PostgreSQL only). */
-const POLL_MS = 500;
+/** ms between ticks: the bound on how late an expiry or another process's roll ends a session. */
+const TICK_MS = 500;
 /** ms of overlap between reads: events committed a little late (clock skew between API processes) are still seen. */
 const OVERLAP_MS = 2_000;
 const REMEMBERED = 2_000;
@@ -22,22 +29,48 @@ const REMEMBERED = 2_000;
 export interface Session {
   mode: Mode;
   events: string[];
+  /** The grant's: the session ends once its workspace's generation is past it. */
+  keyGeneration: number;
+  /** Unix ms: the grant's end. */
+  expires: number;
   send(message: string): void;
+  /** Closes the socket; the hub has already let go of the session. */
+  close(code: number, reason: string): void;
 }
 
 interface Tracked extends Session {
   sent: Set<string>;
 }
 
-export function createHub(options: { store: Store; clock: Clock; log: FastifyBaseLogger; maxSessionsPerWorkspace: number }) {
-  const { store, clock, log, maxSessionsPerWorkspace } = options;
+export function createHub(options: { store: Store; clock: Clock; log: FastifyBaseLogger; maxSessionsPerMode: number }) {
+  const { store, clock, log, maxSessionsPerMode } = options;
   const sessions = new Set<Tracked>();
   const since = new Map<string, number>();
   let timer: NodeJS.Timeout | null = null;
+  let ticking = false;
 
   const modeKey = (m: Mode) => `${m.workspace}:${m.live}`;
+  const count = (mode: Mode) => [...sessions].filter((s) => modeKey(s.mode) === modeKey(mode)).length;
+
+  function drop(session: Tracked): boolean {
+    if (!sessions.delete(session)) return false;
+    if (![...sessions].some((s) => modeKey(s.mode) === modeKey(session.mode))) since.delete(modeKey(session.mode));
+    if (sessions.size === 0 && timer) {
+      clearInterval(timer);
+      timer = null;
+    }
+    return true;
+  }
+
+  function end(session: Tracked, code: number, reason: string): void {
+    if (drop(session)) session.close(code, reason);
+  }
+
+  const expire = (s: Tracked) => end(s, CLOSE_EXPIRED, 'listen token expired; negotiate again');
+  const revoked = (s: Tracked) => end(s, CLOSE_REVOKED, 'the workspace\'s keys were rolled; negotiate again');
 
   function deliver(session: Tracked, event: HookdEvent): void {
+    if (clock.now() >= session.expires) return expire(session);
     if (session.sent.has(event.id)) return;
     if (session.events.length > 0 && !subscriptionCovers(session.events, event.type)) return;
     session.sent.add(event.id);
@@ -46,10 +79,26 @@ export function createHub(options: { store: Store; clock: Clock; log: FastifyBas
   }
 
   function publish(event: HookdEvent): void {
-    for (const s of sessions) if (s.mode.workspace === event.workspace && s.mode.live === event.live) deliver(s, event);
+    for (const s of [...sessions]) if (s.mode.workspace === event.workspace && s.mode.live === event.live) deliver(s, event);
   }
 
-  async function poll(): Promise<void> {
+  async function checkGenerations(): Promise<void> {
+    const asked = new Set([...sessions].map((s) => s.mode.workspace));
+    if (asked.size === 0) return;
+    try {
+      const generations = await store.keyGenerations([...asked]);
+      for (const s of [...sessions]) {
+        // A session that joined during the read, for a workspace not asked about, waits for the next tick.
+        if (!asked.has(s.mode.workspace)) continue;
+        const current = generations.get(s.mode.workspace);
+        if (current === undefined || s.keyGeneration < current) revoked(s);
+      }
+    } catch (err) {
+      log.warn({ err }, 'listen hub could not read key generations; trying again');
+    }
+  }
+
+  async function pollEvents(): Promise<void> {
     const modes = new Map<string, Mode>();
     for (const s of sessions) modes.set(modeKey(s.mode), s.mode);
     for (const [key, mode] of modes) {
@@ -58,46 +107,57 @@ export function createHub(options: { store: Store; clock: Clock; log: FastifyBas
       try {
         const page = await store.listEvents(mode, { limit: 100, sort: 'asc', created: { gte: from - OVERLAP_MS } });
         for (const event of page.items) publish(event);
-        since.set(key, page.next && page.items.length > 0 ? page.items[page.items.length - 1]!.created : started);
+        if (since.has(key)) since.set(key, page.next && page.items.length > 0 ? page.items[page.items.length - 1]!.created : started);
       } catch (err) {
         log.warn({ err }, 'listen hub could not read new events; trying again');
       }
     }
   }
 
-  function schedule(): void {
-    if (timer || store.dialect !== 'postgres') return;
-    timer = setInterval(() => void poll(), POLL_MS);
-    timer.unref();
+  async function tick(): Promise<void> {
+    // A tick slower than TICK_MS (a slow store) is not overlapped by the next.
+    if (ticking) return;
+    ticking = true;
+    try {
+      const now = clock.now();
+      for (const s of [...sessions]) if (now >= s.expires) expire(s);
+      await checkGenerations();
+      if (store.dialect === 'postgres') await pollEvents();
+    } finally {
+      ticking = false;
+    }
+  }
+
+  /** Throws 429 when the workspace and mode hold as many sessions as they may; the other mode has places of its own. */
+  function checkRoom(mode: Mode): void {
+    if (count(mode) < maxSessionsPerMode) return;
+    throw new HookdError('rate_limited', 'Too many listen sessions', {
+      detail: `A workspace may hold ${maxSessionsPerMode} listen sessions at once in ${mode.live ? 'live' : 'test'} mode (HOOKD_MAX_LISTEN_SESSIONS). Close one first.`,
+      retryAfter: 5,
+    });
   }
 
   return {
-    /** Adds a session; throws 429 when its workspace has as many as it may. Returns its removal. */
+    checkRoom,
+    /** Adds a session (429 as checkRoom says). Returns its removal, for when its socket closes. */
     add(session: Session): () => void {
-      if (this.count(session.mode.workspace) >= maxSessionsPerWorkspace) {
-        throw new HookdError('rate_limited', 'Too many listen sessions', {
-          detail: `A workspace may hold ${maxSessionsPerWorkspace} listen sessions at once (HOOKD_MAX_LISTEN_SESSIONS). Close one first.`,
-          retryAfter: 5,
-        });
-      }
+      checkRoom(session.mode);
       const tracked: Tracked = { ...session, sent: new Set() };
       sessions.add(tracked);
       if (!since.has(modeKey(session.mode))) since.set(modeKey(session.mode), clock.now());
-      schedule();
-      return () => {
-        sessions.delete(tracked);
-        if (![...sessions].some((s) => modeKey(s.mode) === modeKey(session.mode))) since.delete(modeKey(session.mode));
-        if (sessions.size === 0 && timer) {
-          clearInterval(timer);
-          timer = null;
-        }
-      };
+      if (!timer) {
+        timer = setInterval(() => void tick(), TICK_MS);
+        timer.unref();
+      }
+      return () => void drop(tracked);
     },
     publish,
-    /** Open sessions of a workspace (both modes). */
-    count(workspace: string): number {
-      return [...sessions].filter((s) => s.mode.workspace === workspace).length;
+    /** The workspace's keys were rolled here to `generation`: its older sessions end now. */
+    revoke(workspace: string, generation: number): void {
+      for (const s of [...sessions]) if (s.mode.workspace === workspace && s.keyGeneration < generation) revoked(s);
     },
+    /** Open sessions of one workspace and mode. */
+    count,
     get size(): number {
       return sessions.size;
     },

@@ -14,7 +14,7 @@ import { absentBodyIsEmpty } from '../api/plugins/body.js';
 import { withProblems } from '../api/schemas.js';
 import { publicBase } from '../api/public-url.js';
 import type { Hub } from './hub.js';
-import { CLOSE_EXPIRED, openGrant, signGrant, SUBPROTOCOL, type ListenGrant } from './grant.js';
+import { CLOSE_TOO_MANY, openGrant, signGrant, SUBPROTOCOL, type ListenGrant } from './grant.js';
 
 /** ms a grant lasts; the CLI negotiates again when it ends. */
 export const GRANT_TTL = 60 * 60_000;
@@ -26,7 +26,7 @@ declare module 'fastify' {
 }
 
 export async function realtimeRoutes(app: App, deps: ApiDeps & { hub: Hub; grantKey: Buffer }): Promise<void> {
-  const { auth, clock, catalog, config, hub, grantKey } = deps;
+  const { auth, clock, catalog, config, hub, grantKey, store } = deps;
   await app.register(websocket, {
     options: { handleProtocols: (protocols: Set<string>) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false), maxPayload: 64 * 1024 },
   });
@@ -50,8 +50,16 @@ export async function realtimeRoutes(app: App, deps: ApiDeps & { hub: Hub; grant
       const problems = eventPatternProblems(events, await catalog.names());
       if (problems.length > 0) throw HookdError.validation({ events: problems });
     }
-    const grant: ListenGrant = { workspace: mode.workspace, live: mode.live, events, expires: clock.now() + GRANT_TTL };
-    const base = publicBase(config, request).replace(/^http/, 'ws');
+    const principal = request.principal!;
+    // A key's generation was read with the key (store.findApiKey), so a roll cannot slip in
+    // between them; a portal session or the platform key is not rolled, so reading it now is as good.
+    let keyGeneration = principal.kind === 'workspace' ? principal.keyGeneration : undefined;
+    keyGeneration ??= (await store.getWorkspace(mode.workspace))?.keyGeneration;
+    if (keyGeneration === undefined) throw HookdError.notFound('Workspace', mode.workspace);
+    // Never outlives the credential behind it: a portal session's end, a rolled key's grace.
+    const credentialEnds = principal.kind === 'workspace' ? principal.expires ?? Infinity : Infinity;
+    const grant: ListenGrant = { workspace: mode.workspace, live: mode.live, events, keyGeneration, expires: Math.min(clock.now() + GRANT_TTL, credentialEnds) };
+    const base = publicBase(config, request.server.server).replace(/^http/, 'ws');
     return { url: `${base}/v1/realtime/events`, expires: new Date(grant.expires).toISOString(), token: signGrant(grant, grantKey), workspace: mode.workspace, live: mode.live };
   });
 
@@ -63,6 +71,10 @@ export async function realtimeRoutes(app: App, deps: ApiDeps & { hub: Hub; grant
     if (!grant) {
       throw new HookdError('unauthenticated', 'Invalid listen token', { detail: 'Negotiate a token with POST /v1/realtime/negotiate/events and send it as Authorization: Bearer <token>; tokens expire.' });
     }
+    const current = (await store.keyGenerations([grant.workspace])).get(grant.workspace);
+    if (current !== grant.keyGeneration) {
+      throw new HookdError('unauthenticated', 'Invalid listen token', { detail: 'The workspace\'s keys were rolled after this token was negotiated. Negotiate a new one.' });
+    }
     const offered = String(request.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
     if (!offered.includes(SUBPROTOCOL)) {
       throw HookdError.validation({ 'Sec-WebSocket-Protocol': [`must offer ${SUBPROTOCOL}`] });
@@ -70,11 +82,7 @@ export async function realtimeRoutes(app: App, deps: ApiDeps & { hub: Hub; grant
     if (request.headers.upgrade?.toLowerCase() !== 'websocket') {
       throw HookdError.validation({ upgrade: ['this route only speaks WebSocket'] });
     }
-    if (hub.count(grant.workspace) >= config.maxListenSessions) {
-      throw new HookdError('rate_limited', 'Too many listen sessions', {
-        detail: `A workspace may hold ${config.maxListenSessions} listen sessions at once (HOOKD_MAX_LISTEN_SESSIONS). Close one first.`, retryAfter: 5,
-      });
-    }
+    hub.checkRoom({ workspace: grant.workspace, live: grant.live });
     request.listenGrant = grant;
   }
 
@@ -85,17 +93,17 @@ export async function realtimeRoutes(app: App, deps: ApiDeps & { hub: Hub; grant
       remove = hub.add({
         mode: { workspace: grant.workspace, live: grant.live },
         events: grant.events,
+        keyGeneration: grant.keyGeneration,
+        expires: grant.expires,
         send: (message) => socket.send(message),
+        close: (code, reason) => socket.close(code, reason),
       });
     } catch (err) {
-      socket.close(4029, err instanceof HookdError ? err.message : 'refused');
+      socket.close(CLOSE_TOO_MANY, err instanceof HookdError ? err.message : 'refused');
       return;
     }
-    const expiry = setTimeout(() => socket.close(CLOSE_EXPIRED, 'listen token expired; negotiate again'), Math.max(0, grant.expires - clock.now()));
-    socket.on('close', () => {
-      clearTimeout(expiry);
-      remove();
-    });
+    // The hub ends the session at the grant's expiry or a key roll; this is for the client's own close.
+    socket.on('close', () => remove());
     // Clients send nothing that hookd acts on; ignore it rather than echo.
     socket.on('message', () => undefined);
   });

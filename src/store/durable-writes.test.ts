@@ -39,7 +39,7 @@ describe('durable writes', () => {
     release!();
     await publishing;
 
-    const workspace = store.createWorkspace({ id: 'wksp_1', name: 'w', created: now, updated: now, etag: 'e' }, []);
+    const workspace = store.createWorkspace({ id: 'wksp_1', name: 'w', created: now, updated: now, etag: 'e', keyGeneration: 0 }, []);
     while (syncs === 1) await new Promise((r) => setTimeout(r, 1));
     release!();
     await workspace;

@@ -93,6 +93,7 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
     rollWorkspaceKeys: (id, keys, expire, etag, now) => workspaces.rollWorkspaceKeys(db, id, keys, expire, etag, now),
     listApiKeys: (workspace, now) => workspaces.listApiKeys(db, workspace, now),
     findApiKey: (hash) => workspaces.findApiKey(db, hash),
+    keyGenerations: (ids) => workspaces.keyGenerations(db, ids),
 
     seedEventTypes: (types) => eventTypes.seedEventTypes(db, types),
     createEventType: (type) => eventTypes.createEventType(db, type),

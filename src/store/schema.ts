@@ -6,7 +6,7 @@ import type { Generated } from 'kysely';
 
 export interface SettingsTable { name: string; value: string }
 
-export interface WorkspacesTable { id: string; name: string; created: number; updated: number; etag: string }
+export interface WorkspacesTable { id: string; name: string; created: number; updated: number; etag: string; key_generation: number }
 
 export interface ApiKeysTable {
   hash: string; workspace: string; live: number; hint: string; created: number; expires: number | null;

@@ -8,6 +8,11 @@ import type {
   Page, Workspace,
 } from '../domain/types.js';
 
+/** A key as auth finds it: with its workspace's key generation, read in the same statement. */
+export interface FoundApiKey extends ApiKeyRecord {
+  keyGeneration: number;
+}
+
 export interface StoredResponse {
   status: number;
   headers: Record<string, string>;
@@ -135,11 +140,13 @@ export interface Store {
   createWorkspace(workspace: Workspace, keys: ApiKeyRecord[]): Promise<void>;
   getWorkspace(id: string): Promise<Workspace | null>;
   listWorkspaces(options: ListOptions): Promise<Page<Workspace>>;
-  /** Adds new keys and makes the workspace's older keys expire at `oldKeysExpire`. */
+  /** Adds new keys, makes the workspace's older keys expire at `oldKeysExpire`, and moves its key generation on by one. */
   rollWorkspaceKeys(id: string, keys: ApiKeyRecord[], oldKeysExpire: number, etag: string, now: number): Promise<Workspace | null>;
   /** Keys in force (not yet expired) at `now`. */
   listApiKeys(workspace: string, now: number): Promise<ApiKeyRecord[]>;
-  findApiKey(hash: string): Promise<ApiKeyRecord | null>;
+  findApiKey(hash: string): Promise<FoundApiKey | null>;
+  /** The key generation of each workspace named that exists (the listen hub checks its sessions with it). */
+  keyGenerations(workspaces: string[]): Promise<Map<string, number>>;
 
   /** Inserts the types that are not there yet (the default catalog); existing ones are left alone. */
   seedEventTypes(types: EventType[]): Promise<void>;

@@ -26,9 +26,9 @@ async function principalOf(auth: ReturnType<typeof authWith>, key: string): Prom
 }
 
 describe('portal session tokens in auth', () => {
-  it('act for their workspace and mode, marked as a portal session', async () => {
+  it('act for their workspace and mode, marked as a portal session that ends when they expire', async () => {
     const token = signPortalToken({ workspace: 'wksp_a', live: true, expires: now + 1 }, portalKey);
-    expect(await principalOf(authWith('x'.repeat(40)), token)).toEqual({ kind: 'workspace', workspace: 'wksp_a', live: true, portal: true });
+    expect(await principalOf(authWith('x'.repeat(40)), token)).toEqual({ kind: 'workspace', workspace: 'wksp_a', live: true, portal: true, expires: now + 1 });
   });
 
   it('are refused once expired, or signed with another key', async () => {

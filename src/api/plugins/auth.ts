@@ -17,8 +17,13 @@ import { openPortalToken, PORTAL_TOKEN_PREFIX } from '../portal-session.js';
 
 export type Principal =
   | { kind: 'platform' }
-  /** `portal`: a dashboard session from a portal link, not a key the workspace holds. */
-  | { kind: 'workspace'; workspace: string; live: boolean; portal?: boolean };
+  /**
+   * `portal`: a dashboard session from a portal link, not a key the workspace holds.
+   * `expires`: when the credential stops working (a portal session's end, a rolled key's grace),
+   * absent while it has no end. `keyGeneration`: a key's workspace generation, read with the key.
+   * Both bound what the credential may hand on, such as a listen grant (realtime/routes.ts).
+   */
+  | { kind: 'workspace'; workspace: string; live: boolean; portal?: boolean; expires?: number; keyGeneration?: number };
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -69,13 +74,16 @@ export function createAuth({ store, clock, platformKeyHash, portalKey, limits }:
       const record = await store.findApiKey(hash);
       if (record && (record.expires === null || record.expires > clock.now())) {
         limits.workspace.check(hash);
-        return { kind: 'workspace', workspace: record.workspace, live: record.live };
+        return {
+          kind: 'workspace', workspace: record.workspace, live: record.live, keyGeneration: record.keyGeneration,
+          ...(record.expires === null ? {} : { expires: record.expires }),
+        };
       }
     } else {
       const session = key.startsWith(PORTAL_TOKEN_PREFIX) ? openPortalToken(key, portalKey, clock.now()) : null;
       if (session) {
         limits.workspace.check(hash);
-        return { kind: 'workspace', workspace: session.workspace, live: session.live, portal: true };
+        return { kind: 'workspace', workspace: session.workspace, live: session.live, portal: true, expires: session.expires };
       }
       // Not `else`: a chosen HOOKD_ADMIN_KEY may happen to start with hkps_ too.
       if (timingSafeEqual(Buffer.from(hash, 'hex'), platformHash)) {

@@ -7,11 +7,13 @@ import { HookdError } from '../../domain/errors.js';
 import * as m0001 from './0001-initial.js';
 import * as m0002 from './0002-attempts.js';
 import * as m0003 from './0003-pending-index.js';
+import * as m0004 from './0004-key-generation.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': m0001,
   '0002-attempts': m0002,
   '0003-pending-index': m0003,
+  '0004-key-generation': m0004,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

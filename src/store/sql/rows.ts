@@ -7,7 +7,11 @@ import type { SecretBox } from '../secret-box.js';
 export const bit = (b: boolean): number => (b ? 1 : 0);
 
 export function workspaceFromRow(r: Selectable<WorkspacesTable>): Workspace {
-  return { id: r.id, name: r.name, created: Number(r.created), updated: Number(r.updated), etag: r.etag };
+  return { id: r.id, name: r.name, created: Number(r.created), updated: Number(r.updated), etag: r.etag, keyGeneration: Number(r.key_generation) };
+}
+
+export function workspaceToRow(w: Workspace): WorkspacesTable {
+  return { id: w.id, name: w.name, created: w.created, updated: w.updated, etag: w.etag, key_generation: w.keyGeneration };
 }
 
 export function apiKeyFromRow(r: Selectable<ApiKeysTable>): ApiKeyRecord {
