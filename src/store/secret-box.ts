@@ -11,9 +11,10 @@
  * one first), created with mode 0600 on first start.
  */
 import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HookdError } from '../domain/errors.js';
+import { makePrivateDir } from './private-files.js';
 
 export interface SecretBox {
   seal(plaintext: string): string;
@@ -96,7 +97,7 @@ function parseKeys(text: string, source: string): Buffer[] {
 
 /** Writes the key file atomically (a crash leaves the old file or the new one, never half of one), mode 0600. */
 export function writeKeyFile(dataDir: string, keys: Buffer[]): void {
-  mkdirSync(dataDir, { recursive: true });
+  makePrivateDir(dataDir);
   const file = join(dataDir, KEY_FILE);
   const tmp = `${file}.tmp`;
   writeFileSync(tmp, keys.map((k) => k.toString('base64')).join('\n') + '\n', { mode: 0o600 });
@@ -112,7 +113,7 @@ export function loadKeyRing(encryptionKey: string | null, previousKeys: readonly
   if (encryptionKey) return { keys: [encryptionKey, ...previousKeys].map((k) => Buffer.from(k, 'base64')), fromFile: false };
   const file = join(dataDir, KEY_FILE);
   if (existsSync(file)) return { keys: parseKeys(readFileSync(file, 'utf8'), file), fromFile: true };
-  mkdirSync(dataDir, { recursive: true });
+  makePrivateDir(dataDir);
   const key = randomBytes(32);
   writeFileSync(file, key.toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
   chmodSync(file, 0o600);
