@@ -18,7 +18,8 @@ import { makePrivateDir } from './private-files.js';
 
 export interface SecretBox {
   seal(plaintext: string): string;
-  open(sealed: string): string;
+  /** `remember: false` for values read once (a replayed answer of up to 256 KiB), which would crowd secrets out of the cache. */
+  open(sealed: string, options?: { remember?: boolean }): string;
   /** Sealed with the current key: nothing for a rotation to do. */
   isCurrent(sealed: string): boolean;
   /** A 32-byte key for another purpose (cursor signing), derived so that the master key is never reused as is. */
@@ -53,10 +54,11 @@ export function createSecretBox(keys: Buffer | Buffer[]): SecretBox {
       const ct = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
       return ['v2', currentId, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), ct.toString('base64url')].join('.');
     },
-    open(sealed) {
+    open(sealed, { remember = true } = {}) {
       const known = opened.get(sealed);
       if (known !== undefined) return known;
       const plaintext = openUncached(sealed);
+      if (!remember) return plaintext;
       if (opened.size >= OPENED_MAX) opened.delete(opened.keys().next().value!);
       opened.set(sealed, plaintext);
       return plaintext;

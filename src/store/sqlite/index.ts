@@ -59,7 +59,7 @@ export async function openSqliteStore({ file, box }: SqliteStoreOptions): Promis
     throw known ?? err;
   }
   const db = new Kysely<Schema>({ dialect: createSqliteDialect(sqlite) });
-  await migrateToLatest(db);
+  await migrateToLatest(db, box);
   const leases = createMemoryLeases(sqlite);
   const wal = file === ':memory:' ? null : `${file}-wal`;
   let walSync: ReturnType<typeof createWalSync> | null = null;
