@@ -44,7 +44,7 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'host', env: 'HOOKD_HOST', accepts: 'a host name or IP address', parse: (r) => (r.trim() ? r.trim() : undefined), meaning: 'address the API listens on' },
   {
     key: 'dataDir', env: 'HOOKD_DATA_DIR', accepts: 'a directory path', parse: (r) => (r.trim() ? r.trim() : undefined),
-    meaning: 'directory of the SQLite file (`hookd.db`) and the key file (`hookd.key`)',
+    meaning: 'directory of the SQLite file (`hookd.db`) and the key file (`hookd.key`); created with mode 0700 when missing',
   },
   {
     key: 'databaseUrl', env: 'DATABASE_URL', accepts: 'a postgres:// or postgresql:// URL',
@@ -62,7 +62,7 @@ export const SETTINGS: readonly Setting[] = [
   {
     key: 'encryptionKey', env: 'HOOKD_ENCRYPTION_KEY', accepts: 'base64 of 32 bytes (openssl rand -base64 32)',
     parse: (r) => (Buffer.from(r, 'base64').length === 32 && /^[A-Za-z0-9+/]+=*$/.test(r) ? r : undefined),
-    meaning: 'encrypts webhook secrets and endpoint tokens (AES-256-GCM) and signs continuation tokens; required with `DATABASE_URL`',
+    meaning: 'encrypts webhook secrets, endpoint tokens and kept idempotent answers (AES-256-GCM) and signs continuation tokens; required with `DATABASE_URL`',
     shownDefault: '`<dataDir>/hookd.key`, created with mode 0600',
   },
   {

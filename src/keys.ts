@@ -1,6 +1,7 @@
 /**
- * `hookd keys rotate-encryption`: moves every stored secret to a new encryption key without a
- * moment where any value is unreadable.
+ * `hookd keys rotate-encryption`: moves every stored secret (endpoints' secrets and tokens, and
+ * the kept idempotent answers, which hold secrets and keys whole) to a new encryption key
+ * without a moment where any value is unreadable.
  *
  * - Key file (SQLite, no HOOKD_ENCRYPTION_KEY): put a new key in front of the file, re-seal
  *   every row, then drop the old key from the file. A crash between steps leaves a ring that
@@ -15,23 +16,24 @@ import type { Config } from './config.js';
 import { openStore } from './serve.js';
 import { createSecretBox, loadKeyRing, writeKeyFile } from './store/secret-box.js';
 
-export async function rotateEncryption(config: Config, print: (line: string) => void): Promise<number> {
+export async function rotateEncryption(config: Config, print: (line: string) => void): Promise<{ endpoints: number; answers: number }> {
   const dataDir = resolve(config.dataDir);
   const ring = loadKeyRing(config.encryptionKey, config.previousEncryptionKeys, dataDir);
   const keys = ring.fromFile ? [randomBytes(32), ...ring.keys] : ring.keys;
   if (ring.fromFile) writeKeyFile(dataDir, keys);
   const store = await openStore(config, createSecretBox(keys));
-  let changed: number;
+  let changed: { endpoints: number; answers: number };
   try {
     changed = await store.reencryptSecrets();
   } finally {
     await store.close();
   }
+  const what = `${changed.endpoints} endpoint(s) and ${changed.answers} kept idempotent answer(s)`;
   if (ring.fromFile) {
     writeKeyFile(dataDir, [keys[0]!]);
-    print(`hookd: re-encrypted ${changed} endpoint(s) with a new key; ${dataDir}/hookd.key now holds only the new key`);
+    print(`hookd: re-encrypted ${what} with a new key; ${dataDir}/hookd.key now holds only the new key`);
   } else {
-    print(`hookd: re-encrypted ${changed} endpoint(s) with HOOKD_ENCRYPTION_KEY; now remove HOOKD_PREVIOUS_ENCRYPTION_KEYS from every process`);
+    print(`hookd: re-encrypted ${what} with HOOKD_ENCRYPTION_KEY; now remove HOOKD_PREVIOUS_ENCRYPTION_KEYS from every process`);
   }
   return changed;
 }

@@ -25,18 +25,24 @@ import { createDispatcher, type Dispatcher } from '../src/delivery/dispatcher.js
 export const TEST_STORE: 'sqlite' | 'postgres' = process.env.HOOKD_TEST_STORE === 'postgres' ? 'postgres' : 'sqlite';
 const PG_URL = process.env.HOOKD_TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
 
+/** Where a test store keeps its rows, for tests that read them raw (test/plaintext.ts). */
+export type TestDatabase = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string; schema: string };
+
 /**
  * A fresh store of the kind under test: a SQLite file in `dir`, or a PostgreSQL schema of its
  * own (so test files run in parallel); `drop` removes it after `store.close()`.
  */
-export async function openTestStore(dir: string, box: SecretBox): Promise<{ store: Store; drop: () => Promise<void>; schema: string | null }> {
+export async function openTestStore(dir: string, box: SecretBox): Promise<{ store: Store; database: TestDatabase; drop: () => Promise<void> }> {
   if (TEST_STORE === 'sqlite') {
-    return { store: await openSqliteStore({ file: join(dir, 'hookd.db'), box }), drop: async () => undefined, schema: null };
+    const database: TestDatabase = { kind: 'sqlite', file: join(dir, 'hookd.db') };
+    return { store: await reopenTestStore(database, box), database, drop: async () => undefined };
   }
-  const schema = `t_${randomBytes(6).toString('hex')}`;
-  const store = await openPostgresStore({ url: PG_URL, box, poolSize: 4, queuePoolSize: 2, statementTimeout: 10_000, schema });
+  const database: TestDatabase = { kind: 'postgres', url: PG_URL, schema: `t_${randomBytes(6).toString('hex')}` };
+  const { schema } = database;
+  const store = await reopenTestStore(database, box);
   return {
-    store, schema,
+    store,
+    database,
     async drop() {
       const client = new pg.Client({ connectionString: PG_URL });
       await client.connect();
@@ -44,6 +50,13 @@ export async function openTestStore(dir: string, box: SecretBox): Promise<{ stor
       await client.end();
     },
   };
+}
+
+/** Opens the store of `database` again (a SQLite file's earlier store must be closed: it held the lock). */
+export function reopenTestStore(database: TestDatabase, box: SecretBox): Promise<Store> {
+  return database.kind === 'sqlite'
+    ? openSqliteStore({ file: database.file, box })
+    : openPostgresStore({ url: database.url, box, poolSize: 4, queuePoolSize: 2, statementTimeout: 10_000, schema: database.schema });
 }
 
 export const PLATFORM_KEY = 'hkp_test_platform_key_0123456789abcdefghij';
@@ -71,6 +84,7 @@ export interface TestHookd {
   clock: TestClock;
   config: Config;
   dir: string;
+  database: TestDatabase;
   /** Sends a request with the given key (platform key by default) and JSON body. */
   call(method: string, url: string, options?: CallOptions): Promise<LightMyRequestResponse>;
   /** Creates a workspace and returns its id and both keys. */
@@ -80,6 +94,8 @@ export interface TestHookd {
    * connection pool; the same encryption key, platform key and clock). Closed with this one.
    */
   peer(): Promise<TestHookd>;
+  /** Closes the app and the store but keeps their files (SQLite's lock goes with it, so the file can be read raw). */
+  stop(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -107,11 +123,11 @@ export async function startHookd(overrides: Partial<Config> = {}, options: Start
     rateLimit: { rate: 1_000_000, burst: 1_000_000 }, ...overrides,
   };
   const box = createSecretBox(randomBytes(32));
-  const { store, drop, schema } = await openTestStore(dir, box);
+  const { store, database, drop } = await openTestStore(dir, box);
   await seedCatalog(store);
   // Delivery tests run on the real clock: the dispatcher's timers and the receivers' are real.
   const clock = options.dispatcher ? new RealClock() : new TestClock();
-  return startOn({ config, box, store, drop, schema, clock, dir }, options);
+  return startOn({ config, box, store, drop, database, clock, dir }, options);
 }
 
 interface Started {
@@ -119,12 +135,12 @@ interface Started {
   box: SecretBox;
   store: Store;
   drop: () => Promise<void>;
-  schema: string | null;
+  database: TestDatabase;
   clock: TestClock;
   dir: string;
 }
 
-async function startOn({ config, box, store, drop, schema, clock, dir }: Started, options: StartOptions): Promise<TestHookd> {
+async function startOn({ config, box, store, drop, database, clock, dir }: Started, options: StartOptions): Promise<TestHookd> {
   const sender = createSender({ connectTimeout: config.connectTimeout, requestTimeout: config.requestTimeout, allowNetworks: config.allowNetworks });
   let dispatcher: Dispatcher | null = null;
   const app = await buildApp({ config, store, clock, box, platformKeyHash: hashKey(PLATFORM_KEY), sender, notify: () => dispatcher?.wake(), logger: options.logger, dashboardDir: options.dashboardDir ?? null });
@@ -147,8 +163,18 @@ async function startOn({ config, box, store, drop, schema, clock, dir }: Started
     return app.inject({ method: method as 'GET', url, headers, payload });
   };
 
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    await app.close();
+    await dispatcher?.stop(1_000);
+    await sender.close();
+    await store.close();
+  };
+
   return {
-    app, store, clock, config, dir, call,
+    app, store, clock, config, dir, database, call, stop,
     async workspace(name = 'Acme') {
       const res = await call('POST', '/v1/workspaces', { body: { name } });
       if (res.statusCode !== 201) throw new Error(`workspace create failed: ${res.statusCode} ${res.body}`);
@@ -157,18 +183,15 @@ async function startOn({ config, box, store, drop, schema, clock, dir }: Started
     },
     dispatcher,
     async peer() {
-      if (schema === null) throw new Error('peer() needs PostgreSQL: a SQLite file has one owner');
-      const peerStore = await openPostgresStore({ url: PG_URL, box, poolSize: 4, statementTimeout: 10_000, schema });
-      const peer = await startOn({ config, box, store: peerStore, drop: async () => undefined, schema, clock, dir }, {});
+      if (database.kind !== 'postgres') throw new Error('peer() needs PostgreSQL: a SQLite file has one owner');
+      const peerStore = await reopenTestStore(database, box);
+      const peer = await startOn({ config, box, store: peerStore, drop: async () => undefined, database, clock, dir }, {});
       peers.push(peer);
       return peer;
     },
     async close() {
       for (const peer of peers.splice(0)) await peer.close();
-      await app.close();
-      await dispatcher?.stop(1_000);
-      await sender.close();
-      await store.close();
+      await stop();
       await drop();
       rmSync(dir, { recursive: true, force: true });
     },

@@ -4,7 +4,7 @@
  * dashboard's Reveal button calls.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { problem, startHookd, type TestHookd } from './helpers.js';
+import { PLATFORM_KEY, problem, startHookd, type TestHookd } from './helpers.js';
 
 describe('portal sessions', () => {
   let h: TestHookd;
@@ -66,6 +66,46 @@ describe('portal sessions', () => {
     const publish = await h.call('POST', '/v1/events', { key: token, body: { type: 'payment.succeeded', data: { object: { id: 'p' } } } });
     expect(publish.statusCode).toBe(403);
     expect(problem(publish).title).toBe('Portal sessions cannot publish events');
+  });
+
+  it('is refused a publish even with the X-Idempotency-Key and body of one a key made', async () => {
+    const body = { type: 'payment.succeeded', data: { object: { id: 'pa_replayed' } } };
+    const headers = { 'x-idempotency-key': 'publish-by-key' };
+    const published = await h.call('POST', '/v1/events', { key: a.test, body, headers });
+    expect(published.statusCode).toBe(201);
+    const { token } = await portalToken({ workspace: a.id, live: false });
+    const replayed = await h.call('POST', '/v1/events', { key: token, body, headers });
+    expect(replayed.statusCode, replayed.body).toBe(403);
+    expect(replayed.headers['x-cached-response']).toBeUndefined();
+    expect(problem(replayed).title).toBe('Portal sessions cannot publish events');
+    // The key itself still gets its answer back.
+    const again = await h.call('POST', '/v1/events', { key: a.test, body, headers });
+    expect(again.headers['x-cached-response']).toBe('true');
+    expect(again.body).toBe(published.body);
+  });
+
+  it('keeps the X-Idempotency-Keys of keys, portal sessions and the platform key apart', async () => {
+    const body = { url: 'https://a.example.com/idempotent', events: ['*'] };
+    const headers = { 'x-idempotency-key': 'same-key-three-callers' };
+    const create = (key: string, extra: Record<string, string> = {}) => h.call('POST', '/v1/webhooks/endpoints', { key, body, headers: { ...headers, ...extra } });
+    const { token } = await portalToken({ workspace: a.id, live: false });
+    const byPortal = await create(token);
+    const byKey = await create(a.test);
+    const byPlatform = await create(PLATFORM_KEY, { 'x-workspace-id': a.id });
+    const answers = [byPortal, byKey, byPlatform];
+    for (const res of answers) {
+      expect(res.statusCode, res.body).toBe(201);
+      expect(res.headers['x-cached-response']).toBeUndefined();
+    }
+    // Three endpoints, three secrets: no caller was handed another's answer.
+    expect(new Set(answers.map((r) => r.json().id)).size).toBe(3);
+    // Each replays its own; another portal session of the same workspace and mode is the same caller.
+    const again = [await create((await portalToken({ workspace: a.id, live: false })).token), await create(a.test), await create(PLATFORM_KEY, { 'x-workspace-id': a.id })];
+    again.forEach((res, i) => {
+      expect(res.headers['x-cached-response']).toBe('true');
+      expect(res.body).toBe(answers[i]!.body);
+    });
+    for (const res of answers) await h.call('DELETE', `/v1/webhooks/endpoints/${res.json().id}`, { key: a.test });
   });
 
   it('stops working when it expires, or when a byte of it changes', async () => {

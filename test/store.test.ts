@@ -16,7 +16,7 @@ import type { ApiKeyRecord, Attempt, Delivery, Endpoint, EventType, HookdEvent, 
 import { createSecretBox, type SecretBox } from '../src/store/secret-box.js';
 import { openSqliteStore } from '../src/store/sqlite/index.js';
 import type { Store } from '../src/store/types.js';
-import { openTestStore, TEST_STORE } from './helpers.js';
+import { openTestStore, reopenTestStore, TEST_STORE } from './helpers.js';
 
 const T0 = Date.UTC(2026, 0, 15, 12);
 const HOUR = 3_600_000;
@@ -315,6 +315,39 @@ describe(`store contract (${TEST_STORE})`, () => {
   }, 20_000);
 });
 
+describe(`store contract (${TEST_STORE}): kept idempotent answers across a key rotation`, () => {
+  it('re-seals every kept answer with the new key, more than one batch of them, and replays each with the new key alone', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hookd-store-'));
+    const [oldKey, newKey] = [randomBytes(32), randomBytes(32)];
+    const { store, database, drop } = await openTestStore(dir, createSecretBox(oldKey));
+    let open: Store | null = store;
+    try {
+      const since = T0 - 24 * HOUR;
+      // 501: the re-sealing walks 500 rows a transaction, so this takes it past a batch.
+      const answers = Array.from({ length: 501 }, (_, i) => ({ key: `k${String(i).padStart(3, '0')}`, body: JSON.stringify({ n: i, secret: newWebhookSecret() }) }));
+      for (const { key, body } of answers) {
+        expect(await store.beginIdempotent('scope', key, 'fp', T0, since)).toEqual({ state: 'new' });
+        await store.completeIdempotent('scope', key, { status: 201, headers: {}, body });
+      }
+      await store.beginIdempotent('scope', 'unfinished', 'fp', T0, since);
+      await store.close();
+      open = await reopenTestStore(database, createSecretBox([newKey, oldKey]));
+      expect(await open.reencryptSecrets()).toEqual({ endpoints: 0, answers: 501 });
+      expect(await open.reencryptSecrets()).toEqual({ endpoints: 0, answers: 0 });
+      await open.close();
+      open = await reopenTestStore(database, createSecretBox(newKey));
+      for (const { key, body } of answers) {
+        expect(await open.beginIdempotent('scope', key, 'fp', T0 + 1, since)).toEqual({ state: 'replay', response: { status: 201, headers: {}, body } });
+      }
+      expect(await open.beginIdempotent('scope', 'unfinished', 'fp', T0 + 1, since)).toEqual({ state: 'in_progress' });
+    } finally {
+      await open?.close();
+      await drop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
 describe(`store contract (${TEST_STORE}): the delivery queue`, () => {
   let dir: string;
   let store: Store;
@@ -490,6 +523,56 @@ describe.skipIf(TEST_STORE !== 'sqlite')('SQLite store on disk', () => {
       await expect(openSqliteStore({ file, box: createSecretBox(randomBytes(32)) })
         .then(async (s) => { try { return await s.getEndpoint({ workspace: ws.id, live: false }, ep.id); } finally { await s.close(); } }))
         .rejects.toThrow(/cannot be decrypted/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('seals the idempotent answers an earlier hookd kept in plain text when it migrates, and replays them unchanged', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hookd-store-'));
+    const file = join(dir, 'hookd.db');
+    const box = createSecretBox(randomBytes(32));
+    const since = T0 - 24 * HOUR;
+    const kept = (secret: string) => JSON.stringify({ id: 'we_1', secret });
+    /** What a hookd from before sealed answers wrote: the answer as it is. */
+    const keepPlain = (key: string, body: string, forgetSealing: boolean) => {
+      const raw = new Database(file);
+      try {
+        raw.prepare('INSERT INTO idempotency_keys (scope, key, fingerprint, status, headers, body, created) VALUES (?, ?, ?, ?, ?, ?, ?)')
+          .run('ws:wksp_1:false|wksp_1:false', key, 'fp', 201, '{"content-type":"application/json"}', body, T0);
+        if (forgetSealing) raw.prepare("DELETE FROM hookd_migrations WHERE name = '0005-sealed-answers'").run();
+      } finally {
+        raw.close();
+      }
+    };
+    const bodyOf = (key: string) => {
+      const raw = new Database(file, { readonly: true });
+      try {
+        return (raw.prepare('SELECT body FROM idempotency_keys WHERE key = ?').get(key) as { body: string }).body;
+      } finally {
+        raw.close();
+      }
+    };
+    const replay = async (key: string) => {
+      const store = await openSqliteStore({ file, box });
+      try {
+        return await store.beginIdempotent('ws:wksp_1:false|wksp_1:false', key, 'fp', T0 + 1, since);
+      } finally {
+        await store.close();
+      }
+    };
+    try {
+      await (await openSqliteStore({ file, box })).close();
+      // As if the file came from before 0005: the migration runs when the store next opens.
+      const before = kept(newWebhookSecret());
+      keepPlain('before-upgrade', before, true);
+      expect(await replay('before-upgrade')).toEqual({ state: 'replay', response: { status: 201, headers: { 'content-type': 'application/json' }, body: before } });
+      expect(bodyOf('before-upgrade')).toMatch(/^v2\./);
+      expect(box.open(bodyOf('before-upgrade'))).toBe(before);
+      // One an older process kept after the migration (a rolling upgrade) still replays as it is.
+      const during = kept(newWebhookSecret());
+      keepPlain('during-upgrade', during, false);
+      expect(await replay('during-upgrade')).toMatchObject({ state: 'replay', response: { body: during } });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

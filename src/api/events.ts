@@ -40,7 +40,8 @@ export async function eventRoutes(app: App, { store, clock, auth, pagination, ca
   }
 
   app.post('/v1/events', {
-    onRequest: auth.workspace,
+    // A portal link lets the platform's customer manage its endpoints; what happened is the platform's to say.
+    onRequest: auth.workspaceNotPortal('publish events', 'Publish with the platform key or a workspace key.'),
     bodyLimit: config.maxEventSize,
     schema: {
       tags, summary: 'Publish an event; it is stored with its deliveries before the 201', body: PublishBody,
@@ -48,10 +49,6 @@ export async function eventRoutes(app: App, { store, clock, auth, pagination, ca
     },
   }, async (request, reply) => {
     const mode = request.mode!;
-    if (request.principal?.kind === 'workspace' && request.principal.portal) {
-      // A portal link lets the platform's customer manage its endpoints; what happened is the platform's to say.
-      throw new HookdError('forbidden', 'Portal sessions cannot publish events', { detail: 'Publish with the platform key or a workspace key.' });
-    }
     const { type: typeName, data } = request.body;
     const type = await catalog.get(typeName);
     if (!type) {

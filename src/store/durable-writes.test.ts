@@ -11,11 +11,12 @@ import { createSqliteDialect } from './sqlite/dialect.js';
 describe('durable writes', () => {
   it('answers a publish or an endpoint write only after the commit is synced, and does not sync delivery outcomes', async () => {
     const db = new Kysely<Schema>({ dialect: createSqliteDialect(new Database(':memory:')) });
-    await migrateToLatest(db);
+    const box = createSecretBox(randomBytes(32));
+    await migrateToLatest(db, box);
     let syncs = 0;
     let release: (() => void) | null = null;
     const store = createKyselyStore({
-      dialect: 'sqlite', db, box: createSecretBox(randomBytes(32)), classifyError: () => undefined, publishConcurrency: 1,
+      dialect: 'sqlite', db, box, classifyError: () => undefined, publishConcurrency: 1,
       claim: async () => [],
       syncCommitted: () => new Promise<void>((resolve) => {
         syncs++;

@@ -107,7 +107,7 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
     countEndpoints: (mode) => endpoints.countEndpoints(db, mode),
     updateEndpoint: (endpoint, etag) => endpoints.updateEndpoint(db, box, endpoint, etag),
     deleteEndpoint: (mode, id, etag, now) => endpoints.deleteEndpoint(db, mode, id, etag, now),
-    reencryptSecrets: () => endpoints.reencryptSecrets(db, box),
+    reencryptSecrets: async () => ({ endpoints: await endpoints.reencryptSecrets(db, box), answers: await idempotency.reencryptAnswers(db, box) }),
 
     publishEvent: (event) => publishGroup.publish(event),
     getEvent: (mode, id) => events.getEvent(db, mode, id),
@@ -158,8 +158,8 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
     attemptHours: (mode, window) => dashboardStats.attemptHours(db, mode, window),
     deliveryHours: (mode, window) => dashboardStats.deliveryHours(db, mode, window),
 
-    beginIdempotent: (scope, key, fp, now, since) => idempotency.beginIdempotent(db, scope, key, fp, now, since),
-    completeIdempotent: (scope, key, response) => idempotency.completeIdempotent(db, scope, key, response),
+    beginIdempotent: (scope, key, fp, now, since) => idempotency.beginIdempotent(db, box, scope, key, fp, now, since),
+    completeIdempotent: (scope, key, response) => idempotency.completeIdempotent(db, box, scope, key, response),
     abandonIdempotent: (scope, key) => idempotency.abandonIdempotent(db, scope, key),
     pruneIdempotency: (before) => idempotency.pruneIdempotency(db, before),
   };

@@ -11,13 +11,15 @@
  * one first), created with mode 0600 on first start.
  */
 import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HookdError } from '../domain/errors.js';
+import { makePrivateDir } from './private-files.js';
 
 export interface SecretBox {
   seal(plaintext: string): string;
-  open(sealed: string): string;
+  /** `remember: false` for values read once (a replayed answer of up to 256 KiB), which would crowd secrets out of the cache. */
+  open(sealed: string, options?: { remember?: boolean }): string;
   /** Sealed with the current key: nothing for a rotation to do. */
   isCurrent(sealed: string): boolean;
   /** A 32-byte key for another purpose (cursor signing), derived so that the master key is never reused as is. */
@@ -52,10 +54,11 @@ export function createSecretBox(keys: Buffer | Buffer[]): SecretBox {
       const ct = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
       return ['v2', currentId, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), ct.toString('base64url')].join('.');
     },
-    open(sealed) {
+    open(sealed, { remember = true } = {}) {
       const known = opened.get(sealed);
       if (known !== undefined) return known;
       const plaintext = openUncached(sealed);
+      if (!remember) return plaintext;
       if (opened.size >= OPENED_MAX) opened.delete(opened.keys().next().value!);
       opened.set(sealed, plaintext);
       return plaintext;
@@ -96,7 +99,7 @@ function parseKeys(text: string, source: string): Buffer[] {
 
 /** Writes the key file atomically (a crash leaves the old file or the new one, never half of one), mode 0600. */
 export function writeKeyFile(dataDir: string, keys: Buffer[]): void {
-  mkdirSync(dataDir, { recursive: true });
+  makePrivateDir(dataDir);
   const file = join(dataDir, KEY_FILE);
   const tmp = `${file}.tmp`;
   writeFileSync(tmp, keys.map((k) => k.toString('base64')).join('\n') + '\n', { mode: 0o600 });
@@ -112,7 +115,7 @@ export function loadKeyRing(encryptionKey: string | null, previousKeys: readonly
   if (encryptionKey) return { keys: [encryptionKey, ...previousKeys].map((k) => Buffer.from(k, 'base64')), fromFile: false };
   const file = join(dataDir, KEY_FILE);
   if (existsSync(file)) return { keys: parseKeys(readFileSync(file, 'utf8'), file), fromFile: true };
-  mkdirSync(dataDir, { recursive: true });
+  makePrivateDir(dataDir);
   const key = randomBytes(32);
   writeFileSync(file, key.toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
   chmodSync(file, 0o600);

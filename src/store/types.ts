@@ -163,8 +163,11 @@ export interface Store {
   updateEndpoint(endpoint: Endpoint, expectedEtag: string): Promise<boolean>;
   deleteEndpoint(mode: Mode, id: string, expectedEtag: string | undefined, now: number): Promise<boolean>;
 
-  /** Re-seals every stored secret with the current encryption key; returns the rows changed. */
-  reencryptSecrets(): Promise<number>;
+  /**
+   * Re-seals every stored secret with the current encryption key: endpoints' secrets and
+   * tokens, and the kept idempotent answers; returns the rows changed of each.
+   */
+  reencryptSecrets(): Promise<{ endpoints: number; answers: number }>;
 
   /** Writes the event and one delivery row per matching enabled endpoint, in one transaction. */
   publishEvent(event: HookdEvent): Promise<PublishResult>;

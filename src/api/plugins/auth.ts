@@ -148,7 +148,20 @@ export function createAuth({ store, clock, platformKeyHash, portalKey, limits }:
     request.mode = { workspace: headerWorkspace, live: headerLive === 'true' };
   }
 
-  return { anyKey, platform, workspace };
+  /**
+   * `workspace`, refusing portal sessions: for what a portal link must not do. Such a check
+   * belongs here, on the route's onRequest, never in its handler: the idempotency replay
+   * (plugins/idempotency.ts) runs between the two, and a check it skips is no check.
+   */
+  function workspaceNotPortal(action: string, detail: string) {
+    return async (request: FastifyRequest): Promise<void> => {
+      await workspace(request);
+      const principal = request.principal;
+      if (principal?.kind === 'workspace' && principal.portal) throw new HookdError('forbidden', `Portal sessions cannot ${action}`, { detail });
+    };
+  }
+
+  return { anyKey, platform, workspace, workspaceNotPortal };
 }
 
 function single(request: FastifyRequest, name: string): string | undefined {

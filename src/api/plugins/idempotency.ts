@@ -1,8 +1,13 @@
 /**
- * X-Idempotency-Key on POST and PATCH (DESIGN.md §4): the same key and body within 24 h replays
+ * X-Idempotency-Key on POST and PATCH (docs/api.md): the same key and body within 24 h replays
  * the first answer with X-Cached-Response: true; the same key with another body, or while the
- * first request still runs, is 409. Keys are scoped to the caller (key kind, workspace, mode),
- * so two workspaces never share one. 5xx answers are not kept: the client may retry them.
+ * first request still runs, is 409. Keys are scoped to the caller (credential kind, workspace,
+ * mode), so two workspaces never share one. 5xx answers are not kept: the client may retry them.
+ *
+ * The replay runs in preHandler, after every onRequest hook: a credential's right to make the
+ * request is checked there (plugins/auth.ts), never in a handler, which a replay never reaches.
+ * The store keeps answers sealed (store/sql/idempotency.ts): create and roll answers hold
+ * secrets and keys whole.
  */
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -20,9 +25,14 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * Workspace keys (`ws:`), portal sessions (`portal:`) and the platform key each have scopes of
+ * their own: a portal session may do less than a key, and must not be handed a key's answer.
+ * Keys keep the `ws:` of the records made before portal sessions had a scope of their own.
+ */
 function scopeOf(request: FastifyRequest): string {
   const p = request.principal;
-  const who = p?.kind === 'workspace' ? `ws:${p.workspace}:${p.live}` : 'platform';
+  const who = p?.kind === 'workspace' ? `${p.portal ? 'portal' : 'ws'}:${p.workspace}:${p.live}` : 'platform';
   const mode = request.mode ? `${request.mode.workspace}:${request.mode.live}` : '-';
   return `${who}|${mode}`;
 }

@@ -8,26 +8,34 @@ import * as m0001 from './0001-initial.js';
 import * as m0002 from './0002-attempts.js';
 import * as m0003 from './0003-pending-index.js';
 import * as m0004 from './0004-key-generation.js';
+import { sealKeptAnswers } from './0005-sealed-answers.js';
+import type { SecretBox } from '../secret-box.js';
 
-const MIGRATIONS: Record<string, Migration> = {
-  '0001-initial': m0001,
-  '0002-attempts': m0002,
-  '0003-pending-index': m0003,
-  '0004-key-generation': m0004,
-};
+/** The box: data migrations that seal what was kept in plain text need it. */
+function migrations(box: SecretBox): Record<string, Migration> {
+  return {
+    '0001-initial': m0001,
+    '0002-attempts': m0002,
+    '0003-pending-index': m0003,
+    '0004-key-generation': m0004,
+    '0005-sealed-answers': sealKeptAnswers(box),
+  };
+}
 
 class StaticMigrationProvider implements MigrationProvider {
+  constructor(private readonly box: SecretBox) {}
+
   async getMigrations(): Promise<Record<string, Migration>> {
-    return MIGRATIONS;
+    return migrations(this.box);
   }
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export async function migrateToLatest(db: Kysely<any>, schema?: string): Promise<string[]> {
+export async function migrateToLatest(db: Kysely<any>, box: SecretBox, schema?: string): Promise<string[]> {
   // With a schema of its own, the bookkeeping tables must be looked for in that schema: kysely
   // otherwise finds another schema's hookd_migrations and skips creating this one's.
   const migrator = new Migrator({
-    db, provider: new StaticMigrationProvider(), migrationTableName: 'hookd_migrations', migrationLockTableName: 'hookd_migrations_lock',
+    db, provider: new StaticMigrationProvider(box), migrationTableName: 'hookd_migrations', migrationLockTableName: 'hookd_migrations_lock',
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
   const { error, results } = await migrator.migrateToLatest();

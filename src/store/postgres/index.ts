@@ -131,7 +131,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     // mistake another schema's hookd tables in the same database for their own.
     const { rows } = await pool.query<{ schema: string }>('SELECT current_schema() AS schema');
     current = rows[0]?.schema ?? schema ?? 'public';
-    await migrateToLatest(db, current);
+    await migrateToLatest(db, box, current);
   } catch (err) {
     await db.destroy().catch(() => undefined);
     if (queueDb !== db) await queueDb.destroy().catch(() => undefined);

@@ -1,7 +1,9 @@
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
 import { migrateToLatest } from '../migrations/index.js';
+import { createSecretBox } from '../secret-box.js';
 import type { Database as Schema } from '../schema.js';
 import { createMemoryLeases } from './claim.js';
 
@@ -11,7 +13,7 @@ describe('sqlite claim with leases in memory', () => {
   beforeEach(async () => {
     sqlite = new Database(':memory:');
     db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
-    await migrateToLatest(db);
+    await migrateToLatest(db, createSecretBox(randomBytes(32)));
     // Endpoint a: four rows due at 10, 11, 12, 13; endpoint b: one row due at 10.
     const row = (id: string, endpoint: string, due: number) => ({
       id, event: 'evt_1', endpoint, workspace: 'wksp_1', live: 0, type: 't', status: 'pending', attempts: 0,

@@ -6,7 +6,7 @@
  */
 import Database from 'better-sqlite3';
 import { Kysely } from 'kysely';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { HookdError } from '../../domain/errors.js';
 import { createKyselyStore } from '../kysely-store.js';
@@ -16,6 +16,7 @@ import { createPreparedWrites } from './prepared-writes.js';
 import { createSqliteDialect } from './dialect.js';
 import { classifySqliteError } from './errors.js';
 import { migrateToLatest } from '../migrations/index.js';
+import { createPrivateFile, makePrivateDir } from '../private-files.js';
 import type { Database as Schema } from '../schema.js';
 import type { SecretBox } from '../secret-box.js';
 import type { Store } from '../types.js';
@@ -28,7 +29,10 @@ export interface SqliteStoreOptions {
 }
 
 export async function openSqliteStore({ file, box }: SqliteStoreOptions): Promise<Store> {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  if (file !== ':memory:') {
+    makePrivateDir(dirname(file));
+    createPrivateFile(file);
+  }
   const sqlite = new Database(file);
   try {
     // EXCLUSIVE before WAL: only then does WAL keep its index in heap memory instead of a -shm file.
@@ -55,7 +59,7 @@ export async function openSqliteStore({ file, box }: SqliteStoreOptions): Promis
     throw known ?? err;
   }
   const db = new Kysely<Schema>({ dialect: createSqliteDialect(sqlite) });
-  await migrateToLatest(db);
+  await migrateToLatest(db, box);
   const leases = createMemoryLeases(sqlite);
   const wal = file === ':memory:' ? null : `${file}-wal`;
   let walSync: ReturnType<typeof createWalSync> | null = null;
