@@ -147,7 +147,9 @@ describe('slow clients are closed by the request and header timeouts (1 s each, 
   });
 
   it('does not cut a hookd listen WebSocket that outlives the request timeout', async () => {
-    const listen = await openListen(h, base, key);
+    // A workspace of its own: the events published above are not this session's to receive.
+    const own = (await h.workspace('Listener')).test;
+    const listen = await openListen(h, base, own);
     // Opened after the WebSocket and closed by the timeout: the sweep that closed it found the
     // older WebSocket too, had the timeout applied to it.
     const slow = await raw(port, slowBody(key));
@@ -155,7 +157,7 @@ describe('slow clients are closed by the request and header timeouts (1 s each, 
     await slow.closed();
     expect(statusLines(slow.received())).toEqual(['HTTP/1.1 408']);
 
-    const sent = await h.call('POST', '/v1/events', { key, body: { type: 'payment.succeeded', data: { object: { n: 2 } } } });
+    const sent = await h.call('POST', '/v1/events', { key: own, body: { type: 'payment.succeeded', data: { object: { n: 2 } } } });
     expect(sent.statusCode).toBe(201);
     await until('the listen WebSocket receives the event', () => listen.messages.length > 0 || listen.closed(), BOUND, 20);
     expect(listen.closed()).toBe(false);
