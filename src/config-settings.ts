@@ -32,6 +32,8 @@ const rateAndBurst = (raw: string) => {
   const m = /^\s*(\d+)\s*,\s*(\d+)\s*$/.exec(raw);
   return m && Number(m[1]) > 0 && Number(m[2]) >= Number(m[1]) ? { rate: Number(m[1]), burst: Number(m[2]) } : undefined;
 };
+// An hour at most: Node turns a socket timeout beyond 2^31 ms (24.8 days) into 1 ms, with only a warning.
+const httpTimeout = (raw: string) => { const d = duration(raw); return d !== undefined && d >= 1000 && d <= 3_600_000 ? d : undefined; };
 const list = (raw: string) => raw.split(',').map((s) => s.trim()).filter(Boolean);
 
 /**
@@ -151,5 +153,21 @@ export const SETTINGS: readonly Setting[] = [
     key: 'dbConnectTimeout', env: 'HOOKD_DB_CONNECT_TIMEOUT', accepts: 'a duration such as 5s (at least 100ms)',
     parse: (r) => { const d = duration(r); return d !== undefined && d >= 100 ? d : undefined; },
     meaning: 'client side: opening a PostgreSQL connection, or waiting for a free one, longer fails the request (503)', show: showDuration,
+  },
+  {
+    key: 'httpRequestTimeout', env: 'HOOKD_HTTP_REQUEST_TIMEOUT', accepts: 'a duration such as 30s, 1s–1h', parse: httpTimeout,
+    meaning: 'time a client has to send a whole API request, body included; then 408 and the connection is closed (not the time of the answer, nor an open `hookd listen` WebSocket)', show: showDuration,
+  },
+  {
+    key: 'httpHeadersTimeout', env: 'HOOKD_HTTP_HEADERS_TIMEOUT', accepts: 'a duration such as 10s, 1s–1h, at most HOOKD_HTTP_REQUEST_TIMEOUT', parse: httpTimeout,
+    meaning: 'time a client has to send an API request\'s line and headers; then 408 and the connection is closed', show: showDuration,
+  },
+  {
+    key: 'httpKeepAliveTimeout', env: 'HOOKD_HTTP_KEEP_ALIVE_TIMEOUT', accepts: 'a duration such as 72s, 1s–1h', parse: httpTimeout,
+    meaning: 'how long an idle keep-alive connection to the API stays open; keep it above a load balancer\'s idle timeout', show: showDuration,
+  },
+  {
+    key: 'maxConnections', env: 'HOOKD_MAX_CONNECTIONS', accepts: 'a whole number 1–1000000', parse: int(1, 1_000_000),
+    meaning: 'connections the API holds at once, `hookd listen` WebSockets included; beyond it a new connection is closed unanswered. Keep it under the open-file limit minus HOOKD_MAX_IN_FLIGHT and HOOKD_DB_POOL_SIZE',
   },
 ];

@@ -51,6 +51,10 @@ describe('loadConfig', () => {
     [{ HOOKD_QUERY_TIMEOUT: '3s', HOOKD_STATEMENT_TIMEOUT: '5s' }, 'must outlast HOOKD_STATEMENT_TIMEOUT'],
     [{ HOOKD_QUERY_TIMEOUT: '50ms' }, 'HOOKD_QUERY_TIMEOUT is "50ms"; it accepts a duration such as 15s (at least 100ms)'],
     [{ HOOKD_DB_CONNECT_TIMEOUT: 'soon' }, 'HOOKD_DB_CONNECT_TIMEOUT is "soon"; it accepts a duration such as 5s'],
+    [{ HOOKD_HTTP_REQUEST_TIMEOUT: '500ms' }, 'HOOKD_HTTP_REQUEST_TIMEOUT is "500ms"; it accepts a duration such as 30s, 1s–1h'],
+    [{ HOOKD_HTTP_KEEP_ALIVE_TIMEOUT: '30d' }, 'HOOKD_HTTP_KEEP_ALIVE_TIMEOUT is "30d"; it accepts a duration such as 72s, 1s–1h'],
+    [{ HOOKD_HTTP_HEADERS_TIMEOUT: '40s' }, 'HOOKD_HTTP_HEADERS_TIMEOUT (40000ms) must not exceed HOOKD_HTTP_REQUEST_TIMEOUT (30000ms)'],
+    [{ HOOKD_MAX_CONNECTIONS: '0' }, 'HOOKD_MAX_CONNECTIONS is "0"; it accepts a whole number 1–1000000'],
   ])('refuses %j', (env, message) => {
     expect(problemOf(() => loadConfig({ env, cwd: emptyDir() }))).toContain(message);
   });
@@ -59,6 +63,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ env: {}, cwd: emptyDir() })).toMatchObject({ queryTimeout: 15_000, dbConnectTimeout: 5_000 });
     expect(loadConfig({ env: { HOOKD_QUERY_TIMEOUT: '3s', HOOKD_STATEMENT_TIMEOUT: '2s', HOOKD_DB_CONNECT_TIMEOUT: '1500ms' }, cwd: emptyDir() }))
       .toMatchObject({ queryTimeout: 3_000, statementTimeout: 2_000, dbConnectTimeout: 1_500 });
+  });
+
+  it('bounds the API\'s connections: 30s to send a request, 10s for its headers, 72s idle, 1000 at once', () => {
+    expect(loadConfig({ env: {}, cwd: emptyDir() })).toMatchObject({ httpRequestTimeout: 30_000, httpHeadersTimeout: 10_000, httpKeepAliveTimeout: 72_000, maxConnections: 1_000 });
+    expect(loadConfig({ env: { HOOKD_HTTP_REQUEST_TIMEOUT: '1s', HOOKD_HTTP_HEADERS_TIMEOUT: '1s', HOOKD_HTTP_KEEP_ALIVE_TIMEOUT: '5s', HOOKD_MAX_CONNECTIONS: '20' }, cwd: emptyDir() }))
+      .toMatchObject({ httpRequestTimeout: 1_000, httpHeadersTimeout: 1_000, httpKeepAliveTimeout: 5_000, maxConnections: 20 });
   });
 
   it('lets the CLI client\'s and the test suite\'s HOOKD_ variables be', () => {

@@ -65,6 +65,14 @@ export interface Config {
   queryTimeout: number;
   /** ms; client side: opening a PostgreSQL connection, or waiting for a free one, longer fails */
   dbConnectTimeout: number;
+  /** ms a client has to send a whole request to the API, body included (408 and closed after) */
+  httpRequestTimeout: number;
+  /** ms a client has to send a request's line and headers; at most httpRequestTimeout */
+  httpHeadersTimeout: number;
+  /** ms an idle keep-alive connection to the API stays open */
+  httpKeepAliveTimeout: number;
+  /** connections the API holds at once, WebSockets included; more are closed as they arrive */
+  maxConnections: number;
 }
 
 
@@ -110,6 +118,12 @@ export function defaultConfig(): Config {
     statementTimeout: 10_000,
     queryTimeout: 15_000,
     dbConnectTimeout: 5_000,
+    httpRequestTimeout: 30_000,
+    httpHeadersTimeout: 10_000,
+    // Fastify's: longer than the 60 s idle timeout of common load balancers, so that hookd never
+    // closes a connection at the moment a balancer reuses it (the balancer would answer 502).
+    httpKeepAliveTimeout: 72_000,
+    maxConnections: 1_000,
   };
 }
 
@@ -166,6 +180,10 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   }
   if (config.queryTimeout <= config.statementTimeout) {
     problems.push(`HOOKD_QUERY_TIMEOUT (${config.queryTimeout}ms) must outlast HOOKD_STATEMENT_TIMEOUT (${config.statementTimeout}ms): a slow statement is cancelled by PostgreSQL, cleanly, before the client gives up on its connection`);
+  }
+
+  if (config.httpHeadersTimeout > config.httpRequestTimeout) {
+    problems.push(`HOOKD_HTTP_HEADERS_TIMEOUT (${config.httpHeadersTimeout}ms) must not exceed HOOKD_HTTP_REQUEST_TIMEOUT (${config.httpRequestTimeout}ms): the headers are part of the request`);
   }
 
   if (problems.length > 0) {

@@ -39,6 +39,9 @@ export function createMetrics(options: MetricsOptions = {}) {
       name: 'hookd_http_request_duration_seconds', help: 'API answer time, by route template', labelNames: ['method', 'route'] as const, registers,
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     }),
+    connectionsDropped: new Counter({
+      name: 'hookd_http_connections_dropped_total', help: 'Connections to the API closed unanswered because HOOKD_MAX_CONNECTIONS were open', registers,
+    }),
     attempts: new Counter({
       name: 'hookd_delivery_attempts_total', help: 'Automatic delivery attempts by what they led to (succeeded, failed, retry_scheduled)',
       labelNames: ['outcome'] as const, registers,

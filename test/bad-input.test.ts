@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
+import { DECIMAL_RULE } from '../src/api/query-integers.js';
 import { problem, startHookd, type TestHookd } from './helpers.js';
 
 const KIB = 1024;
@@ -165,6 +166,33 @@ describe('query strings', () => {
   const table = LIST_ROUTES.flatMap(([url, who]) => CASES.map(([q, field]) => [`${url}?${q}`, field, who] as const));
   it.each(table)('GET %s names %s', async (url, field, who) => {
     await rejected('GET', url, { key: keyOf(who) }, 400, field);
+  });
+
+  /** Every whole-number query parameter, with a route that takes it (the OpenAPI document is checked against this list below). */
+  const INTEGER_PARAMS: [string, string, Who][] = [
+    ...LIST_ROUTES.map(([url, who]) => [url, 'count', who] as [string, string, Who]),
+    ['/v1/status', 'limit', 'platform'], ['/v1/stats/endpoints', 'hours', 'test'], ['/v1/stats/hourly', 'hours', 'test'],
+    ['/v1/webhooks/endpoints/:we/stats', 'hours', 'test'],
+  ];
+  // All but the empty one are numbers to JavaScript's Number() (16, 10, 5, 5, 5, 5, 5, 5, 5), and Ajv's query coercion took them.
+  const NOT_DECIMAL = ['0x10', '1e1', '%2B5', '%205', '5%20', '5.0', '05', '0b101', '0o5', ''];
+  const integerTable = INTEGER_PARAMS.flatMap(([url, param, who]) => NOT_DECIMAL.map((v) => [`${url}?${param}=${v}`, param, who] as const));
+  it.each(integerTable)('GET %s names %s and the decimal rule', async (url, param, who) => {
+    const res = await rejected('GET', url, { key: keyOf(who) }, 400, param);
+    expect(problem(res).errors?.[param]).toEqual([DECIMAL_RULE]);
+  });
+
+  it.each(INTEGER_PARAMS)('GET %s?%s= takes decimal digits', async (url, param, who) => {
+    for (const v of ['1', '10']) expect((await h.call('GET', `${fill(url)}?${param}=${v}`, { key: keyOf(who) })).statusCode).toBe(200);
+    // 0 is written in decimal: it is refused for its range, with the range's rule.
+    expect(problem(await h.call('GET', `${fill(url)}?${param}=0`, { key: keyOf(who) })).errors?.[param]).toEqual(['must be >= 1']);
+  });
+
+  it('the table above covers every integer query parameter in the OpenAPI document', async () => {
+    const doc = (await h.call('GET', '/openapi.json')).json() as { paths: Record<string, Record<string, { parameters?: { in: string; name: string; schema?: { type?: string } }[] }>> };
+    const found = Object.entries(doc.paths).flatMap(([path, ops]) => Object.values(ops).flatMap((op) => (op.parameters ?? [])
+      .filter((p) => p.in === 'query' && p.schema?.type === 'integer').map((p) => `${path.replace('{id}', ':we')} ${p.name}`)));
+    expect(found.sort()).toEqual(INTEGER_PARAMS.map(([url, param]) => `${url} ${param}`).sort());
   });
 
   it('GET /v1/events?type= rejects a malformed type name', async () => {

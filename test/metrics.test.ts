@@ -91,6 +91,7 @@ describe.skipIf(TEST_STORE !== 'sqlite')('/metrics of hookd serve', () => {
       hookd_endpoints_disabled_total: 'counter',
       hookd_http_requests_total: 'counter',
       hookd_http_request_duration_seconds: 'histogram',
+      hookd_http_connections_dropped_total: 'counter',
       hookd_store_query_duration_seconds: 'histogram',
       hookd_store_unavailable_total: 'counter',
       hookd_process_cpu_seconds_total: 'counter',

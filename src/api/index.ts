@@ -21,6 +21,7 @@ import { eventTypeRoutes } from './event-types.js';
 import { eventRoutes } from './events.js';
 import { healthRoutes } from './health.js';
 import { createAuth } from './plugins/auth.js';
+import { registerConnectionLimits, serverTimeouts } from './connection-limits.js';
 import { createRateLimiter } from './plugins/rate-limit.js';
 import { registerBodyParsing } from './plugins/body.js';
 import { registerSecurityHeaders } from './plugins/security-headers.js';
@@ -78,6 +79,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: config.maxBodySize,
+    ...serverTimeouts(config),
     genReqId: () => newId('req'),
     requestIdHeader: false,
     // While closing, a request that arrives on an open keep-alive connection is served (with
@@ -99,6 +101,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     reply.header('X-Request-Id', request.id);
   });
   const metrics = options.metrics ?? createMetrics({ defaultMetrics: false });
+  registerConnectionLimits(app, config, () => metrics.connectionsDropped.inc());
   app.addHook('onResponse', async (request, reply) => {
     // The route pattern, not the URL: ids would make one series per object.
     const route = request.routeOptions.url ?? 'unmatched';

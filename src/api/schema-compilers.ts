@@ -13,6 +13,7 @@
 import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { routeSchemaAjvLogger } from './ajv-logger.js';
+import { integerFields, notDecimal } from './query-integers.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -77,14 +78,19 @@ export function createSchemaCompilers(): SchemaCompilers {
       const { strictAjv, queryAjv } = ajvsFor(Object.values(externalSchemas));
       return ({ schema, httpPart }) => {
         const compiled = deferred(() => (httpPart === 'querystring' ? queryAjv : strictAjv).compile(schema));
+        const integers = httpPart === 'querystring' ? integerFields(schema) : [];
         // Fastify hands Ajv's second argument (the request as parent data, so that Ajv may replace
         // a root value) only to a function with `schemaEnv`, and reads a failure's `errors` from
         // the function it was given: both are passed through to the compiled one.
         const validate = ((data: unknown, cxt?: Parameters<ValidateFunction>[1]) => {
           const v = compiled();
+          // Before Ajv runs: it coerces the query's text in place (query-integers.ts).
+          const refused = integers.length > 0 ? notDecimal(integers, data) : [];
           const ok = v(data, cxt);
-          validate.errors = v.errors;
-          return ok;
+          // Ajv's own verdict on a refused parameter (`1e3` read as 1000, "must be <= 100") is about a number the client did not write.
+          validate.errors = refused.length === 0 ? v.errors
+            : [...refused, ...(v.errors ?? []).filter((e) => !refused.some((r) => r.instancePath === e.instancePath))];
+          return ok && refused.length === 0;
         }) as ValidateFunction;
         Object.defineProperty(validate, 'schema', { get: () => compiled().schema });
         Object.defineProperty(validate, 'schemaEnv', { get: () => compiled().schemaEnv });
