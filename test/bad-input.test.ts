@@ -298,6 +298,21 @@ describe('endpoint rules', () => {
   });
 });
 
+describe('endpoint URLs the SSRF guard refuses', () => {
+  // test/helpers.ts opens 127.0.0.0/8 and ::1 for local receivers; none of these is opened by it.
+  it.each([
+    ['a site-local', 'http://[fec0::1]:4000/', 'fec0::1 is a site-local address'],
+    ['an IPv4-translated 127.0.0.1', 'http://[::ffff:0:7f00:1]:4000/', '::ffff:0:7f00:1 is an IPv4-translated address'],
+    ['a PCP anycast', 'http://192.0.0.9:4000/', '192.0.0.9 is an IETF protocol assignment address'],
+    ['an AS112 direct delegation', 'http://[2620:4f:8000::1]:4000/', '2620:4f:8000::1 is an AS112 anycast address'],
+  ])('%s literal is 422 naming url, on create and on update', async (_name, url, reason) => {
+    for (const [method, path, body] of [['POST', '/v1/webhooks/endpoints', { url, events: ['*'] }], ['PATCH', '/v1/webhooks/endpoints/:we', { url }]] as const) {
+      const res = await rejected(method, path, { key: ws.test, body }, 422, 'url');
+      expect(problem(res).errors!.url).toEqual([`must not point at a refused address (${reason})`]);
+    }
+  });
+});
+
 describe('names', () => {
   it.each(['', '   ', '\t\n', 'x'.repeat(101)])('POST /v1/workspaces with name %j is 400', async (name) => {
     await rejected('POST', '/v1/workspaces', { body: { name } }, 400, 'name');
