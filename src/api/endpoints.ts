@@ -8,13 +8,13 @@ import type { ApiDeps, App } from './deps.js';
 import { refusedLiteral } from '../delivery/ssrf-guard.js';
 import { checkIfMatch, preconditionFailed, sendObject } from './plugins/etag.js';
 import { renderEndpoint } from '../domain/render.js';
-import { IdString, ListQuery, NO_NUL, Timestamp, ruled, withProblems } from './schemas.js';
+import { IdString, ListQuery, NO_CONTROL, Timestamp, ruled, withProblems } from './schemas.js';
 
 const Format = Type.Union([Type.Literal('basic'), Type.Literal('cloud_events')]);
 const Status = Type.Union([Type.Literal('enabled'), Type.Literal('disabled')]);
-const Url = Type.String({ minLength: 1, maxLength: URL_MAX, pattern: NO_NUL, description: `1–${URL_MAX} characters; https in live mode` });
+const Url = Type.String({ minLength: 1, maxLength: URL_MAX, pattern: NO_CONTROL, description: `1–${URL_MAX} characters; https in live mode; stored and answered as parsed (URL.href)` });
 const Events = Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { minItems: 1, maxItems: 100, description: 'Event types; `*` and `prefix.*` wildcards allowed' });
-const Description = Type.String({ maxLength: DESCRIPTION_MAX, pattern: NO_NUL });
+const Description = Type.String({ maxLength: DESCRIPTION_MAX, pattern: NO_CONTROL });
 const Token = Type.String({ minLength: 1, maxLength: TOKEN_MAX, pattern: ruled('^[\\x21-\\x7e]+$', 'must be visible ASCII characters, without spaces'), description: 'Sent as Authorization: Bearer <token>' });
 // Values are checked by metadataProblems so that the messages name the key.
 const MetadataIn = Type.Record(Type.String(), Type.Unknown(), { maxProperties: METADATA_MAX_KEYS + 50 });
