@@ -1,9 +1,11 @@
 /**
  * The SSRF guard against the IANA special-purpose address registries
  * (iana-ipv4-special-registry, iana-ipv6-special-registry), row by row. The rows are copied
- * by hand (prefix, name, RFC, the "Globally Reachable" column, as of the 2025-04 additions),
- * so a new registry row means a new line here and, unless it is globally reachable, a refusal
- * in ssrf-guard.ts. For the first, middle and last address of every row the guard must refuse
+ * by hand (prefix, name, RFC, the "Globally Reachable" column, as of the 2025-04 additions;
+ * written without access to iana.org, so compare them with
+ * https://www.iana.org/assignments/iana-ipv6-special-registry/ and its IPv4 twin when you touch
+ * the guard): a new registry row means a new line here and, unless it is globally reachable,
+ * a refusal in ssrf-guard.ts. For the first, middle and last address of every row the guard must refuse
  * unless the registry says True; where it says True, N/A or nothing, hookd's decision is the
  * last column and docs/security.md ("SSRF guard") gives the reasons.
  */
@@ -105,10 +107,10 @@ function samples(cidr: string): string[] {
 }
 
 const cases = (rows: Row[]) => rows.flatMap(([prefix, name, rfc, reachable, decision]) =>
-  samples(prefix).map((ip) => ({ ip, prefix, name, rfc, reachable, decision })));
+  samples(prefix).map((ip) => [ip, prefix, `${name}, ${rfc}`, reachable || '(none)', decision] as const));
 
 describe.each([['IPv4', IPV4], ['IPv6', IPV6], ['neither registry', OTHERS]] as const)('%s special-purpose rows', (_registry, rows) => {
-  it.each(cases(rows))('$ip ($prefix, $name, globally reachable "$reachable")', ({ ip, reachable, decision }) => {
+  it.each(cases(rows))('%s in %s (%s; globally reachable: %s; hookd: %s)', (ip, _prefix, _name, reachable, decision) => {
     // Only a row the registry calls globally reachable may be let through, and only through
     // the IPv4 address it carries; mapped addresses are the one "False" row decided that way.
     if (reachable !== 'True') expect(decision === 'refuse' || ip.startsWith('::ffff:')).toBe(true);
