@@ -11,6 +11,7 @@ import { sampleObject } from './domain/samples.js';
 import { ApiError, callApi, type ApiTarget } from './realtime/api-client.js';
 import { configDir, localSecret, runListen } from './realtime/forwarder.js';
 import { renderStatus, type StatusAnswer } from './status-view.js';
+import { printable, printableJson, table } from './terminal-text.js';
 
 interface TargetFlags { apiUrl?: string; apiKey?: string; workspace?: string; live?: boolean; json?: boolean }
 
@@ -28,17 +29,10 @@ export function resolveTarget(flags: TargetFlags, env: NodeJS.ProcessEnv = proce
   };
 }
 
-function table(rows: Record<string, unknown>[], columns: string[]): string {
-  const cell = (v: unknown) => (v === null || v === undefined ? '-' : typeof v === 'object' ? JSON.stringify(v) : String(v));
-  const widths = columns.map((c) => Math.min(60, Math.max(c.length, ...rows.map((r) => cell(r[c]).length))));
-  const line = (values: string[]) => values.map((v, i) => v.slice(0, 60).padEnd(widths[i]!)).join('  ').trimEnd();
-  return [line(columns.map((c) => c.toUpperCase())), ...rows.map((r) => line(columns.map((c) => cell(r[c]))))].join('\n');
-}
-
 type Out = (line: string) => void;
 
 function show(out: Out, json: boolean | undefined, value: unknown, columns: string[]): void {
-  if (json) return out(JSON.stringify(value, null, 2));
+  if (json) return out(printableJson(value));
   const rows = (Array.isArray(value) ? value : [value]) as Record<string, unknown>[];
   out(rows.length === 0 ? '(none)' : table(rows, columns));
 }
@@ -107,8 +101,7 @@ export function registerClientCommands(program: Command, out: Out, fail: (err: u
   withTarget(events.command('get')).argument('<id>')
     .action(run(async (id: string, opts: TargetFlags) => {
       const event = await callApi(resolveTarget(opts), 'GET', `/v1/events/${encodeURIComponent(id)}`);
-      if (opts.json) show(out, true, event, []);
-      else out(JSON.stringify(event, null, 2));
+      out(printableJson(event));
     }));
   withTarget(events.command('retry')).argument('<id>').requiredOption('--webhook-endpoint <we>', 'the endpoint to send it to')
     .action(run(async (id: string, opts: TargetFlags & { webhookEndpoint: string }) => {
@@ -129,7 +122,7 @@ export function registerClientCommands(program: Command, out: Out, fail: (err: u
   withTarget(endpoints.command('delete')).argument('<id>')
     .action(run(async (id: string, opts: TargetFlags) => {
       await callApi(resolveTarget(opts), 'DELETE', `/v1/webhooks/endpoints/${encodeURIComponent(id)}`);
-      out(opts.json ? JSON.stringify({ deleted: id }) : `deleted ${id}`);
+      out(opts.json ? printableJson({ deleted: id }, 0) : `deleted ${printable(id)}`);
     }));
   withTarget(endpoints.command('test')).argument('<id>')
     .action(run(async (id: string, opts: TargetFlags) => {
@@ -147,7 +140,7 @@ export function registerClientCommands(program: Command, out: Out, fail: (err: u
     .action(run(async (opts: TargetFlags & { limit: string }) => {
       const status = await callApi<StatusAnswer>(resolveTarget(opts), 'GET', `/v1/status?${new URLSearchParams({ limit: opts.limit })}`);
       if (opts.json) return show(out, true, status, []);
-      for (const line of renderStatus(status, table)) out(line);
+      for (const line of renderStatus(status)) out(line);
     }));
 
   const workspaces = program.command('workspaces').description('manage workspaces (platform key)');

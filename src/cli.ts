@@ -9,6 +9,7 @@ import { loadConfig, type Config } from './config.js';
 import { HookdError } from './domain/errors.js';
 import { VERSION } from './version.js';
 import { registerClientCommands } from './cli-client.js';
+import { printable } from './terminal-text.js';
 
 // The server side (Fastify, kysely, drivers) is imported by the commands that need it, so that
 // the client commands (listen, trigger…) start in a fraction of the time.
@@ -17,11 +18,12 @@ const serverSide = () => import('./serve.js');
 type Flags = Partial<Record<keyof Config, string>>;
 
 function fail(err: unknown): never {
+  // printable: an API problem repeats what was sent (a URL, an event type), typed by a stranger.
   if (err instanceof HookdError) {
-    process.stderr.write(`hookd: ${err.message}\n${err.detail ? err.detail.split('\n').map((l) => `  - ${l}`).join('\n') + '\n' : ''}`);
+    process.stderr.write(`hookd: ${printable(err.message)}\n${err.detail ? err.detail.split('\n').map((l) => `  - ${printable(l)}`).join('\n') + '\n' : ''}`);
   } else {
     // A message, not a stack: the CLI's errors (an API problem, a bad flag) are for people.
-    process.stderr.write(`hookd: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`hookd: ${printable(err instanceof Error ? err.message : String(err))}\n`);
   }
   process.exit(1);
 }

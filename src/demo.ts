@@ -8,6 +8,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
 import { faluSignature, standardSignature } from './delivery/signing.js';
+import { printable } from './terminal-text.js';
 
 /** s: how old a signature may be before the demo calls it stale (Standard Webhooks uses 5 min). */
 const TOLERANCE_S = 300;
@@ -54,7 +55,8 @@ export function startDemoReceiver(options: { port: number; host: string; secret?
           return `X-Falu-Signature ${c.falu}, webhook-signature ${c.standard}`;
         })()
         : 'signatures not checked (pass --secret fwhs_… to check them)';
-      options.print(`${new Date().toISOString()}  ${req.method} ${req.url}  ${type}  ${String(req.headers['webhook-id'] ?? '-')}  ${checks}`);
+      // Anyone who can reach the port writes the method, path, type and id: printable, not raw.
+      options.print(printable(`${new Date().toISOString()}  ${req.method} ${req.url}  ${type}  ${String(req.headers['webhook-id'] ?? '-')}  ${checks}`));
       res.writeHead(200, { 'content-type': 'text/plain' }).end('received\n');
     });
   });

@@ -6,6 +6,7 @@
  * with the error's stack, if any, indented below. A line that is not JSON passes through.
  */
 import { Writable } from 'node:stream';
+import { printable } from './terminal-text.js';
 
 const LEVELS: Record<number, [name: string, color: number]> = {
   10: ['TRACE', 90], 20: ['DEBUG', 36], 30: ['INFO', 32], 40: ['WARN', 33], 50: ['ERROR', 31], 60: ['FATAL', 35],
@@ -18,28 +19,30 @@ export function formatLogLine(line: string, color: boolean): string {
   try {
     entry = JSON.parse(line) as Record<string, unknown>;
   } catch {
-    return line;
+    return printable(line);
   }
-  if (typeof entry !== 'object' || entry === null) return line;
+  if (typeof entry !== 'object' || entry === null) return printable(line);
   const paint = (code: number, text: string) => (color ? `\x1b[${code}m${text}\x1b[0m` : text);
-  const [name, code] = LEVELS[Number(entry.level)] ?? [String(entry.level), 0];
+  const [name, code] = LEVELS[Number(entry.level)] ?? [printable(String(entry.level)), 0];
   const time = typeof entry.time === 'number' ? new Date(entry.time).toISOString().slice(11, 23) : '';
   const parts = [paint(90, time), paint(code, name.padEnd(5))];
-  if (typeof entry.reqId === 'string') parts.push(paint(90, entry.reqId));
-  if (entry.msg !== undefined) parts.push(String(entry.msg));
+  // Request paths, messages and values hold what clients sent (pino's JSON escapes C0 only):
+  // printable before painting, so that the only escape sequences are the colours.
+  if (typeof entry.reqId === 'string') parts.push(paint(90, printable(entry.reqId)));
+  if (entry.msg !== undefined) parts.push(printable(String(entry.msg)));
   const req = entry.req as { method?: string; url?: string } | undefined;
-  if (req?.method) parts.push(`${req.method} ${req.url ?? ''}`);
+  if (req?.method) parts.push(printable(`${req.method} ${req.url ?? ''}`));
   const res = entry.res as { statusCode?: number } | undefined;
   if (res?.statusCode !== undefined) parts.push(`→ ${res.statusCode}`);
   if (typeof entry.responseTime === 'number') parts.push(`in ${entry.responseTime.toFixed(1)} ms`);
   for (const [key, value] of Object.entries(entry)) {
     if (SHOWN.has(key)) continue;
     const text = typeof value === 'string' && /^[^\s"=]+$/.test(value) ? value : JSON.stringify(value);
-    parts.push(`${paint(90, `${key}=`)}${text}`);
+    parts.push(`${paint(90, `${printable(key)}=`)}${printable(text)}`);
   }
   let out = parts.filter((p) => p !== '').join(' ');
   const err = entry.err as { message?: string; stack?: string } | undefined;
-  if (err) out += '\n' + (err.stack ?? err.message ?? JSON.stringify(err)).split('\n').map((l) => `    ${l}`).join('\n');
+  if (err) out += '\n' + String(err.stack ?? err.message ?? JSON.stringify(err)).split('\n').map((l) => `    ${printable(l)}`).join('\n');
   return out;
 }
 

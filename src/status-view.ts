@@ -3,6 +3,8 @@
  * failing endpoints and the last errors as tables. Times are shown as ages ("3m ago"), which
  * is what someone on call reads first.
  */
+import { printable, table } from './terminal-text.js';
+
 export interface StatusAnswer {
   scope: { workspace: string | null; live: boolean | null };
   generated: string;
@@ -10,8 +12,6 @@ export interface StatusAnswer {
   failing_endpoints: { count: number; data: { id: string; url: string; status: string; failing_since: string }[] };
   recent_errors: { attempted: string; delivery: string; endpoint: string; url: string; code: number | null; error: string | null }[];
 }
-
-type Table = (rows: Record<string, unknown>[], columns: string[]) => string;
 
 /** "3m ago", or "in 5s" for a time still to come. */
 export function age(iso: string, now: number): string {
@@ -21,7 +21,8 @@ export function age(iso: string, now: number): string {
   return ms < 0 ? `in ${span}` : `${span} ago`;
 }
 
-export function renderStatus(status: StatusAnswer, table: Table): string[] {
+/** The screen's lines; everything the server sent is printable (terminal-text.ts), URLs and errors being typed by strangers. */
+export function renderStatus(status: StatusAnswer): string[] {
   const now = Date.parse(status.generated);
   const scope = status.scope.workspace ? `${status.scope.workspace} (${status.scope.live ? 'live' : 'test'} mode)` : 'every workspace';
   const { pending, oldest_due: oldest } = status.deliveries;
@@ -31,7 +32,7 @@ export function renderStatus(status: StatusAnswer, table: Table): string[] {
     // Overdue work means the dispatchers lag; work due later is only waiting for its retry.
     `Pending deliveries  ${pending}${!oldest ? '' : Date.parse(oldest) <= now ? ` (the longest-waiting was due ${age(oldest, now)})` : ` (the next is due ${age(oldest, now)})`}`,
     `Failing endpoints   ${status.failing_endpoints.count}`,
-  ];
+  ].map(printable);
   if (status.failing_endpoints.data.length > 0) {
     lines.push('', table(status.failing_endpoints.data.map((e) => ({ ...e, since: age(e.failing_since, now) })), ['id', 'status', 'since', 'url']));
   }

@@ -298,6 +298,16 @@ describe('endpoint rules', () => {
     ['a relative url', { url: '/webhooks/in' }, 'url'],
     ['a 600-character url', { url: `https://example.com/${'a'.repeat(580)}` }, 'url'],
     ['an empty url', { url: '' }, 'url'],
+    ['a url with a line feed', { url: 'https://example.com/in\nX-Injected: 1' }, 'url'],
+    ['a url with a carriage return', { url: 'https://example.com/in\r' }, 'url'],
+    ['a url with a tab in its host', { url: 'https://exa\tmple.com/in' }, 'url'],
+    ['a url over 512 characters once percent-encoded', { url: `https://example.com/${'é'.repeat(100)}` }, 'url'],
+    ['a url with ESC[2J', { url: 'https://example.com/\u001b[2J' }, 'url'],
+    ['a url with a C1 control', { url: 'https://example.com/\u0085' }, 'url'],
+    ['a description with ESC[2J', { description: 'billing \u001b[2J\u001b]0;owned\u0007' }, 'description'],
+    ['a description with a C1 CSI', { description: 'billing \u009b2J' }, 'description'],
+    ['a description with DEL', { description: 'billing\u007f' }, 'description'],
+    ['a description with a line break', { description: 'billing\nwe_0000  enabled' }, 'description'],
     ['no events', { events: [] }, 'events'],
     ['an unknown event type', { events: ['payment.exploded'] }, 'events'],
     ['a wildcard that covers nothing', { events: ['nothing.*'] }, 'events'],
@@ -318,6 +328,13 @@ describe('endpoint rules', () => {
     expect(Object.keys(problem(res).errors ?? {}).sort()).toEqual(['events', 'metadata.9', 'url']);
   });
 
+  it('accepts right-to-left text in a description, bidi marks included (the CLI shows them escaped)', async () => {
+    const description = 'الفواتير \u200fوالمدفوعات\u202e';
+    const res = await h.call('POST', '/v1/webhooks/endpoints', { key: ws.test, body: { url: 'https://example.com/in', events: ['*'], description } });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().description).toBe(description);
+  });
+
   it('accepts the limits themselves: 20 keys, 500-character values, a 512-character url', async () => {
     const metadata = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${i}`, 'v'.repeat(500)]));
     const url = `https://example.com/${'a'.repeat(512 - 20)}`;
@@ -326,12 +343,30 @@ describe('endpoint rules', () => {
   });
 });
 
+describe('endpoint URLs the SSRF guard refuses', () => {
+  // test/helpers.ts opens 127.0.0.0/8 and ::1 for local receivers; none of these is opened by it.
+  it.each([
+    ['a site-local', 'http://[fec0::1]:4000/', 'fec0::1 is a site-local address'],
+    ['an IPv4-translated 127.0.0.1', 'http://[::ffff:0:7f00:1]:4000/', '::ffff:0:7f00:1 is an IPv4-translated address'],
+    ['a PCP anycast', 'http://192.0.0.9:4000/', '192.0.0.9 is an IETF protocol assignment address'],
+    ['an AS112 direct delegation', 'http://[2620:4f:8000::1]:4000/', '2620:4f:8000::1 is an AS112 anycast address'],
+  ])('%s literal is 422 naming url, on create and on update', async (_name, url, reason) => {
+    for (const [method, path, body] of [['POST', '/v1/webhooks/endpoints', { url, events: ['*'] }], ['PATCH', '/v1/webhooks/endpoints/:we', { url }]] as const) {
+      const res = await rejected(method, path, { key: ws.test, body }, 422, 'url');
+      expect(problem(res).errors!.url).toEqual([`must not point at a refused address (${reason})`]);
+    }
+  });
+});
+
 describe('names', () => {
-  it.each(['', '   ', '\t\n', 'x'.repeat(101)])('POST /v1/workspaces with name %j is 400', async (name) => {
+  it.each(['', '   ', '\t\n', 'x'.repeat(101), 'Acme\u001b[2J', 'Acme\u009b2J', 'Ac\nme', ' \tAcme'])('POST /v1/workspaces with name %j is 400', async (name) => {
     await rejected('POST', '/v1/workspaces', { body: { name } }, 400, 'name');
   });
   it('POST /v1/workspaces without a name is 400', async () => {
     await rejected('POST', '/v1/workspaces', { body: {} }, 400, 'name');
+  });
+  it.each(['Orders \u001b[2J', 'Orders\u009b', 'line\nbreak'])('POST /v1/event_types with description %j is 400', async (description) => {
+    await rejected('POST', '/v1/event_types', { body: { name: 'order.created', description } }, 400, 'description');
   });
 
   const BAD_TYPES = ['payment', 'Payment.Created', 'payment..created', 'payment.', '.payment', 'payment.created!', 'pay ment.created', 'payment.*'];

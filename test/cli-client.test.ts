@@ -5,6 +5,8 @@
  * with the secret the CLI printed, and that failures are one readable line and a non-zero exit.
  */
 import { execFile } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -229,5 +231,78 @@ describe.skipIf(TEST_STORE !== 'sqlite')('hookd client commands', () => {
     expectReadableFailure(await cli(['trigger', 'message.delivered', '--data', '{not json']), /--data must be a JSON object/);
     // The platform key on a workspace route without --workspace: the message names the flag.
     expectReadableFailure(await cli(['events', 'list']), /X-Workspace-Id.*--workspace/);
+  });
+});
+
+/**
+ * A hostile server (or a hostile value stored before hookd refused it): everything the CLI
+ * prints from it, tables, status, JSON and errors, reaches the terminal without a raw control
+ * or format character.
+ */
+describe.skipIf(TEST_STORE !== 'sqlite')('hookd client commands facing hostile text', () => {
+  const ESC = 'x\u001b[2J\u001b]0;owned\u0007\u001b[8mhidden\u009b31m\u202eevil\nFORGED ROW';
+  const endpoint = { id: 'we_1', status: 'enabled', url: `http://e/${ESC}`, events: [ESC], format: 'basic', description: ESC, metadata: { team: ESC } };
+  const answers: Record<string, [number, unknown]> = {
+    '/v1/webhooks/endpoints?count=100': [200, [endpoint]],
+    '/v1/workspaces?count=100': [200, [{ id: 'wksp_1', name: ESC, created: '2026-01-15T12:00:00.000Z' }]],
+    '/v1/events/evt_1': [200, { id: 'evt_1', type: 'payment.succeeded', data: { object: { note: ESC } } }],
+    '/v1/status?limit=10': [200, {
+      scope: { workspace: `wksp_${ESC}`, live: false }, generated: '2026-01-15T12:00:00.000Z', deliveries: { pending: 1, oldest_due: null },
+      failing_endpoints: { count: 1, data: [{ id: 'we_1', url: endpoint.url, status: 'enabled', failing_since: '2026-01-15T11:00:00.000Z' }] },
+      recent_errors: [{ attempted: '2026-01-15T11:59:00.000Z', delivery: 'wh_1', endpoint: 'we_1', url: endpoint.url, code: 500, error: ESC }],
+    }],
+    '/v1/webhooks/endpoints/we_1': [404, { title: `Not found ${ESC}`, detail: `No endpoint ${ESC}`, status: 404 }],
+  };
+  let server: Server;
+  let url: string;
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      const [status, body] = answers[req.url ?? ''] ?? [404, { title: 'no such path in this test', status: 404 }];
+      res.writeHead(status, { 'content-type': status >= 400 ? 'application/problem+json' : 'application/json' }).end(JSON.stringify(body));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  function run(args: string[]): Promise<Run> {
+    const env = { PATH: process.env.PATH ?? '', XDG_CONFIG_HOME: join(tmpdir(), 'hookd-no-profile'), HOOKD_API_URL: url, HOOKD_API_KEY: 'fskt_x' };
+    return new Promise((resolve) => {
+      execFile(process.execPath, [CLI, ...args], { env }, (err, stdout, stderr) => {
+        resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
+      });
+    });
+  }
+  /** Line breaks separate lines; nothing else a terminal acts on or hides may appear. */
+  // eslint-disable-next-line no-control-regex -- looking for raw control characters is the test
+  const RAW = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069]/u;
+
+  it.each<[string[], number]>([
+    [['endpoints', 'list'], 2],
+    [['endpoints', 'list', '--json'], 0],
+    [['workspaces', 'list'], 2],
+    [['events', 'get', 'evt_1'], 0],
+    [['status'], 0],
+    [['status', '--json'], 0],
+  ])('hookd %j', async (args, tableLines) => {
+    const r = await run(args);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).not.toMatch(RAW);
+    // JSON stays JSON (the same value, escaped the JSON way); tables and screens show \x1b.
+    const json = args.includes('--json') || args[0] === 'events';
+    if (json) expect(r.stdout).toContain('x\\u001b[2J\\u001b]0;owned\\u0007\\u001b[8mhidden\\u009b31m\\u202eevil\\nFORGED ROW');
+    else expect(r.stdout).toContain('x\\x1b[2J\\x1b]0;owned\\x07\\x1b[8mhidden');
+    // A table keeps one line per row: the value's line break cannot forge a row.
+    if (tableLines) expect(r.stdout.trimEnd().split('\n')).toHaveLength(tableLines);
+  });
+
+  it('prints a hostile problem answer as one escaped line', async () => {
+    const r = await run(['endpoints', 'delete', 'we_1']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).not.toMatch(RAW);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('hookd: 404 Not found x\\x1b[2J');
   });
 });

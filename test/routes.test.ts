@@ -223,6 +223,24 @@ describe('webhook endpoints', () => {
     expect(ids(await h.call('GET', '/v1/webhooks/endpoints', { key: ws.test }))).toEqual([two.id]);
   });
 
+  it('stores and shows the URL as parsed, not as typed: the host a reader sees is the host hookd calls', async () => {
+    const ws = await h.workspace();
+    const cases = [
+      // WHATWG parsing reads the backslash as a slash: the host is evil, not 127.0.0.1.
+      ['http://evil\\@127.0.0.1:4000/', 'http://evil/@127.0.0.1:4000/'],
+      ['HTTPS://Hooks.Example.COM:443/a/../in?x=é', 'https://hooks.example.com/in?x=%C3%A9'],
+      ['https://example.com', 'https://example.com/'],
+    ];
+    for (const [typed, stored] of cases) {
+      const created = await h.call('POST', '/v1/webhooks/endpoints', { key: ws.test, body: { url: typed, events: ['*'] } });
+      expect(created.statusCode, created.body).toBe(201);
+      expect(json(created).url).toBe(stored);
+      expect(json(await h.call('GET', `/v1/webhooks/endpoints/${json(created).id}`, { key: ws.test })).url).toBe(stored);
+      const patched = await h.call('PATCH', `/v1/webhooks/endpoints/${json(created).id}`, { key: ws.test, body: { url: typed } });
+      expect(json(patched).url).toBe(stored);
+    }
+  });
+
   it.each([[['*']], [['payment.*']], [['payment.*', 'customer.created']]])('accepts the subscription %j', async (events) => {
     const ws = await h.workspace();
     const res = await h.call('POST', '/v1/webhooks/endpoints', { key: ws.test, body: { url: 'https://example.com/', events } });

@@ -43,6 +43,8 @@ describe.skipIf(TEST_STORE !== 'sqlite')('SSRF guard in the sender', () => {
     ['192.0.0.1', 'address'], ['192.0.2.1', 'address'], ['192.168.0.1', 'private'], ['198.18.0.1', 'address'], ['198.51.100.1', 'address'],
     ['203.0.113.1', 'address'], ['224.0.0.1', 'multicast'], ['240.0.0.1', 'address'], ['255.255.255.255', 'address'],
     ['[::]', 'unspecified'], ['[fc00::1]', 'unique local'], ['[fe80::1]', 'link-local'], ['[ff02::1]', 'multicast'],
+    ['[fec0::1]', 'site-local'], ['[::ffff:0:7f00:1]', 'carries 127.0.0.1'], ['[2001:1::1]', 'IETF protocol assignment'],
+    ['192.0.0.9', 'IETF protocol assignment'], ['192.175.48.1', 'AS112'],
   ])('refuses http://%s before connecting (%s)', async (host, kind) => {
     const before = receiver.received.length;
     const result = await send(`http://${host}:${port}/webhooks`);
@@ -79,6 +81,12 @@ describe.skipIf(TEST_STORE !== 'sqlite')('SSRF guard in the sender', () => {
     } finally {
       await sender.close();
     }
+  });
+
+  it('checks an IPv4-compatible answer as the address it is, not as the mapped one ipaddr.js reads (libuv prints ::7f00:1 as ::127.0.0.1)', async () => {
+    const resolver = scriptedResolver({ 'compat.example.test': [[{ address: '::8.8.8.8', family: 6 }]] });
+    const result = await send(`http://compat.example.test:${port}/webhooks`, { resolver });
+    expect(result.error).toBe('refused by the SSRF guard: compat.example.test resolves to ::8.8.8.8 is an IPv4-compatible address');
   });
 
   it('HOOKD_ALLOW_NETWORKS opens a range on purpose', async () => {

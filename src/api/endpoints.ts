@@ -1,6 +1,6 @@
 /** Webhook endpoints (DESIGN.md §4): the Falu object, every field present, secret whole only on create. */
 import { Type, type Static } from '@sinclair/typebox';
-import { DESCRIPTION_MAX, METADATA_MAX_KEYS, TOKEN_MAX, URL_MAX, eventPatternProblems, metadataProblems, urlProblems } from '../domain/endpoint-rules.js';
+import { DESCRIPTION_MAX, METADATA_MAX_KEYS, TOKEN_MAX, URL_MAX, eventPatternProblems, metadataProblems, normalisedUrl, urlProblems } from '../domain/endpoint-rules.js';
 import { FieldErrorList, HookdError } from '../domain/errors.js';
 import { newId, newWebhookSecret, randomToken } from '../domain/ids.js';
 import type { Endpoint, Mode } from '../domain/types.js';
@@ -8,13 +8,13 @@ import type { ApiDeps, App } from './deps.js';
 import { refusedLiteral } from '../delivery/ssrf-guard.js';
 import { checkIfMatch, preconditionFailed, sendObject } from './plugins/etag.js';
 import { renderEndpoint } from '../domain/render.js';
-import { IdString, ListQuery, NO_NUL, Timestamp, ruled, withProblems } from './schemas.js';
+import { IdString, ListQuery, NO_CONTROL, Timestamp, ruled, withProblems } from './schemas.js';
 
 const Format = Type.Union([Type.Literal('basic'), Type.Literal('cloud_events')]);
 const Status = Type.Union([Type.Literal('enabled'), Type.Literal('disabled')]);
-const Url = Type.String({ minLength: 1, maxLength: URL_MAX, pattern: NO_NUL, description: `1–${URL_MAX} characters; https in live mode` });
+const Url = Type.String({ minLength: 1, maxLength: URL_MAX, pattern: NO_CONTROL, description: `1–${URL_MAX} characters; https in live mode; stored and answered as parsed (URL.href)` });
 const Events = Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { minItems: 1, maxItems: 100, description: 'Event types; `*` and `prefix.*` wildcards allowed' });
-const Description = Type.String({ maxLength: DESCRIPTION_MAX, pattern: NO_NUL });
+const Description = Type.String({ maxLength: DESCRIPTION_MAX, pattern: NO_CONTROL });
 const Token = Type.String({ minLength: 1, maxLength: TOKEN_MAX, pattern: ruled('^[\\x21-\\x7e]+$', 'must be visible ASCII characters, without spaces'), description: 'Sent as Authorization: Bearer <token>' });
 // Values are checked by metadataProblems so that the messages name the key.
 const MetadataIn = Type.Record(Type.String(), Type.Unknown(), { maxProperties: METADATA_MAX_KEYS + 50 });
@@ -49,21 +49,25 @@ function mergeMetadata(current: Record<string, string>, patch: Record<string, un
   return next;
 }
 
-async function checkFields(deps: ApiDeps, mode: Mode, fields: { url?: string; events?: string[]; metadata?: Record<string, unknown> }): Promise<void> {
+/** Checks the fields a request sets; answers the URL to store (normalised), if one was given. */
+async function checkFields(deps: ApiDeps, mode: Mode, fields: { url?: string; events?: string[]; metadata?: Record<string, unknown> }): Promise<string | undefined> {
   const errors = new FieldErrorList();
   if (fields.url !== undefined) for (const p of urlProblems(fields.url, mode.live)) errors.add('url', p);
   if (fields.events !== undefined) for (const p of eventPatternProblems(fields.events, await deps.catalog.names())) errors.add('events', p);
   if (fields.metadata !== undefined) metadataProblems(fields.metadata, errors);
   errors.throwIfAny();
+  if (fields.url === undefined) return undefined;
+  const url = normalisedUrl(fields.url);
   // A well-formed URL whose host is a literal address the sender would refuse: not a typo but
   // a target hookd will never reach, so 422 (DESIGN.md §6). Names are checked at send time.
-  const refused = fields.url === undefined ? null : refusedLiteral(fields.url, deps.allowNetworks);
+  const refused = refusedLiteral(url, deps.allowNetworks);
   if (refused) {
     throw new HookdError('unprocessable', 'The endpoint URL points at a refused address', {
       detail: `hookd does not deliver to loopback, private, link-local or reserved addresses unless HOOKD_ALLOW_NETWORKS opens them: ${refused}.`,
       errors: { url: [`must not point at a refused address (${refused})`] },
     });
   }
+  return url;
 }
 
 /** The endpoint, or the 404 that every endpoint route answers for one that is not there (or not the caller's). */
@@ -87,7 +91,7 @@ export async function endpointRoutes(app: App, deps: ApiDeps): Promise<void> {
     const mode = request.mode!;
     const body = request.body as Static<typeof CreateBody>;
     const metadata = body.metadata ?? {};
-    await checkFields(deps, mode, { url: body.url, events: body.events, metadata });
+    const url = (await checkFields(deps, mode, { url: body.url, events: body.events, metadata }))!;
     if (await store.countEndpoints(mode) >= config.maxEndpointsPerWorkspace) {
       throw new HookdError('conflict', 'Too many webhook endpoints', {
         detail: `A workspace may have ${config.maxEndpointsPerWorkspace} endpoints in each mode (HOOKD_MAX_ENDPOINTS). Delete one, or subscribe one endpoint to more event types.`,
@@ -95,7 +99,7 @@ export async function endpointRoutes(app: App, deps: ApiDeps): Promise<void> {
     }
     const now = clock.now();
     const endpoint: Endpoint = {
-      id: newId('we', now), workspace: mode.workspace, live: mode.live, url: body.url, description: body.description ?? null,
+      id: newId('we', now), workspace: mode.workspace, live: mode.live, url, description: body.description ?? null,
       format: body.format ?? 'basic', status: body.status ?? 'enabled', events: body.events, secret: newWebhookSecret(),
       token: body.token ?? null, metadata: metadata as Record<string, string>, created: now, updated: now, etag: randomToken(),
       previousSecrets: [], failingSince: null,
@@ -137,10 +141,10 @@ export async function endpointRoutes(app: App, deps: ApiDeps): Promise<void> {
     const current = await load(mode, request.params.id);
     checkIfMatch(request, current.etag);
     const metadata = patch.metadata === undefined ? current.metadata : mergeMetadata(current.metadata, patch.metadata);
-    await checkFields(deps, mode, { url: patch.url, events: patch.events, metadata: patch.metadata === undefined ? undefined : metadata });
+    const url = await checkFields(deps, mode, { url: patch.url, events: patch.events, metadata: patch.metadata === undefined ? undefined : metadata });
     const next: Endpoint = {
       ...current,
-      url: patch.url ?? current.url,
+      url: url ?? current.url,
       events: patch.events ?? current.events,
       format: patch.format ?? current.format,
       status: patch.status ?? current.status,

@@ -7,7 +7,7 @@ import type { EventType } from '../domain/types.js';
 import type { ApiDeps, App } from './deps.js';
 import { sendObject } from './plugins/etag.js';
 import { renderEventType } from '../domain/render.js';
-import { EVENT_TYPE_PATTERN, ListQuery, NO_NUL, Timestamp, withProblems } from './schemas.js';
+import { EVENT_TYPE_PATTERN, ListQuery, NO_CONTROL, Timestamp, withProblems } from './schemas.js';
 
 const EventTypeObject = Type.Object({
   name: Type.String(),
@@ -57,7 +57,7 @@ export async function eventTypeRoutes(app: App, { store, clock, auth, pagination
       tags, summary: 'Add an event type to the catalog (platform key)',
       body: Type.Object({
         name: Name,
-        description: Type.Optional(Type.String({ maxLength: 1000, pattern: NO_NUL })),
+        description: Type.Optional(Type.String({ maxLength: 1000, pattern: NO_CONTROL })),
         schema: Type.Optional(Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()], {
           description: 'JSON Schema that data.object of published events must satisfy',
         })),

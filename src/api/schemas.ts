@@ -21,11 +21,27 @@ const ID_NAMES: Record<IdPrefix, string> = {
 export const IdString = (prefix: IdPrefix) =>
   Type.String({ pattern: ruled(`^${prefix}_[0-9A-Za-z]{${ID_BODY_LENGTH}}$`, `must be ${ID_NAMES[prefix]}`), examples: [`${prefix}_0Q7c2wQq1aZkXb3Ryl9mT5vP`] });
 
+/** The control characters free text may not hold: C0 (U+0000–U+001F), DEL and C1 (U+007F–U+009F), as a character class body. */
+const CONTROLS = '\\u0000-\\u001f\\u007f-\\u009f';
+const NO_CONTROL_RULE = 'must not contain control characters (U+0000–U+001F, U+007F–U+009F) such as a line break or ESC';
+
 /**
- * Free text that is stored as text: PostgreSQL text cannot hold U+0000 (the insert fails, a
- * 500) where SQLite can, so it is refused here, the same on both stores, naming the field.
+ * Free text that is stored and shown (endpoint URLs and descriptions, event-type
+ * descriptions): PostgreSQL text cannot hold U+0000 (the insert fails, a 500) where SQLite
+ * can, and the other controls reach the terminal of whoever lists it (ESC[2J clears a screen,
+ * a line break forges a table row). Refused here, the same on both stores, naming the field.
+ * Bidirectional format characters (U+202E) stay allowed: right-to-left text needs them, and
+ * the CLI shows them escaped (docs/security.md, "Text shown in a terminal").
  */
-export const NO_NUL = ruled('^[^\\u0000]*$', 'must not contain the character U+0000');
+export const NO_CONTROL = ruled(`^[^${CONTROLS}]*$`, NO_CONTROL_RULE);
+
+/**
+ * A name (a workspace's): not blank, and no control character. One pattern, since a schema
+ * holds one; the two classes are disjoint (white space that is not a control, then a
+ * character that is neither), so matching is linear in the length, even on a 64 KiB body
+ * that fails: `^[^X]*[^\sX][^X]*$` backtracks quadratically there.
+ */
+export const NAME_PATTERN = ruled(`^[^\\S${CONTROLS}]*[^\\s${CONTROLS}][^${CONTROLS}]*$`, `must not be blank, and ${NO_CONTROL_RULE}`);
 
 export const EVENT_TYPE_PATTERN = ruled('^[a-z0-9_]+(\\.[a-z0-9_]+)+$', 'must be dot-separated lowercase words, such as payment.refund.failed');
 

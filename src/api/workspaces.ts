@@ -8,12 +8,11 @@ import { hashKey } from './plugins/auth.js';
 import { absentBodyIsEmpty } from './plugins/body.js';
 import { sendObject } from './plugins/etag.js';
 import { renderWorkspace } from '../domain/render.js';
-import { IdString, ListQuery, Timestamp, ruled, withProblems } from './schemas.js';
+import { IdString, ListQuery, NAME_PATTERN, Timestamp, withProblems } from './schemas.js';
 
 const Keys = Type.Object({ test: Type.Union([Type.String(), Type.Null()]), live: Type.Union([Type.String(), Type.Null()]) });
 const WorkspaceObject = Type.Object({ id: Type.String(), name: Type.String(), created: Timestamp, updated: Timestamp, keys: Keys }, { $id: 'Workspace' });
-// Not blank, and no U+0000 (see NO_NUL): one pattern, since a schema holds one.
-const Name = Type.String({ minLength: 1, maxLength: 100, pattern: ruled('^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$', 'must not be blank, nor contain the character U+0000') });
+const Name = Type.String({ minLength: 1, maxLength: 100, pattern: NAME_PATTERN });
 /** At most 7 days: a longer overlap would defeat the point of rolling a leaked key. */
 const ROLL_GRACE_MAX_S = 7 * 86_400;
 

@@ -13,9 +13,19 @@ export const DESCRIPTION_MAX = 1_000;
 export const TOKEN_MAX = 500;
 export const EVENTS_MAX = 100;
 
-/** Messages for a webhook URL; empty when it is acceptable. Network ranges are the SSRF guard's job. */
+/** C0 controls (tab, line feed, carriage return and ESC among them), DEL and C1 controls. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+export const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
+
+/**
+ * Messages for a webhook URL; empty when it is acceptable. Network ranges are the SSRF
+ * guard's job. An acceptable URL is stored as normalisedUrl() gives it, never as typed.
+ */
 export function urlProblems(raw: string, live: boolean): string[] {
   if (raw.length < 1 || raw.length > URL_MAX) return [`must be 1 to ${URL_MAX} characters`];
+  // Before parsing: the WHATWG parser drops tabs and line breaks without a word, so the URL
+  // a reader sees and the one hookd would call could differ.
+  if (CONTROL_CHARACTERS.test(raw)) return ['must not contain control characters (U+0000–U+001F, U+007F–U+009F) such as a tab or a line break'];
   let url: URL;
   try {
     url = new URL(raw);
@@ -23,6 +33,8 @@ export function urlProblems(raw: string, live: boolean): string[] {
     return ['must be an absolute URL such as https://example.com/webhooks'];
   }
   const problems: string[] = [];
+  // What is stored is the parsed form, which percent-encoding and punycode can lengthen.
+  if (url.href.length > URL_MAX) problems.push(`must be at most ${URL_MAX} characters as hookd stores it, percent-encoded (this one is ${url.href.length})`);
   if (url.protocol !== 'https:' && url.protocol !== 'http:') problems.push('must use http or https');
   else if (live && url.protocol !== 'https:') problems.push('must use https in live mode');
   if (url.username || url.password) problems.push('must not contain a user name or password');
@@ -35,6 +47,15 @@ export function urlProblems(raw: string, live: boolean): string[] {
     }
   }
   return problems;
+}
+
+/**
+ * The URL as hookd stores, shows and calls it: the WHATWG parse of what was typed, so that
+ * `http://evil\\@127.0.0.1/` is kept as `http://evil/@127.0.0.1/` (its real host, evil) and
+ * every reader, hookd's sender included, sees the one URL. Call it on a URL urlProblems accepts.
+ */
+export function normalisedUrl(raw: string): string {
+  return new URL(raw).href;
 }
 
 /** Checks `events` against the catalog: known types, `*`, or `prefix.*` covering at least one type. */

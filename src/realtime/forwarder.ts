@@ -15,6 +15,7 @@ import { signatureHeaders } from '../delivery/signing.js';
 import { VERSION } from '../version.js';
 import { callApi, type ApiTarget } from './api-client.js';
 import { CLOSE_EXPIRED, CLOSE_REVOKED, SUBPROTOCOL } from './grant.js';
+import { printable } from '../terminal-text.js';
 
 /** ms: reconnect backoff bounds after a dropped socket. */
 const BACKOFF_MIN = 500;
@@ -74,9 +75,20 @@ export async function forward(event: HookdEvent, options: Pick<ListenOptions, 'f
   }
 }
 
+/**
+ * The line printed for one forwarded event. The type and id come from the server, the error
+ * from the local server's connection: printable, like every line of listen.
+ */
+export function forwardedLine(at: Date, event: Pick<HookdEvent, 'type' | 'id'>, result: { status: number | null; ms: number; error?: string }): string {
+  const outcome = result.status === null ? `failed (${result.error})` : String(result.status);
+  return printable(`${at.toISOString()}  ${printable(event.type).padEnd(32)} ${event.id}  → ${outcome}  ${result.ms} ms`);
+}
+
 /** Runs until `signal` aborts: negotiate, listen, forward; reconnect on drops, negotiate again on expiry. */
 export async function runListen(options: ListenOptions): Promise<void> {
-  const { target, print, signal } = options;
+  const { target, signal } = options;
+  // Grants, events and errors come from the server: no raw control character reaches the terminal.
+  const print = (line: string) => options.print(printable(line));
   let backoff = 0;
   while (!signal.aborted) {
     let closeCode = 0;
@@ -95,10 +107,7 @@ export async function runListen(options: ListenOptions): Promise<void> {
           const message = JSON.parse(String(e.data)) as { type: string; object: Record<string, unknown> };
           if (message.type !== 'event') return;
           const event = recordOf(message.object);
-          void forward(event, options).then((r) => {
-            const outcome = r.status === null ? `failed (${r.error})` : String(r.status);
-            print(`${new Date().toISOString()}  ${event.type.padEnd(32)} ${event.id}  → ${outcome}  ${r.ms} ms`);
-          });
+          void forward(event, options).then((r) => print(forwardedLine(new Date(), event, r)));
         });
         ws.addEventListener('close', (e) => {
           signal.removeEventListener('abort', stop);
