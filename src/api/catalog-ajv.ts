@@ -48,7 +48,7 @@ export function createCatalogAjv(): CatalogAjv {
   };
   const logger: Logger = { log: () => undefined, warn: collect, error: collect };
   const ajv = new Ajv({
-    allErrors: true,
+    allErrors: false,
     // Unknown keywords (x-… annotations) are common in schemas written for other tools: let them be.
     strict: false,
     // addUsedSchema: false, or a schema with an `$id` is registered by its first compile and every

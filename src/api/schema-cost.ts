@@ -1,0 +1,317 @@
+/**
+ * A bound, computed from the schema alone, on what Ajv may spend validating one event against
+ * it; a schema whose bound is too high is refused at registration, naming the part that costs
+ * (docs/security.md "Event-type schemas"). The bound assumes every keyword runs, on the worst
+ * data a 256 KiB event can hold, nested as deep as hookd parses (30 levels inside
+ * `data.object`); what each keyword costs is schema-cost-own.ts's.
+ *
+ * For a value of type t and b bytes, validation against a subschema costs at most
+ * `A[t] + R[t]·b`, and at most `Rall[t]·b`. A gathers what is paid once (keywords, a named
+ * property's subschema), R what is paid per byte: strings read, and the subschemas `items`,
+ * `additionalProperties` and `patternProperties` apply to every item or member, each of at
+ * least a few bytes (an object with `required` members, at least those). Both are computed
+ * for every subschema and every number of levels left below the value, `$ref`s followed.
+ */
+import { FieldErrorList } from '../domain/errors.js';
+import { hasRef, MIN_BYTES, NS, ownCost, scalarItems, T, TYPES, widthOf, type Own } from './schema-cost-own.js';
+import { isObject, nestedIdProblem, resolveRef, subschemas, type EdgeKind } from './schema-graph.js';
+
+/** HOOKD_MAX_EVENT_SIZE's default; a larger setting scales the time linearly. */
+export const REFERENCE_EVENT_BYTES = 256 * 1024;
+/** Levels of nesting inside `data.object`: the body may nest 32 (api/plugins/body.ts). */
+export const DATA_DEPTH = 30;
+/** Estimated worst-case validation time of a REFERENCE_EVENT_BYTES event, in nanoseconds. */
+export const VALIDATION_BUDGET_NS = 250e6;
+/**
+ * Ajv nests the code of each keyword, property and branch inside the previous one's success
+ * test; about 1,500 blocks deep, V8's parser runs out of stack (a 500 on publish when that
+ * happens at the first call). 300 leaves the margin.
+ */
+export const MAX_NESTING = 300;
+/** uniqueItems compares every pair of items unless they are declared scalars. */
+export const UNIQUE_ITEMS_MAX = 64;
+
+const S = REFERENCE_EVENT_BYTES;
+
+type Kind = EdgeKind | 'ref';
+interface Node {
+  path: string;
+  schema: unknown;
+  /** Own costs by value type (T). */
+  own: Own[];
+  width: number;
+  edges: Array<{ kind: Kind; to: number; path: string; keyword: string }>;
+}
+
+export interface SchemaCost {
+  /** Estimated worst-case nanoseconds for a REFERENCE_EVENT_BYTES event; Infinity when unbounded. */
+  ns: number;
+  errors: FieldErrorList;
+}
+
+const uniqueItemsProblem = `needs maxItems of at most ${UNIQUE_ITEMS_MAX}, or \`items\` declaring a scalar \`type\` (string, number, integer, boolean, null): otherwise Ajv compares every pair of items, a cost that grows with the square of their number (30,000 one-element arrays: 10 s)`;
+
+/** Every subschema Ajv evaluates, reached from the root through applicators and `$ref`s. */
+function collect(root: Record<string, unknown>, errors: FieldErrorList): Node[] {
+  const nodes: Node[] = [];
+  const ids = new Map<unknown, number>();
+  const add = (schema: unknown, path: string): number => {
+    const known = isObject(schema) ? ids.get(schema) : undefined;
+    if (known !== undefined) return known;
+    nodes.push({ path, schema, own: TYPES.map((t) => ownCost(schema, t)), width: widthOf(schema), edges: [] });
+    if (isObject(schema)) ids.set(schema, nodes.length - 1);
+    return nodes.length - 1;
+  };
+  add(root, 'schema');
+  for (let i = 0; i < nodes.length; i++) {
+    const { schema, path, edges } = nodes[i]!;
+    if (!isObject(schema)) continue;
+    const idProblem = i > 0 ? nestedIdProblem(schema) : undefined;
+    if (idProblem) errors.add(`${path}.$id`, idProblem);
+    if (schema.uniqueItems === true && !scalarItems(schema.items) && !(typeof schema.maxItems === 'number' && schema.maxItems <= UNIQUE_ITEMS_MAX)) {
+      errors.add(`${path}.uniqueItems`, uniqueItemsProblem);
+    }
+    if (typeof schema.$ref === 'string') {
+      const resolved = resolveRef(root, schema.$ref);
+      if ('problem' in resolved) errors.add(`${path}.$ref`, resolved.problem);
+      else edges.push({ kind: 'ref', to: add(resolved.target, resolved.path), path: `${path}.$ref`, keyword: '$ref' });
+    }
+    for (const e of subschemas(schema, path, true)) {
+      if (e.kind !== 'none') edges.push({ kind: e.kind, to: add(e.target, e.path), path: e.path, keyword: e.keyword });
+    }
+  }
+  return nodes;
+}
+
+/**
+ * The subschemas in an order where those applied to the same value (`allOf`, `$ref`…) come
+ * before the one applying them; undefined, and each `$ref` closing a loop named, when Ajv would
+ * recurse on one value forever.
+ */
+function sameValueOrder(nodes: Node[], errors: FieldErrorList): number[] | undefined {
+  const state = new Uint8Array(nodes.length); // 0 new, 1 on the walk's path, 2 done
+  const order: number[] = [];
+  let looped = false;
+  for (let start = 0; start < nodes.length; start++) {
+    if (state[start]) continue;
+    // Iterative: a chain of `$ref`s may be as long as the schema.
+    const stack: Array<[node: number, next: number]> = [[start, 0]];
+    state[start] = 1;
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      const edges = nodes[top[0]]!.edges;
+      if (top[1] >= edges.length) {
+        state[top[0]] = 2;
+        order.push(top[0]);
+        stack.pop();
+        continue;
+      }
+      const e = edges[top[1]++]!;
+      if (e.kind !== 'same' && e.kind !== 'ref') continue;
+      if (state[e.to] === 1) {
+        looped = true;
+        errors.add(e.path, 'leads back to a schema applied to the same value without descending into the data: Ajv would recurse until the stack overflows');
+      } else if (state[e.to] === 0) {
+        state[e.to] = 1;
+        stack.push([e.to, 0]);
+      }
+    }
+  }
+  return looped ? undefined : order;
+}
+
+/** Per level of data left below the value, per subschema and type: A, R and Rall. */
+interface Level { A: Float64Array; R: Float64Array; Rall: Float64Array }
+
+const at = (i: number, t: number) => i * TYPES.length + t;
+
+/** For one value of any type, what a subschema costs: once and per byte (A, R), or per byte alone (Rall). */
+function oneValue(L: Level, i: number): { A: number; R: number; Rall: number } {
+  let [A, R, Rall] = [0, 0, 0];
+  for (let t = 0; t < TYPES.length; t++) [A, R, Rall] = [Math.max(A, L.A[at(i, t)]!), Math.max(R, L.R[at(i, t)]!), Math.max(Rall, L.Rall[at(i, t)]!)];
+  return { A, R, Rall };
+}
+
+/**
+ * A value's own cost is charged to its own bytes (brackets, quotes, an object's keys), the
+ * values inside it to theirs: per byte the two combine as a maximum, so nesting does not add
+ * up rates level after level. Subschemas applied to the same value add up, part by part.
+ */
+function bounds(nodes: Node[], order: number[]): Level[] {
+  const levels: Level[] = [];
+  const size = nodes.length * TYPES.length;
+  const parts = () => ({ own: new Float64Array(size), kids: new Float64Array(size), sub: new Float64Array(size), rOwn: new Float64Array(size), rKids: new Float64Array(size) });
+  let previous = parts();
+  for (let d = 0; levels.length <= DATA_DEPTH; d++) {
+    const L: Level = { A: new Float64Array(size), R: new Float64Array(size), Rall: new Float64Array(size) };
+    const P = parts();
+    const below = levels[d - 1];
+    for (const i of order) {
+      const { own, edges } = nodes[i]!;
+      for (let t = 0; t < TYPES.length; t++) {
+        const o = own[t]!;
+        const k = at(i, t);
+        if (!o.admits) {
+          [L.A[k], L.R[k], L.Rall[k], P.own[k]] = [o.once, 0, o.once / MIN_BYTES[t]!, o.once / MIN_BYTES[t]!];
+          continue;
+        }
+        const read = Number.isFinite(o.readCap);
+        let a = o.once + (read ? o.readCap : 0);
+        let pOwn = Math.max(o.once / o.ownBytes, o.ownRate) + o.keyRate + o.readPerChar;
+        let rOwn = o.keyRate + (read ? 0 : o.readPerChar);
+        let [pKids, rKids, sub] = [0, 0, o.perArrayByte];
+        let [named, namedAll] = [0, 0];
+        let [eachOwn, eachKids, eachSub, anyEach] = [t === T.array ? o.perItem / MIN_BYTES[T.scalar]! : 0, 0, 0, false];
+        let [eachA, eachR] = [t === T.array ? o.perItem : 0, 0];
+        for (const e of edges) {
+          if (e.kind === 'same' || e.kind === 'ref') {
+            const [u, call] = [at(e.to, t), e.kind === 'ref' ? NS.step : 0];
+            a += L.A[u]! + call;
+            pOwn += P.own[u]! + call / MIN_BYTES[t]!;
+            rOwn += P.rOwn[u]!;
+            pKids += P.kids[u]!;
+            rKids += P.rKids[u]!;
+            sub += P.sub[u]!;
+          } else if (e.kind === 'keys') {
+            // propertyNames: each key is a string, charged to the object's own bytes.
+            if (t !== T.object) continue;
+            const keyRate = levels[0]!.Rall[at(e.to, T.string)]!;
+            pOwn += keyRate;
+            rOwn += keyRate;
+          } else if (below && t === (e.kind === 'tuple' || e.kind === 'item' ? T.array : T.object)) {
+            if (e.kind === 'property' || e.kind === 'tuple') {
+              // One value: paid once (A) or, when that bound is the larger, per byte of it.
+              const c = oneValue(below, e.to);
+              const viaOnce = c.A + c.R * S <= c.Rall * S;
+              if (viaOnce) a += c.A;
+              named = Math.max(named, viaOnce ? c.R : c.Rall);
+              namedAll = Math.max(namedAll, c.Rall);
+            } else {
+              // Each subschema applied to every item or member adds up; of one, the worst type.
+              anyEach = true;
+              const worst = (part: Float64Array) => Math.max(...TYPES.map((_, u) => part[at(e.to, u)]!));
+              eachOwn += worst(previous.own);
+              eachKids += worst(previous.kids);
+              eachSub += worst(previous.sub);
+              eachA += worst(below.A);
+              eachR += worst(below.R);
+            }
+          }
+        }
+        // Every item or member pays its loop turns and what each applies to it; one may match
+        // a name and patterns at once, so named and `each` rates add up. maxItems and
+        // maxProperties fail before Ajv loops: at most that many, paid once (A) when cheaper.
+        const each = anyEach || eachOwn > 0 ? Math.max(eachOwn, eachKids) + eachSub : 0;
+        const most = o.most;
+        const capped = Number.isFinite(most) && most * eachA + eachR * S <= each * S;
+        if (capped) a += most * eachA;
+        pKids += namedAll + each;
+        rKids += named + (capped ? eachR : each);
+        [P.own[k], P.kids[k], P.sub[k], P.rOwn[k], P.rKids[k]] = [pOwn, pKids, sub, rOwn, rKids];
+        L.A[k] = a;
+        L.R[k] = Math.max(rOwn, rKids) + sub;
+        L.Rall[k] = Math.max(pOwn, pKids) + sub;
+      }
+    }
+    // Once a level changes nothing (the schema is shallower than the data), none will.
+    const settled = d > 0 && sameArrays([L.A, L.R, L.Rall, P.own, P.kids, P.sub, P.rOwn, P.rKids], [below!.A, below!.R, below!.Rall, previous.own, previous.kids, previous.sub, previous.rOwn, previous.rKids]);
+    levels.push(L);
+    previous = P;
+    if (settled) while (levels.length <= DATA_DEPTH) levels.push(L);
+  }
+  return levels;
+}
+
+const sameArrays = (a: Float64Array[], b: Float64Array[]) => a.every((x, i) => x.every((v, j) => v === b[i]![j]));
+
+/** Validating one value of up to S bytes against the subschema, and applying it to every item or member of S bytes. */
+const one = (levels: Level[], i: number, d: number) => {
+  const c = oneValue(levels[d]!, i);
+  return Math.min(c.A + c.R * S, c.Rall * S);
+};
+const ms = (ns: number) => (ns < 1e15 ? `${Math.round(ns / 1e6).toLocaleString('en')} ms` : 'without bound');
+const ITEM_KEYWORDS = new Set(['items', 'additionalItems', 'contains']);
+
+const OWN_COSTS = ['enum', 'const', 'required', 'properties', 'dependencies', 'patternProperties', 'additionalProperties', 'propertyNames', 'pattern', 'format', 'uniqueItems'];
+const SAME_VALUE = new Set(['allOf', 'anyOf', 'oneOf', 'not', 'if', 'then', 'else', 'dependencies']);
+
+/**
+ * Where the cost concentrates: from the root, follow the subschema that alone is over the
+ * budget; stop where none is, and name the largest part there.
+ */
+function culprit(nodes: Node[], levels: Level[], total: number): [path: string, message: string] {
+  let [i, d] = [0, DATA_DEPTH];
+  const cost = `validating a worst-case 256 KiB event could take ${ms(total)} (hookd allows ${ms(VALIDATION_BUDGET_NS)}), most of it here`;
+  for (;;) {
+    let worst: { to: number; d: number; ns: number; keyword: string; path: string; each: boolean } | undefined;
+    const byKeyword = new Map<string, number>();
+    for (const e of nodes[i]!.edges) {
+      const below = e.kind === 'same' || e.kind === 'ref' ? d : e.kind === 'keys' ? 0 : d - 1;
+      if (below < 0) continue;
+      const each = e.kind === 'member' || e.kind === 'keys' || e.kind === 'item';
+      const ns = each ? (e.kind === 'keys' ? levels[0]!.Rall[at(e.to, T.string)]! : oneValue(levels[below]!, e.to).Rall) * S : one(levels, e.to, below);
+      byKeyword.set(e.keyword, (byKeyword.get(e.keyword) ?? 0) + ns);
+      if (!worst || ns > worst.ns) worst = { to: e.to, d: below, ns, keyword: e.keyword, path: e.path, each };
+    }
+    if (worst && worst.ns > VALIDATION_BUDGET_NS && (!worst.each || one(levels, worst.to, worst.d) > VALIDATION_BUDGET_NS)) {
+      [i, d] = [worst.to, worst.d];
+      continue;
+    }
+    if (worst && worst.ns > VALIDATION_BUDGET_NS) {
+      const [what, bound] = ITEM_KEYWORDS.has(worst.keyword) ? ['item of the array', 'the array with maxItems'] : ['member of the object', 'the object with maxProperties'];
+      return [worst.path, `${cost}: this subschema is applied to every ${what}; make it cheaper, or bound ${bound}`];
+    }
+    const whole = one(levels, i, d);
+    const [keyword, ns] = [...byKeyword].reduce((a, b) => (b[1] > a[1] ? b : a), ['', 0]);
+    const schema = nodes[i]!.schema;
+    const own = isObject(schema) ? OWN_COSTS.filter((k) => schema[k] !== undefined).join(', ') : '';
+    const part = ns > whole / 2
+      ? `\`${keyword}\`${SAME_VALUE.has(keyword) ? ' (each of its subschemas checks the same value)' : keyword === '$ref' ? ' (what it points to)' : ''}`
+      : `its own keywords${own ? ` (${own})` : ''}`;
+    return [nodes[i]!.path, `${cost}, in ${part}`];
+  }
+}
+
+/** data.object is an object (the publish route's schema says so). */
+const rootNs = (levels: Level[]) => {
+  const L = levels[DATA_DEPTH]!;
+  const k = at(0, T.object);
+  return Math.min(L.A[k]! + L.R[k]! * S, L.Rall[k]! * S);
+};
+
+/** The deepest nesting of Ajv's code under each subschema; a `$ref` Ajv does not inline starts a function of its own. */
+function nesting(nodes: Node[], inlined: boolean[]): number[] {
+  const memo = new Array<number>(nodes.length).fill(-1);
+  const visit = (i: number): number => {
+    if (memo[i]! >= 0) return memo[i]!;
+    memo[i] = 0; // tree edges and ref-free (inlined) targets cannot loop
+    let deepest = 0;
+    for (const e of nodes[i]!.edges) if (e.kind !== 'ref' || inlined[e.to]) deepest = Math.max(deepest, visit(e.to));
+    return (memo[i] = nodes[i]!.width + deepest);
+  };
+  return nodes.map((_, i) => visit(i));
+}
+
+/**
+ * What validating an event against the schema may cost, and what to refuse: an unbounded
+ * `uniqueItems`, `$ref`s that leave the document or loop on one value, a nested `$id`, code
+ * nested deeper than MAX_NESTING, and a bound over VALIDATION_BUDGET_NS.
+ */
+export function schemaCost(root: Record<string, unknown>): SchemaCost {
+  const errors = new FieldErrorList();
+  const nodes = collect(root, errors);
+  const order = sameValueOrder(nodes, errors);
+  if (!order) return { ns: Infinity, errors };
+  const inlined = nodes.map((n) => !hasRef(n.schema));
+  const depth = nesting(nodes, inlined);
+  const functions = new Set([0, ...nodes.flatMap((n) => n.edges.filter((e) => e.kind === 'ref' && !inlined[e.to]).map((e) => e.to))]);
+  for (const i of functions) {
+    if (depth[i]! > MAX_NESTING) {
+      errors.add(nodes[i]!.path, `nests ${depth[i]} keywords, properties and branches along one path (at most ${MAX_NESTING}): Ajv nests a block of code for each, and too deep a nesting overflows the JavaScript parser's stack`);
+    }
+  }
+  const levels = bounds(nodes, order);
+  const ns = rootNs(levels);
+  if (ns > VALIDATION_BUDGET_NS && errors.empty) errors.add(...culprit(nodes, levels, ns));
+  return { ns, errors };
+}
