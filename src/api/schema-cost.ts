@@ -13,7 +13,7 @@
  * for every subschema and every number of levels left below the value, `$ref`s followed.
  */
 import { FieldErrorList } from '../domain/errors.js';
-import { hasRef, MIN_BYTES, NS, ownCost, scalarItems, T, TYPES, widthOf, type Own } from './schema-cost-own.js';
+import { BYTES_PER_KEY, hasRef, MIN_BYTES, NS, ownCost, scalarItems, T, TYPES, widthOf, type Own } from './schema-cost-own.js';
 import { isObject, nestedIdProblem, resolveRef, subschemas, type EdgeKind } from './schema-graph.js';
 
 /** HOOKD_MAX_EVENT_SIZE's default; a larger setting scales the time linearly. */
@@ -124,6 +124,7 @@ function sameValueOrder(nodes: Node[], errors: FieldErrorList): number[] | undef
 interface Level { A: Float64Array; R: Float64Array; Rall: Float64Array }
 
 const at = (i: number, t: number) => i * TYPES.length + t;
+const worstType = (part: Float64Array, i: number) => Math.max(part[at(i, 0)]!, part[at(i, 1)]!, part[at(i, 2)]!, part[at(i, 3)]!);
 
 /** For one value of any type, what a subschema costs: once and per byte (A, R), or per byte alone (Rall). */
 function oneValue(L: Level, i: number): { A: number; R: number; Rall: number } {
@@ -152,20 +153,30 @@ function bounds(nodes: Node[], order: number[]): Level[] {
         const o = own[t]!;
         const k = at(i, t);
         if (!o.admits) {
-          [L.A[k], L.R[k], L.Rall[k], P.own[k]] = [o.once, 0, o.once / MIN_BYTES[t]!, o.once / MIN_BYTES[t]!];
+          L.A[k] = o.once;
+          L.Rall[k] = P.own[k] = o.once / MIN_BYTES[t]!;
           continue;
         }
         const read = Number.isFinite(o.readCap);
         let a = o.once + (read ? o.readCap : 0);
-        let pOwn = Math.max(o.once / o.ownBytes, o.ownRate) + o.keyRate + o.readPerChar;
-        let rOwn = o.keyRate + (read ? 0 : o.readPerChar);
-        let [pKids, rKids, sub] = [0, 0, o.perArrayByte];
-        let [named, namedAll] = [0, 0];
-        let [eachOwn, eachKids, eachSub, anyEach] = [t === T.array ? o.perItem / MIN_BYTES[T.scalar]! : 0, 0, 0, false];
-        let [eachA, eachR] = [t === T.array ? o.perItem : 0, 0];
+        const keyRate = o.perKey / BYTES_PER_KEY + o.perKeyByte;
+        let pOwn = Math.max(o.once / o.ownBytes, o.ownRate) + keyRate + o.readPerChar;
+        let rOwn = o.perKeyByte + (read ? 0 : o.readPerChar);
+        let pKids = 0;
+        let rKids = 0;
+        let sub = o.perArrayByte;
+        let named = 0;
+        let namedAll = 0;
+        // What every item or member pays: the loop's turns, and each subschema applied to it.
+        let eachOwn = t === T.array ? o.perItem / MIN_BYTES[T.scalar]! : 0;
+        let eachKids = 0;
+        let eachSub = 0;
+        let eachA = t === T.array ? o.perItem : 0;
+        let eachR = 0;
         for (const e of edges) {
           if (e.kind === 'same' || e.kind === 'ref') {
-            const [u, call] = [at(e.to, t), e.kind === 'ref' ? NS.step : 0];
+            const u = at(e.to, t);
+            const call = e.kind === 'ref' ? NS.step : 0;
             a += L.A[u]! + call;
             pOwn += P.own[u]! + call / MIN_BYTES[t]!;
             rOwn += P.rOwn[u]!;
@@ -175,9 +186,9 @@ function bounds(nodes: Node[], order: number[]): Level[] {
           } else if (e.kind === 'keys') {
             // propertyNames: each key is a string, charged to the object's own bytes.
             if (t !== T.object) continue;
-            const keyRate = levels[0]!.Rall[at(e.to, T.string)]!;
-            pOwn += keyRate;
-            rOwn += keyRate;
+            const names = levels[0]!.Rall[at(e.to, T.string)]!;
+            pOwn += names;
+            rOwn += names;
           } else if (below && t === (e.kind === 'tuple' || e.kind === 'item' ? T.array : T.object)) {
             if (e.kind === 'property' || e.kind === 'tuple') {
               // One value: paid once (A) or, when that bound is the larger, per byte of it.
@@ -188,26 +199,29 @@ function bounds(nodes: Node[], order: number[]): Level[] {
               namedAll = Math.max(namedAll, c.Rall);
             } else {
               // Each subschema applied to every item or member adds up; of one, the worst type.
-              anyEach = true;
-              const worst = (part: Float64Array) => Math.max(...TYPES.map((_, u) => part[at(e.to, u)]!));
-              eachOwn += worst(previous.own);
-              eachKids += worst(previous.kids);
-              eachSub += worst(previous.sub);
-              eachA += worst(below.A);
-              eachR += worst(below.R);
+              eachOwn += worstType(previous.own, e.to);
+              eachKids += worstType(previous.kids, e.to);
+              eachSub += worstType(previous.sub, e.to);
+              eachA += worstType(below.A, e.to);
+              eachR += worstType(below.R, e.to);
             }
           }
         }
         // Every item or member pays its loop turns and what each applies to it; one may match
         // a name and patterns at once, so named and `each` rates add up. maxItems and
         // maxProperties fail before Ajv loops: at most that many, paid once (A) when cheaper.
-        const each = anyEach || eachOwn > 0 ? Math.max(eachOwn, eachKids) + eachSub : 0;
+        const each = Math.max(eachOwn, eachKids) + eachSub;
         const most = o.most;
-        const capped = Number.isFinite(most) && most * eachA + eachR * S <= each * S;
-        if (capped) a += most * eachA;
+        const capped = Number.isFinite(most) && most * (eachA + o.perKey) + eachR * S <= (each + o.perKey / BYTES_PER_KEY) * S;
+        if (capped) a += most * (eachA + o.perKey);
+        else rOwn += o.perKey / BYTES_PER_KEY;
         pKids += namedAll + each;
         rKids += named + (capped ? eachR : each);
-        [P.own[k], P.kids[k], P.sub[k], P.rOwn[k], P.rKids[k]] = [pOwn, pKids, sub, rOwn, rKids];
+        P.own[k] = pOwn;
+        P.kids[k] = pKids;
+        P.sub[k] = sub;
+        P.rOwn[k] = rOwn;
+        P.rKids[k] = rKids;
         L.A[k] = a;
         L.R[k] = Math.max(rOwn, rKids) + sub;
         L.Rall[k] = Math.max(pOwn, pKids) + sub;
