@@ -149,7 +149,8 @@ describe('event types', () => {
     const bad = await h.call('POST', '/v1/events', { key: ws.test, body: { type: 'order.shipped', data: { object: { amount: 'ten' } } } });
     expect(bad.statusCode).toBe(422);
     expect(bad.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(Object.keys(problem(bad).errors ?? {}).sort()).toEqual(['data.object.amount', 'data.object.order_id']);
+    // Validation stops at the first error (docs/security.md "Event-type schemas (validation cost)").
+    expect(problem(bad).errors).toEqual({ 'data.object.order_id': ['is required'] });
     expect(ids(await h.call('GET', '/v1/events', { key: ws.test }))).toEqual([]);
 
     const good = await h.call('POST', '/v1/events', { key: ws.test, body: { type: 'order.shipped', data: { object: { order_id: 'o_1', amount: 10 } } } });

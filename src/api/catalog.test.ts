@@ -22,3 +22,19 @@ describe('catalog lookups', () => {
     expect(reads).toBe(2);
   });
 });
+
+describe('a stored schema that breaks a rule added since it was registered', () => {
+  it('is still validated against, and the operator is told once per process', async () => {
+    const type = {
+      name: 'order.tagged', description: '', builtin: false, created: 1, updated: 1, etag: 'e',
+      schema: { type: 'object', properties: { tags: { type: 'array', uniqueItems: true } } },
+    } as unknown as EventType;
+    const store = { getEventType: async () => type } as unknown as Store;
+    const warnings: unknown[][] = [];
+    const catalog = createCatalog(store, { warn: (...args: unknown[]) => void warnings.push(args) } as never);
+    await catalog.validateData(type, { tags: [[1], [2]] });
+    await expect(catalog.validateData(type, { tags: [[1], [1]] })).rejects.toMatchObject({ code: 'unprocessable', errors: { 'data.object.tags': [expect.stringMatching(/duplicate/)] } });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]![0]).toMatchObject({ eventType: 'order.tagged', problems: { 'schema.properties.tags.uniqueItems': [expect.stringMatching(/maxItems/)] } });
+  });
+});

@@ -137,7 +137,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       },
     }),
     pagination: createPagination(box.derive('continuation-token')),
-    catalog: createCatalog(store),
+    catalog: createCatalog(store, app.log),
     sender: options.sender,
     allowNetworks: parseNetworks(config.allowNetworks),
     notify: options.notify ?? (() => undefined),
