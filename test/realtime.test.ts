@@ -6,6 +6,7 @@
 import { WebSocket } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHookd, type TestHookd } from './helpers.js';
+import { sleep, until } from './wait.js';
 
 const PROTOCOL = 'json.devproxy.falu.v1';
 
@@ -48,9 +49,9 @@ describe('listen channel', () => {
     await h.call('POST', '/v1/events', { key: ws.test, body: { type: 'customer.created', data: { object: {} } } });
     await h.call('POST', '/v1/events', { key: ws.live, body: { type: 'payment.succeeded', data: { object: {} } } });
     await h.call('POST', '/v1/events', { key: other.test, body: { type: 'payment.succeeded', data: { object: {} } } });
-    const deadline = Date.now() + 2_000;
-    while (messages.length < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    await new Promise((r) => setTimeout(r, 100));
+    await until('the matching event arrives', () => messages.length > 0, 10_000, 20);
+    // Time for any of the three that must not arrive to show up (the publishes after the first).
+    await sleep(100);
     expect(messages).toEqual([{ type: 'event', object: sent.json() }]);
     socket.close();
   });
@@ -75,8 +76,10 @@ describe('listen channel', () => {
     await expect(open(`${base}/v1/realtime/events`, grant.token)).rejects.toThrow();
     a.ws.close();
     b.ws.close();
-    await new Promise((r) => setTimeout(r, 100));
-    const c = await open(`${base}/v1/realtime/events`, grant.token);
-    c.ws.close();
+    // The server frees a place when a socket's closing handshake has ended, which no fixed pause
+    // bounds: open again until it has, and fail if it never does.
+    let c: Awaited<ReturnType<typeof open>> | null = null;
+    await until('a closed session frees its place', async () => (c = await open(`${base}/v1/realtime/events`, grant.token).catch(() => null)) !== null, 10_000, 20);
+    c!.ws.close();
   });
 });

@@ -20,9 +20,9 @@ function countNodeReads(): { reads: number; restore: () => void } {
     for (const key of Object.keys(record)) record[key] = wrap(record[key], proxies);
     return proxy;
   };
-  RegExpParser.prototype.parsePattern = function (this: RegExpParser, ...args: Parameters<RegExpParser['parsePattern']>): AST.Pattern {
-    return wrap(parse.apply(this, args), new Map());
-  };
+  RegExpParser.prototype.parsePattern = function (this: RegExpParser, ...args: unknown[]): AST.Pattern {
+    return wrap(Reflect.apply(parse, this, args) as AST.Pattern, new Map());
+  } as RegExpParser['parsePattern'];
   counter.restore = () => void (RegExpParser.prototype.parsePattern = parse);
   return counter;
 }
