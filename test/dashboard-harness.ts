@@ -86,7 +86,7 @@ export function startDashboard(): Dashboard {
   beforeAll(async () => {
     dashboardDir = await buildDashboard();
     d.ok = await startReceiver(() => ({ status: 200, body: '{"received":true}', headers: { 'content-type': 'application/json' } }));
-    d.h = await startHookd({ retrySchedule: [0], requestTimeout: 3_000 }, { dispatcher: true, dashboardDir });
+    d.h = await startHookd({ retrySchedule: [0], requestTimeout: 10_000 }, { dispatcher: true, dashboardDir });
     d.base = await d.h.app.listen({ port: 0, host: '127.0.0.1' });
     d.ws = await d.h.workspace('Browser Co');
     d.browser = await launchChromium();

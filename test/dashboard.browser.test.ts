@@ -144,7 +144,10 @@ describe('dashboard in Chromium', () => {
 
   it('filters events by type and pages through them, with an empty state when none match', async () => {
     // 21 events that no endpoint subscribes to: a page of 20 and a page of 1.
-    for (let i = 0; i < 21; i++) await d.api('POST', '/v1/events', { type: 'customer.created', data: { object: { id: `cus_${i}` } } });
+    const created: string[] = [];
+    for (let i = 0; i < 21; i++) {
+      created.push(((await d.api('POST', '/v1/events', { type: 'customer.created', data: { object: { id: `cus_${i}` } } })).json() as { created: string }).created);
+    }
     await d.page.goto(`${d.base}/#/events`);
     const rows = d.page.getByRole('link', { name: /^evt_/ });
     await d.page.getByLabel('Type').selectOption('customer.created');
@@ -159,12 +162,19 @@ describe('dashboard in Chromium', () => {
     await d.page.getByText('Page 1').waitFor();
     expect(await rows.count()).toBe(20);
 
-    // Dates: from the day after tomorrow, nothing; from today, they are back.
-    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
-    await d.page.getByLabel('From').fill(day(2));
+    // Dates: from the day after the newest event, nothing; from the day of the oldest, they are back.
+    // The page reads a date as the browser's local midnight (dashboard/src/pages/events.tsx), so
+    // the days are the events' own, in the browser's timezone: neither the machine's timezone nor
+    // a midnight passing during the test changes the answer.
+    const day = (at: string, offset: number) => d.page.evaluate(([iso, o]) => {
+      const t = new Date(iso);
+      const local = new Date(t.getFullYear(), t.getMonth(), t.getDate() + o);
+      return `${local.getFullYear()}-${String(local.getMonth() + 1).padStart(2, '0')}-${String(local.getDate()).padStart(2, '0')}`;
+    }, [at, offset] as [string, number]);
+    await d.page.getByLabel('From').fill(await day(created.at(-1)!, 1));
     await d.page.getByRole('button', { name: 'Apply filters' }).click();
     await d.page.getByText('No events match these filters').waitFor();
-    await d.page.getByLabel('From').fill(day(0));
+    await d.page.getByLabel('From').fill(await day(created[0]!, 0));
     await d.page.getByRole('button', { name: 'Apply filters' }).click();
     await eventually('today\'s events show again', async () => ((await rows.count()) === 20 ? true : undefined));
 

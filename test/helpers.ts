@@ -108,6 +108,11 @@ export interface CallOptions {
 export interface StartOptions {
   /** Run the dispatcher in-process, on the real clock (delivery tests). */
   dispatcher?: boolean;
+  /**
+   * The dispatcher's source of retry jitter, in [0, 1) (default Math.random): a test that
+   * asserts when a retry is due pins it, so that the ±20 % (retry-policy.ts) is not left to chance.
+   */
+  random?: () => number;
   /** Fastify's logger option (default: no logging). */
   logger?: Parameters<typeof buildApp>[0]['logger'];
   /** The built dashboard to serve (test/dashboard-build.ts builds one); default none. */
@@ -146,7 +151,7 @@ async function startOn({ config, box, store, drop, database, clock, dir }: Start
   const app = await buildApp({ config, store, clock, box, platformKeyHash: hashKey(PLATFORM_KEY), sender, notify: () => dispatcher?.wake(), logger: options.logger, dashboardDir: options.dashboardDir ?? null });
   await app.ready();
   if (options.dispatcher) {
-    dispatcher = createDispatcher({ config, store, sender, clock, log: app.log });
+    dispatcher = createDispatcher({ config, store, sender, clock, log: app.log, random: options.random });
     dispatcher.start();
   }
 

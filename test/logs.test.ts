@@ -17,6 +17,7 @@ import { loadConfig } from '../src/config.js';
 import { startServer } from '../src/serve.js';
 import { PLATFORM_KEY, startHookd } from './helpers.js';
 import { startReceiver } from './receiver.js';
+import { until } from './wait.js';
 
 describe('logs', () => {
   it('hold no key, secret or token, at trace level, through a whole session', async () => {
@@ -38,7 +39,8 @@ describe('logs', () => {
       h.app.log.info({ endpoint: { secret: ep.secret, token: 'tok_do_not_log_me_1234' }, keys: { test: ws.test } }, 'an endpoint');
       h.app.log.info({ result: { endpoint: { secret: rolled.secret } } }, 'nested');
       h.app.log.info({ req: { headers: { authorization: `Bearer ${PLATFORM_KEY}` } } }, 'headers');
-      await new Promise((r) => setTimeout(r, 100));
+      // The session's last line: the delivery's outcome, logged once it is written.
+      await until('the delivery outcome is logged', () => text.includes('"msg":"delivery succeeded"'), 10_000, 20);
 
       expect(text.length).toBeGreaterThan(1_000);
       expect(text).toContain('[redacted]');
@@ -89,12 +91,11 @@ describe('log lines of hookd serve', () => {
       await retry.body.dump();
       const requestId = String(retry.headers['x-request-id']);
       expect(requestId).toMatch(/^req_/);
-      await new Promise((r) => setTimeout(r, 100));
+      const ofRequest = () => jsonLines(text()).filter((l) => l.reqId === requestId);
+      await until('the request is logged as completed', () => ofRequest().some((l) => l.msg === 'request completed'), 10_000, 20);
 
-      const lines = jsonLines(text());
-      const ofRequest = lines.filter((l) => l.reqId === requestId);
-      expect(ofRequest.map((l) => l.msg)).toEqual(['incoming request', 'manual attempt', 'request completed']);
-      const attempt = ofRequest[1]!;
+      expect(ofRequest().map((l) => l.msg)).toEqual(['incoming request', 'manual attempt', 'request completed']);
+      const attempt = ofRequest()[1]!;
       expect(attempt).toMatchObject({ level: 30, endpoint: ep.id, event: evt.id, code: 200, successful: true });
       expect(attempt.delivery).toMatch(/^wh_/);
     } finally {
@@ -108,7 +109,8 @@ describe('log lines of hookd serve', () => {
     const chatty = await serve({}, false);
     try {
       for (const s of [quiet, chatty]) expect((await s.call('GET', '/v1/workspaces')).status).toBe(200);
-      await new Promise((r) => setTimeout(r, 100));
+      // Waiting for the chatty server's line gives the quiet one's, had it one, the same time to appear.
+      await until('the chatty server logs the request', () => chatty.text().includes('"msg":"request completed"'), 10_000, 20);
       expect(quiet.text()).toBe('');
       expect(jsonLines(chatty.text()).filter((l) => l.msg === 'request completed')).toHaveLength(1);
     } finally {
@@ -124,7 +126,7 @@ describe('log lines of hookd serve', () => {
       const { id } = await pretty.call('GET', '/v1/workspaces');
       pretty.server.app.log.warn({ endpoint: { secret: 'fwhs_do_not_print_this_secret' }, delivery: 'wh_1' }, 'an endpoint');
       expect((await forced.call('GET', '/v1/workspaces')).status).toBe(200);
-      await new Promise((r) => setTimeout(r, 100));
+      await until('both servers log their request', () => pretty.text().includes('request completed') && forced.text().includes('request completed'), 10_000, 20);
 
       const lines = pretty.text().trim().split('\n');
       for (const line of lines) expect(() => JSON.parse(line)).toThrow();

@@ -8,12 +8,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { defaultConfig } from '../src/config.js';
 import { createMetrics } from '../src/metrics.js';
 import { startServer, type Server } from '../src/serve.js';
 import { TEST_STORE } from './helpers.js';
 import { startReceiver, type Receiver } from './receiver.js';
+import { until } from './wait.js';
 
 const ADMIN = 'hkp_metrics_test_platform_key_0123456789abcdef';
 
@@ -55,14 +56,14 @@ describe.skipIf(TEST_STORE !== 'sqlite')('/metrics of hookd serve', () => {
     await Promise.all([ok.waitFor(1), failing.waitFor(1)]);
     expect((await call('GET', `/v1/events/${eventId}`, ws.keys.test)).status).toBe(200);
     expect((await call('GET', '/v1/no/such/route', ws.keys.test)).status).toBe(404);
-    // The outcomes are written a few ms after the answers arrive.
-    const deadline = Date.now() + 10_000;
-    do {
-      await new Promise((r) => setTimeout(r, 50));
-      text = await (await request(`${server.url}/metrics`)).body.text();
-    } while (value(text, 'hookd_delivery_attempts_total{outcome="retry_scheduled"}') !== 1 && Date.now() < deadline);
-    // The backlog gauge reuses a count for a second: let the one taken before the writes expire.
-    await new Promise((r) => setTimeout(r, 1_100));
+    // The outcomes are written (each with its attempt) a few ms after the answers arrive.
+    await until('both outcomes are written', async () => {
+      const list = (await call('GET', `/v1/webhooks?event=${eventId}`, ws.keys.test)).body as unknown as { attempts: unknown[] }[];
+      return list.length === 2 && list.every((d) => d.attempts.length === 1);
+    }, 10_000, 50);
+    // No scrape before the writes, so the store gauges (a count reused for a second) count after them;
+    // the second scrape shows the timing of the counts the first one made.
+    await (await request(`${server.url}/metrics`)).body.text();
     text = await (await request(`${server.url}/metrics`)).body.text();
   });
   afterAll(async () => {
@@ -159,9 +160,20 @@ describe('store gauges', () => {
   });
 
   it('answer NaN when the store does not answer in time, rather than holding up the scrape', async () => {
-    const metrics = createMetrics({ defaultMetrics: false, store: { countPending: () => new Promise<number>(() => undefined), countFailing: async () => 2 }, storeCountTimeoutMs: 50 });
-    const started = Date.now();
-    expect(value(await metrics.registry.metrics(), 'hookd_deliveries_pending')).toBeNaN();
-    expect(Date.now() - started).toBeLessThan(1_000);
+    // Fake timers: the scrape must end exactly when the 50 ms bound does, however slow the machine.
+    vi.useFakeTimers();
+    try {
+      const metrics = createMetrics({ defaultMetrics: false, store: { countPending: () => new Promise<number>(() => undefined), countFailing: async () => 2 }, storeCountTimeoutMs: 50 });
+      let text: string | undefined;
+      const scraping = metrics.registry.metrics().then((t) => (text = t));
+      await vi.advanceTimersByTimeAsync(49);
+      expect(text).toBeUndefined();
+      await vi.advanceTimersByTimeAsync(1);
+      await scraping;
+      expect(value(text!, 'hookd_deliveries_pending')).toBeNaN();
+      expect(value(text!, 'hookd_endpoints_failing')).toBe(2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -30,6 +30,8 @@ export interface Receiver {
    * others: a held request whose client went away (a killed sender) was never answered.
    */
   releaseHanging(status?: number): { answered: Received[]; lost: Received[] };
+  /** How many requests held by 'hang' have lost their client so far (they stay held until released). */
+  closedWhileHeld(): number;
   /** Stops listening (new connections are refused) and drops open ones, held requests included. */
   down(): Promise<void>;
   /** Listens again on the same port. */
@@ -118,6 +120,7 @@ export async function startReceiver(behaviour: Behaviour = () => ({ status: 200,
       hanging.clear();
       return { answered, lost };
     },
+    closedWhileHeld: () => [...hanging.keys()].filter((res) => lostConnection.has(res)).length,
     down: dropAll,
     up: () => listen(port),
     async close() {

@@ -27,15 +27,18 @@ async function api(base: string, path: string, body: unknown, headers: Record<st
 describe('restarts', () => {
   const cleanup = cleanupAfterEach();
 
-  /** hookd with 3 endpoints on one receiver that answers after `delayMs`; publishes `count` events. */
-  async function loaded(count: number, delayMs: number) {
+  /**
+   * hookd with 3 endpoints on one receiver that answers after `delayMs` (or never, from the
+   * `hangFrom`-th request on); publishes `count` events.
+   */
+  async function loaded(count: number, delayMs: number, hangFrom = Infinity) {
     const dir = mkdtempSync(join(tmpdir(), 'hookd-restart-'));
     cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
     const env = {
       HOOKD_DATA_DIR: dir, HOOKD_ADMIN_KEY: ADMIN, HOOKD_ALLOW_NETWORKS: '127.0.0.0/8',
       HOOKD_RETRY_SCHEDULE: '0,50ms,100ms,200ms,400ms,800ms,1s,1s,1s,1s', HOOKD_REQUEST_TIMEOUT: '3s', HOOKD_LEASE: '5s',
     };
-    const receiver = await startReceiver(() => ({ status: 200, delayMs }));
+    const receiver = await startReceiver((n) => (n < hangFrom ? { status: 200, delayMs } : 'hang'));
     cleanup.push(() => receiver.close());
     const start = async () => {
       const p = await spawnHookd(env);
@@ -60,11 +63,14 @@ describe('restarts', () => {
   }
 
   it('after a SIGKILL mid-delivery, a restart delivers every accepted (event, endpoint) pair', async () => {
-    const { receiver, first, start, ids } = await loaded(150, 20);
-    await receiver.waitFor(30, 15_000);
+    // From the 31st request on the receiver holds every request unanswered: the kill finds
+    // deliveries in flight and most not yet sent, however long it takes to land.
+    const { receiver, first, start, ids } = await loaded(150, 20, 30);
+    await receiver.waitFor(31, 15_000);
     first.child.kill('SIGKILL');
     expect(await first.exited).toBeNull();
     expect(receiver.received.length).toBeLessThan(ids.length * ENDPOINTS);
+    receiver.behave(() => ({ status: 200, delayMs: 20 }));
 
     await start();
     // Duplicates are allowed (what was in flight at the kill may arrive twice), so wait for

@@ -31,7 +31,8 @@ describe.skipIf(TEST_STORE !== 'sqlite')('SSRF guard in the sender', () => {
   afterAll(async () => receiver.close());
 
   const send = (url: string, options: { allow?: string[]; resolver?: never } = {}) => {
-    const sender = createSender({ connectTimeout: 500, requestTimeout: 1_000, allowNetworks: options.allow ?? [], resolver: options.resolver });
+    // The connect timeout ends the unreachable sends quickly; the request timeout is far above any local answer.
+    const sender = createSender({ connectTimeout: 500, requestTimeout: 5_000, allowNetworks: options.allow ?? [], resolver: options.resolver });
     return sender.send({ url, body: '{}', headers: { 'content-type': 'application/json' } }).finally(() => sender.close());
   };
 

@@ -15,6 +15,7 @@ interface Status {
   recent_errors: { attempted: string; delivery: string; event: string; endpoint: string; url: string; code: number | null; error: string | null; workspace: string }[];
 }
 
+const HOUR = 3_600_000;
 let h: TestHookd;
 let ok: Receiver;
 let failing: Receiver;
@@ -31,7 +32,8 @@ beforeAll(async () => {
   ok = await startReceiver();
   failing = await startReceiver(() => ({ status: 500, body: 'boom' }));
   // One automatic retry an hour later: the failed deliveries stay pending for the whole test.
-  h = await startHookd({ retrySchedule: [0, 3_600_000] }, { dispatcher: true });
+  // The jitter is pinned to its middle (factor 1), so the retry is due exactly an hour after the failure.
+  h = await startHookd({ retrySchedule: [0, HOUR] }, { dispatcher: true, random: () => 0.5 });
   const endpoint = async (key: string, url: string) => {
     const res = await h.call('POST', '/v1/webhooks/endpoints', { key, body: { url, events: ['*'] } });
     expect(res.statusCode).toBe(201);
@@ -63,8 +65,10 @@ describe('GET /v1/status', () => {
     const s = await status(A.test);
     expect(s.scope).toEqual({ workspace: A.id, live: false });
     expect(s.deliveries.pending).toBe(1);
-    // The retry is due an hour after the failure.
-    expect(Date.parse(s.deliveries.oldest_due!) - Date.parse(s.generated)).toBeGreaterThan(50 * 60_000);
+    // The retry is due an hour after the failed attempt ended: after it started, and before this answer was generated.
+    const due = Date.parse(s.deliveries.oldest_due!);
+    expect(due).toBeGreaterThanOrEqual(Date.parse(s.recent_errors[0]!.attempted) + HOUR);
+    expect(due).toBeLessThanOrEqual(Date.parse(s.generated) + HOUR);
     expect(s.failing_endpoints.count).toBe(1);
     expect(s.failing_endpoints.data).toEqual([expect.objectContaining({ id: A.failing, url: `${failing.url}/a`, status: 'enabled', workspace: A.id })]);
     expect(s.recent_errors).toEqual([expect.objectContaining({ endpoint: A.failing, event: A.event, code: 500, url: `${failing.url}/a`, workspace: A.id })]);

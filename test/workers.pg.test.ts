@@ -79,7 +79,10 @@ describe('hookd workers on PostgreSQL (real processes)', () => {
   it('three workers share the work without sending anything twice', async () => {
     const EVENTS = 5_000;
     const ENDPOINTS = 5;
-    const receiver = await receiverFor();
+    // Held at first: every worker gets work in flight before any can drain the backlog, however
+    // far apart the three start. No held request may time out meanwhile (60 s; the lease must outlast it).
+    let hold = true;
+    const receiver = await receiverFor(() => (hold ? 'hang' : { status: 200 }));
     // Small pools: four processes (and the other test files) share PostgreSQL's 100 connections.
     const api = await hookd('api', { HOOKD_DB_POOL_SIZE: '16' });
     const http = client(api.url, 32);
@@ -94,7 +97,10 @@ describe('hookd workers on PostgreSQL (real processes)', () => {
     expect(new Set(ids).size).toBe(EVENTS);
     const expected = expectedPairs(ids, ENDPOINTS);
     expect(receiver.received).toEqual([]);
-    const workers = await hookds([{ role: 'worker', env: { HOOKD_DB_POOL_SIZE: '5' }, count: 3 }]);
+    const workers = await hookds([{ role: 'worker', env: { HOOKD_DB_POOL_SIZE: '5', HOOKD_REQUEST_TIMEOUT: '60s', HOOKD_LEASE: '90s' }, count: 3 }]);
+    await until('every worker has a delivery in flight', async () => (await Promise.all(workers.map((w) => inFlight(w)))).every((n) => n > 0), 30_000, 100);
+    hold = false;
+    expect(receiver.releaseHanging(200).lost).toEqual([]);
     const started = Date.now();
     await until('every (event, endpoint) pair has arrived', () => pairs.missing(expected).length === 0, 90_000, 200);
     const delivered = Date.now();
@@ -120,68 +126,67 @@ describe('hookd workers on PostgreSQL (real processes)', () => {
   it('a worker killed mid-run: its leased deliveries are delivered by the others after the lease', async () => {
     const EVENTS = 500;
     const ENDPOINTS = 2;
-    // The request timeout (3 s) bounds how long the survivors' held requests may wait unanswered.
-    const LEASE = 4_000;
-    const PER_ENDPOINT = 10;
-    // Slow answers keep work in flight; 'hold' parks every request until the test lets go.
-    let hold = false;
-    const receiver = await receiverFor(() => (hold ? 'hang' : { status: 200, delayMs: 200 }));
+    const HOLD_FROM = 300;
+    // One request in flight per endpoint and worker. From the 301st on the receiver holds every
+    // request: once it holds ENDPOINTS per worker, no worker has a slot to start anything else, so
+    // what the killed worker had in flight is known exactly. No held request may time out
+    // meanwhile (10 s), and the lease outlasts the request timeout, as hookd requires.
+    const LEASE = 12_000;
+    const receiver = await receiverFor((n) => (n < HOLD_FROM ? { status: 200 } : 'hang'));
     const env = {
-      HOOKD_LEASE: `${LEASE}ms`, HOOKD_REQUEST_TIMEOUT: '3s', HOOKD_DB_POOL_SIZE: '5',
-      HOOKD_MAX_IN_FLIGHT: String(ENDPOINTS * PER_ENDPOINT), HOOKD_MAX_IN_FLIGHT_PER_ENDPOINT: String(PER_ENDPOINT),
+      HOOKD_LEASE: `${LEASE}ms`, HOOKD_REQUEST_TIMEOUT: '10s', HOOKD_DB_POOL_SIZE: '5',
+      HOOKD_MAX_IN_FLIGHT: String(ENDPOINTS), HOOKD_MAX_IN_FLIGHT_PER_ENDPOINT: '1',
     };
     const api = await hookd('api', { HOOKD_DB_POOL_SIZE: '16' });
     const http = client(api.url, 16);
     const scope = await http.workspace(receiver, ENDPOINTS);
+    const workspace = scope['x-workspace-id'];
     const pairs = pairCounter(receiver);
     // The whole backlog first, so that the kill lands mid-run however fast publishing is here.
     const ids = await http.publish(scope, EVENTS, 16);
     const expected = expectedPairs(ids, ENDPOINTS);
     const workers = await hookds([{ role: 'worker', env, count: 3 }]);
 
-    // Once deliveries flow at full speed, hold every answer so that in-flight work stays put
-    // (no slot frees, so no new claim starts) and results already answered get written; then
-    // kill the busiest worker. What it had in flight is exactly the held requests that lose
-    // their connection.
-    await receiver.waitFor(300, 20_000);
-    hold = true;
-    await sleep(300);
-    const loads = await Promise.all(workers.map(inFlight));
-    const victim = loads.indexOf(Math.max(...loads));
-    const killed = workers[victim]!;
-    const survivors = workers.filter((w) => w !== killed);
+    // The receiver holds one request per endpoint of each worker, and every answered delivery is
+    // written: nothing moves until the test lets go.
+    const held = 3 * ENDPOINTS;
+    const succeeded = async () => Number((await db.query<{ n: string }>("SELECT count(*) AS n FROM deliveries WHERE workspace = $1 AND status = 'succeeded'", [workspace]))[0]!.n);
+    await until('every worker has its requests held and every answered delivery is written',
+      async () => receiver.received.length === HOLD_FROM + held && (await succeeded()) === HOLD_FROM, 20_000, 100);
+    // The leases of the deliveries in flight, as their workers wrote them.
+    const leases = new Map((await db.query<{ event: string; url: string; locked_until: string }>(
+      "SELECT d.event, e.url, d.locked_until FROM deliveries d JOIN endpoints e ON e.id = d.endpoint WHERE d.workspace = $1 AND d.status = 'pending' AND d.locked_until IS NOT NULL",
+      [workspace],
+    )).map((r) => [`${r.event}${new URL(r.url).pathname}`, Number(r.locked_until)]));
+
+    const [killed, ...survivors] = workers as [HookdProcess, ...HookdProcess[]];
     killed.child.kill('SIGKILL');
-    const killedAt = Date.now();
     expect(await killed.exited).toBeNull();
-    await sleep(250); // the receiver sees the dead worker's connections close
-    hold = false;
-    const { lost } = receiver.releaseHanging(200);
-    expect(receiver.received.length).toBeLessThan(expected.length);
+    await until("the receiver sees the killed worker's held requests lose their connection", () => receiver.closedWhileHeld() === ENDPOINTS, 10_000, 20);
+    receiver.behave(() => ({ status: 200 }));
+    const { answered, lost } = receiver.releaseHanging(200);
+    expect([answered.length, lost.length]).toEqual([held - ENDPOINTS, ENDPOINTS]);
 
     await until('every delivery row has succeeded', async () => {
-      const rows = await db.query<{ n: string }>("SELECT count(*) AS n FROM deliveries WHERE workspace = $1 AND status <> 'succeeded'", [scope['x-workspace-id']]);
+      const rows = await db.query<{ n: string }>("SELECT count(*) AS n FROM deliveries WHERE workspace = $1 AND status <> 'succeeded'", [workspace]);
       return Number(rows[0]!.n) === 0;
-    }, 30_000, 250);
+    }, 40_000, 250);
     expect(pairs.missing(expected)).toEqual([]);
 
+    const key = (r: { headers: Record<string, unknown>; path: string }) => `${String(r.headers['webhook-id'])}${r.path}`;
     const duplicates = pairs.duplicates();
-    const lostKeys = lost.map((r) => `${String(r.headers['webhook-id'])}${r.path}`).sort();
-    console.log(`workers.pg: killed worker ${victim} with ${loads[victim]} in flight (loads ${loads.join('/')}); lost ${lost.length}, `
-      + `duplicates ${duplicates.length} of ${expected.length}; survivors sent ${(await Promise.all(survivors.map((w) => attempts(w)))).join(' / ')}`);
-    // The kill hit work in flight, and that work, no more, arrived twice: each duplicate is a
-    // request the dead worker was waiting on, sent again by a survivor once its lease ended.
-    expect(lost.length).toBeGreaterThan(0);
-    expect(lost.length).toBe(loads[victim]);
-    expect(lost.length).toBeLessThanOrEqual(ENDPOINTS * PER_ENDPOINT);
-    expect(duplicates.map(([k]) => k).sort()).toEqual(lostKeys);
+    console.log(`workers.pg: killed a worker with ${lost.length} held; duplicates ${duplicates.length} of ${expected.length}; `
+      + `survivors sent ${(await Promise.all(survivors.map((w) => attempts(w)))).join(' / ')}`);
+    // What arrived twice is exactly what the dead worker had in flight, each sent again by a
+    // survivor once its lease had ended, not before.
+    expect(duplicates.map(([k]) => k).sort()).toEqual(lost.map(key).sort());
     for (const [, n] of duplicates) expect(n).toBe(2);
     for (const r of lost) {
-      const key = `${String(r.headers['webhook-id'])}${r.path}`;
-      const again = receiver.received.filter((x) => `${String(x.headers['webhook-id'])}${x.path}` === key).at(-1)!;
-      // Not before the lease ended (claimed before the first copy arrived, so within a margin of it).
-      expect(again.at - r.at).toBeGreaterThanOrEqual(LEASE - 500);
-      expect(again.at).toBeGreaterThan(killedAt);
+      const leasedUntil = leases.get(key(r));
+      expect(leasedUntil, key(r)).toBeDefined();
+      const again = receiver.received.filter((x) => key(x) === key(r)).at(-1)!;
+      expect(again.at).toBeGreaterThanOrEqual(leasedUntil!);
     }
     for (const w of survivors) expect(await attempts(w)).toBeGreaterThan(0);
-  }, 60_000);
+  }, 90_000);
 });

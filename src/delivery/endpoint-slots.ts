@@ -15,7 +15,8 @@
 
 /**
  * ms before an unanswered request moves to the slow lane: the most a burst of new, dead
- * endpoints can delay a healthy one (test/delivery.test.ts "isolation" measures it).
+ * endpoints can delay a healthy one (test/delivery.test.ts "isolation" has more dead endpoints
+ * than global slots: without the slow lane its healthy endpoint never gets one).
  */
 export const SLOW_AFTER = 250;
 const START_SLOTS = 1;

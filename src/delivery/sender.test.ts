@@ -13,7 +13,7 @@ async function rawServer(reply: string): Promise<{ url: string; server: Server }
 }
 
 describe('sender', () => {
-  const sender = createSender({ connectTimeout: 1_000, requestTimeout: 2_000, allowNetworks: ['127.0.0.0/8'] });
+  const sender = createSender({ connectTimeout: 1_000, requestTimeout: 10_000, allowNetworks: ['127.0.0.0/8'] });
   const servers: Server[] = [];
   afterEach(async () => {
     for (const s of servers.splice(0)) await new Promise((r) => s.close(r));

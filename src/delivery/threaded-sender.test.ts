@@ -25,7 +25,7 @@ describe('threaded sender', () => {
     for (const step of undo.splice(0).reverse()) await step();
   });
   const open = (threads: number, overrides: Partial<Parameters<typeof createThreadedSender>[0]> = {}): Sender => {
-    const sender = createThreadedSender({ connectTimeout: 1_000, requestTimeout: 3_000, allowNetworks: ['127.0.0.0/8'], threads, entry, ...overrides });
+    const sender = createThreadedSender({ connectTimeout: 1_000, requestTimeout: 10_000, allowNetworks: ['127.0.0.0/8'], threads, entry, ...overrides });
     undo.push(() => sender.close());
     return sender;
   };
@@ -74,7 +74,7 @@ describe('threaded sender', () => {
 
   it('lets requests in flight finish on close, and refuses new ones', async () => {
     const url = await serve((_req, _body, res) => setTimeout(() => res.end('done'), 200));
-    const sender = createThreadedSender({ connectTimeout: 1_000, requestTimeout: 3_000, allowNetworks: ['127.0.0.0/8'], threads: 1, entry });
+    const sender = createThreadedSender({ connectTimeout: 1_000, requestTimeout: 10_000, allowNetworks: ['127.0.0.0/8'], threads: 1, entry });
     const inFlight = sender.send({ url, body: '{}', headers: {} });
     await new Promise((r) => setTimeout(r, 50));
     await sender.close();

@@ -8,7 +8,7 @@ const event = (id: string, type = 'payment.succeeded'): HookdEvent => ({
   redaction: null, created: 0, updated: 0, etag: 'e',
 });
 
-function recorder(options: { failWhen?: (events: HookdEvent[]) => boolean; delayMs?: number } = {}) {
+function recorder(options: { failWhen?: (events: HookdEvent[]) => boolean; delayMs?: number; until?: Promise<void> } = {}) {
   const groups: string[][] = [];
   let open = 0;
   let maxOpen = 0;
@@ -17,6 +17,7 @@ function recorder(options: { failWhen?: (events: HookdEvent[]) => boolean; delay
     open++;
     maxOpen = Math.max(maxOpen, open);
     await new Promise((r) => setTimeout(r, options.delayMs ?? 0));
+    await options.until;
     open--;
     if (options.failWhen?.(events)) throw new Error(`write failed for ${events.map((e) => e.id).join(',')}`);
     // Each event goes to the endpoint named by its type ('none': no endpoint).
@@ -35,11 +36,14 @@ describe('publish group', () => {
   });
 
   it('gathers publishes that arrive during a commit into the next group, never more groups in flight than allowed', async () => {
-    const r = recorder({ delayMs: 20 });
+    // The first commit lasts until the test ends it: the others arrive during it whatever the timers do.
+    let endCommit!: () => void;
+    const r = recorder({ until: new Promise((resolve) => (endCommit = resolve)) });
     const group = createPublishGroup({ write: r.write, concurrency: 1 });
     const first = group.publish(event('a'));
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    while (r.groups.length === 0) await new Promise((resolve) => setImmediate(resolve));
     const later = ['b', 'c', 'd'].map((id) => group.publish(event(id)));
+    endCommit();
     await Promise.all([first, ...later]);
     expect(r.groups).toEqual([['a'], ['b', 'c', 'd']]);
     expect(r.maxOpen()).toBe(1);

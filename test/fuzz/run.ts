@@ -72,9 +72,8 @@ interface FuzzServer {
 
 async function startServer(options: FuzzOptions): Promise<FuzzServer> {
   const dir = mkdtempSync(join(tmpdir(), 'hookd-fuzz-'));
-  const port = await freePort();
   const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '', HOOKD_HOST: '127.0.0.1', HOOKD_PORT: String(port), HOOKD_DATA_DIR: dir,
+    PATH: process.env.PATH ?? '', HOOKD_HOST: '127.0.0.1', HOOKD_DATA_DIR: dir,
     // Warnings and errors only: an error line is a finding; request lines would be 40 000 lines of noise.
     HOOKD_LOG_LEVEL: 'warn', HOOKD_ADMIN_KEY: ADMIN_KEY,
     // The fuzzer is one client sending thousands of requests a second: the limiter would answer most of them.
@@ -101,22 +100,37 @@ async function startServer(options: FuzzOptions): Promise<FuzzServer> {
       await c.end();
     };
   }
-  const child = spawn(process.execPath, [CLI, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`hookd exited before listening:\n${out}`);
-    const ok = await fetch(`${url}/health`).then((r) => r.ok, () => false);
-    if (ok) break;
-    if (Date.now() > deadline) throw new Error(`hookd did not start:\n${out}`);
-    await new Promise((r) => setTimeout(r, 100));
+  // The port is found free, closed, and then bound by the child: a server elsewhere on the
+  // machine may take it in between. A start that fails on it tries another port; and the server
+  // that answers must be this one (it knows ADMIN_KEY), not whatever took the port.
+  let started: { child: ChildProcess; url: string; log: () => string } | null = null;
+  for (let attempt = 1; !started; attempt++) {
+    const port = await freePort();
+    const child = spawn(process.execPath, [CLI, 'serve'], { env: { ...env, HOOKD_PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+    const url = `http://127.0.0.1:${port}`;
+    // Bounded: whatever else holds the port may never answer; a slow answer from ours is asked again.
+    const ours = () => fetch(`${url}/v1/workspaces`, { headers: { authorization: `Bearer ${ADMIN_KEY}` }, signal: AbortSignal.timeout(2_000) }).then((r) => r.ok, () => false);
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      if (child.exitCode !== null) {
+        if (attempt < 5 && /EADDRINUSE/.test(out)) break;
+        throw new Error(`hookd exited before listening:\n${out}`);
+      }
+      if (await ours()) {
+        started = { child, url, log: () => out };
+        break;
+      }
+      if (Date.now() > deadline) throw new Error(`hookd did not start:\n${out}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
   }
+  const { child, url, log } = started;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
-    url, child, log: () => out,
+    url, child, log,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');

@@ -42,18 +42,24 @@ describe('reliability: receiver outage', () => {
     const http = deployment.client(hookd, 16);
     const { scope } = await http.workspace(receiver, ENDPOINTS);
 
+    // Each phase lasts at least PHASE_MS, and until it has left its mark in the attempts: a
+    // fixed length alone would leave that to how quickly a loaded machine gets round to them.
+    const attempts = async () => (await http.deliveries(scope)).flatMap((d) => d.attempts);
     // Down: connections refused while every event is published and first attempted.
     await receiver.down();
     const ids = await http.publish(scope, EVENTS, 16);
     const expected = expectedPairs(ids, ENDPOINTS);
     await sleep(PHASE_MS);
+    await until('every delivery has been attempted (and refused)', async () => (await http.deliveries(scope)).every((d) => d.attempts.length > 0), 60_000, 250);
     // Up, but never answering: each request ends at the request timeout.
     await receiver.up();
     await sleep(PHASE_MS);
+    await until('an attempt has timed out', async () => (await attempts()).some((a) => /within 1000 ms/.test(String(a.error))), 60_000, 250);
     // Answering 503, as during maintenance; requests still held get theirs now.
     phase = '503';
     receiver.releaseHanging(503);
     await sleep(PHASE_MS);
+    await until('an attempt was answered 503', async () => (await attempts()).some((a) => a.code === 503), 60_000, 250);
 
     const succeededEarly = await http.deliveries(scope, '&status=succeeded');
     expect(succeededEarly).toEqual([]);

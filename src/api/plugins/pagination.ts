@@ -26,10 +26,11 @@ const DATE_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d
 export function parseTimestamp(text: string): number | undefined {
   if (!DATE_TIME.test(text)) return undefined;
   // Date.parse rolls a day that does not exist over (2026-02-30 becomes March 2); that is a
-  // malformed date, not one to move silently.
-  const year = Number(text.slice(0, 4));
-  const month = Number(text.slice(5, 7));
-  if (Number(text.slice(8, 10)) > new Date(Date.UTC(year, month, 0)).getUTCDate()) return undefined;
+  // malformed date, not one to move silently. The month's length comes from setUTCFullYear:
+  // Date.UTC reads years 0–99 as 1900–1999, and 1900 has no February 29 where year 0 has one.
+  const lastDay = new Date(0);
+  lastDay.setUTCFullYear(Number(text.slice(0, 4)), Number(text.slice(5, 7)), 0);
+  if (Number(text.slice(8, 10)) > lastDay.getUTCDate()) return undefined;
   const ms = Date.parse(text.length === 10 ? `${text}T00:00:00Z` : text);
   return Number.isFinite(ms) ? ms : undefined;
 }
