@@ -4,6 +4,7 @@
  * the problem handler shows instead of the raw regular expression.
  */
 import { Type, type TSchema } from '@sinclair/typebox';
+import { CONTROL_RANGE, NO_CONTROL_RULE } from '../domain/endpoint-rules.js';
 import { ID_BODY_LENGTH, type IdPrefix } from '../domain/ids.js';
 
 export const PATTERN_RULES = new Map<string, string>();
@@ -21,9 +22,7 @@ const ID_NAMES: Record<IdPrefix, string> = {
 export const IdString = (prefix: IdPrefix) =>
   Type.String({ pattern: ruled(`^${prefix}_[0-9A-Za-z]{${ID_BODY_LENGTH}}$`, `must be ${ID_NAMES[prefix]}`), examples: [`${prefix}_0Q7c2wQq1aZkXb3Ryl9mT5vP`] });
 
-/** The control characters free text may not hold: C0 (U+0000–U+001F), DEL and C1 (U+007F–U+009F), as a character class body. */
-const CONTROLS = '\\u0000-\\u001f\\u007f-\\u009f';
-const NO_CONTROL_RULE = 'must not contain control characters (U+0000–U+001F, U+007F–U+009F) such as a line break or ESC';
+const NO_CONTROL_TEXT = `${NO_CONTROL_RULE} such as a line break or ESC`;
 
 /**
  * Free text that is stored and shown (endpoint URLs and descriptions, event-type
@@ -33,7 +32,7 @@ const NO_CONTROL_RULE = 'must not contain control characters (U+0000–U+001F, U
  * Bidirectional format characters (U+202E) stay allowed: right-to-left text needs them, and
  * the CLI shows them escaped (docs/security.md, "Text shown in a terminal").
  */
-export const NO_CONTROL = ruled(`^[^${CONTROLS}]*$`, NO_CONTROL_RULE);
+export const NO_CONTROL = ruled(`^[^${CONTROL_RANGE}]*$`, NO_CONTROL_TEXT);
 
 /**
  * A name (a workspace's): not blank, and no control character. One pattern, since a schema
@@ -41,7 +40,7 @@ export const NO_CONTROL = ruled(`^[^${CONTROLS}]*$`, NO_CONTROL_RULE);
  * character that is neither), so matching is linear in the length, even on a 64 KiB body
  * that fails: `^[^X]*[^\sX][^X]*$` backtracks quadratically there.
  */
-export const NAME_PATTERN = ruled(`^[^\\S${CONTROLS}]*[^\\s${CONTROLS}][^${CONTROLS}]*$`, `must not be blank, and ${NO_CONTROL_RULE}`);
+export const NAME_PATTERN = ruled(`^[^\\S${CONTROL_RANGE}]*[^\\s${CONTROL_RANGE}][^${CONTROL_RANGE}]*$`, `must not be blank, and ${NO_CONTROL_TEXT}`);
 
 export const EVENT_TYPE_PATTERN = ruled('^[a-z0-9_]+(\\.[a-z0-9_]+)+$', 'must be dot-separated lowercase words, such as payment.refund.failed');
 

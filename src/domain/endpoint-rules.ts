@@ -13,9 +13,14 @@ export const DESCRIPTION_MAX = 1_000;
 export const TOKEN_MAX = 500;
 export const EVENTS_MAX = 100;
 
-/** C0 controls (tab, line feed, carriage return and ESC among them), DEL and C1 controls. */
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
-export const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
+/**
+ * The control characters stored text may not hold: C0 (tab, line feed, carriage return and ESC
+ * among them), DEL and C1, as the body of a character class; the API's schema patterns for
+ * free text are built from it too (api/schemas.ts).
+ */
+export const CONTROL_RANGE = '\\u0000-\\u001f\\u007f-\\u009f';
+export const NO_CONTROL_RULE = 'must not contain control characters (U+0000–U+001F, U+007F–U+009F)';
+const CONTROL_CHARACTERS = new RegExp(`[${CONTROL_RANGE}]`);
 
 /**
  * Messages for a webhook URL; empty when it is acceptable. Network ranges are the SSRF
@@ -25,7 +30,7 @@ export function urlProblems(raw: string, live: boolean): string[] {
   if (raw.length < 1 || raw.length > URL_MAX) return [`must be 1 to ${URL_MAX} characters`];
   // Before parsing: the WHATWG parser drops tabs and line breaks without a word, so the URL
   // a reader sees and the one hookd would call could differ.
-  if (CONTROL_CHARACTERS.test(raw)) return ['must not contain control characters (U+0000–U+001F, U+007F–U+009F) such as a tab or a line break'];
+  if (CONTROL_CHARACTERS.test(raw)) return [`${NO_CONTROL_RULE} such as a tab or a line break`];
   let url: URL;
   try {
     url = new URL(raw);
