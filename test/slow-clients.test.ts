@@ -8,14 +8,13 @@
  */
 import { request as httpRequest } from 'node:http';
 import { connect, type Socket } from 'node:net';
-import { WebSocket } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startHookd, type TestHookd } from './helpers.js';
+import { openListenSocket, type ListenSocket } from './listen-socket.js';
 import { until } from './wait.js';
 
 /** Far beyond the 1 s timeouts and the 1 s sweep under test: only a server that never closes reaches it. */
 const BOUND = 20_000;
-const PROTOCOL = 'json.devproxy.falu.v1';
 
 interface Raw {
   socket: Socket;
@@ -80,42 +79,41 @@ const slowBody = (key: string) => `POST /v1/events HTTP/1.1\r\nHost: 127.0.0.1\r
 /** A request whose headers never end. */
 const slowHeaders = 'POST /v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ';
 
-async function openListen(h: TestHookd, base: string, key: string): Promise<{ ws: WebSocket; messages: unknown[]; closed: () => boolean }> {
+/** A listen socket for `key`, negotiated through the API. */
+async function openListen(h: TestHookd, base: string, key: string): Promise<ListenSocket> {
   const grant = await h.call('POST', '/v1/realtime/negotiate/events', { key });
   expect(grant.statusCode, grant.body).toBe(200);
-  const ws = new WebSocket(`${base.replace('http', 'ws')}/v1/realtime/events`, { protocols: [PROTOCOL], headers: { authorization: `Bearer ${grant.json().token as string}` } } as never);
-  const messages: unknown[] = [];
-  let closed = false;
-  ws.addEventListener('message', (e) => messages.push(JSON.parse(String(e.data))));
-  ws.addEventListener('close', () => { closed = true; });
-  await new Promise<void>((resolve, reject) => {
-    ws.addEventListener('open', () => resolve());
-    ws.addEventListener('error', () => reject(new Error('the listen WebSocket was refused')));
+  return openListenSocket(`${base.replace('http', 'ws')}/v1/realtime/events`, grant.json().token as string);
+}
+
+/**
+ * A hookd listening on 127.0.0.1 port 0 with `overrides`, a workspace's test key, and the raw
+ * connections a test opens (destroyed after each test); closed after the describe.
+ */
+function listening(overrides: Parameters<typeof startHookd>[0]) {
+  const server = { h: null as unknown as TestHookd, port: 0, base: '', key: '', open: [] as Raw[] };
+  beforeAll(async () => {
+    server.h = await startHookd(overrides);
+    server.base = await server.h.app.listen({ port: 0, host: '127.0.0.1' });
+    server.port = Number(new URL(server.base).port);
+    server.key = (await server.h.workspace()).test;
   });
-  return { ws, messages, closed: () => closed };
+  afterEach(() => {
+    for (const r of server.open.splice(0)) r.socket.destroy();
+  });
+  afterAll(async () => server.h.close());
+  return server;
 }
 
 /** The status line of each answer; the next one follows the body of the last directly, on the same line. */
 const statusLines = (text: string) => text.match(/HTTP\/1\.1 \d{3}(?= )/g) ?? [];
 
 describe('slow clients are closed by the request and header timeouts (1 s each, at most 20 connections)', () => {
-  let h: TestHookd;
-  let port: number;
-  let base: string;
-  let key: string;
-  const open: Raw[] = [];
-  beforeAll(async () => {
-    h = await startHookd({ httpRequestTimeout: 1_000, httpHeadersTimeout: 1_000, maxConnections: 20 });
-    base = await h.app.listen({ port: 0, host: '127.0.0.1' });
-    port = Number(new URL(base).port);
-    key = (await h.workspace()).test;
-  });
-  afterEach(() => {
-    for (const r of open.splice(0)) r.socket.destroy();
-  });
-  afterAll(async () => h.close());
+  const server = listening({ httpRequestTimeout: 1_000, httpHeadersTimeout: 1_000, maxConnections: 20 });
+  const { open } = server;
 
   it('answers /health and a publish beside slow bodies, slow headers and silent connections, and then closes each of those with a 408', async () => {
+    const { port, key } = server;
     for (let i = 0; i < 4; i++) open.push(await raw(port, slowBody(key)));
     for (let i = 0; i < 3; i++) open.push(await raw(port, slowHeaders));
     for (let i = 0; i < 3; i++) open.push(await raw(port));
@@ -134,6 +132,7 @@ describe('slow clients are closed by the request and header timeouts (1 s each, 
   });
 
   it('with every connection held by slow clients, evicts them so that /health answers again', async () => {
+    const { port, key } = server;
     for (let i = 0; i < 20; i++) open.push(await raw(port, i % 2 === 0 ? slowBody(key) : slowHeaders));
     // Refused while the cap is full, answered once the timeouts have freed a connection.
     let health = 0;
@@ -147,6 +146,7 @@ describe('slow clients are closed by the request and header timeouts (1 s each, 
   });
 
   it('does not cut a hookd listen WebSocket that outlives the request timeout', async () => {
+    const { h, port, base, key } = server;
     // A workspace of its own: the events published above are not this session's to receive.
     const own = (await h.workspace('Listener')).test;
     const listen = await openListen(h, base, own);
@@ -159,34 +159,22 @@ describe('slow clients are closed by the request and header timeouts (1 s each, 
 
     const sent = await h.call('POST', '/v1/events', { key: own, body: { type: 'payment.succeeded', data: { object: { n: 2 } } } });
     expect(sent.statusCode).toBe(201);
-    await until('the listen WebSocket receives the event', () => listen.messages.length > 0 || listen.closed(), BOUND, 20);
-    expect(listen.closed()).toBe(false);
+    await until('the listen WebSocket receives the event', () => listen.messages.length > 0 || listen.closed !== null, BOUND, 20);
+    expect(listen.closed).toBe(null);
     expect(listen.messages).toEqual([{ type: 'event', object: sent.json() }]);
     listen.ws.close();
   });
 });
 
 describe('the connection cap and early answers (at most 20 connections, timeouts 60 s)', () => {
-  let h: TestHookd;
-  let port: number;
-  let base: string;
-  let key: string;
-  const open: Raw[] = [];
-  beforeAll(async () => {
-    // Timeouts far beyond BOUND: whatever closes a connection here, it is not a timeout.
-    h = await startHookd({ httpRequestTimeout: 60_000, httpHeadersTimeout: 60_000, maxConnections: 20 });
-    base = await h.app.listen({ port: 0, host: '127.0.0.1' });
-    port = Number(new URL(base).port);
-    key = (await h.workspace()).test;
-  });
-  afterEach(() => {
-    for (const r of open.splice(0)) r.socket.destroy();
-  });
-  afterAll(async () => h.close());
+  // Timeouts far beyond BOUND: whatever closes a connection here, it is not a timeout.
+  const server = listening({ httpRequestTimeout: 60_000, httpHeadersTimeout: 60_000, maxConnections: 20 });
+  const { open } = server;
 
-  const dropped = async () => Number(/^hookd_http_connections_dropped_total (\d+)/m.exec((await h.call('GET', '/metrics', { key: null })).body)?.[1]);
+  const dropped = async () => Number(/^hookd_http_connections_dropped_total (\d+)/m.exec((await server.h.call('GET', '/metrics', { key: null })).body)?.[1]);
 
   it('closes connections beyond the cap unanswered, a listen WebSocket counted among them, and answers again once some close', async () => {
+    const { h, port, base, key } = server;
     const before = await dropped();
     const listen = await openListen(h, base, key);
     // Connections are accepted in the order they were made: these 19 and the WebSocket come before the next.
@@ -196,7 +184,7 @@ describe('the connection cap and early answers (at most 20 connections, timeouts
     await refused.closed();
     expect(refused.received()).toBe('');
     expect(await dropped()).toBe(before + 1);
-    expect(listen.closed()).toBe(false);
+    expect(listen.closed).toBe(null);
 
     for (const r of open.splice(0)) r.socket.destroy();
     let health = 0;
@@ -205,7 +193,7 @@ describe('the connection cap and early answers (at most 20 connections, timeouts
       return health !== 0;
     }, BOUND, 50);
     expect(health).toBe(200);
-    expect(listen.closed()).toBe(false);
+    expect(listen.closed).toBe(null);
     listen.ws.close();
   });
 
@@ -214,6 +202,7 @@ describe('the connection cap and early answers (at most 20 connections, timeouts
     ['413: a declared length over the limit', `POST /v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer KEY\r\nContent-Type: application/json\r\nContent-Length: 99999999\r\n\r\n{"type"`, 413],
     ['415: a content type hookd does not read', `POST /v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer KEY\r\nContent-Type: text/plain\r\nContent-Length: 100000\r\n\r\nhello`, 415],
   ])('an answer sent while body bytes are unsent closes the connection (%s)', async (_name, text, status) => {
+    const { port, key } = server;
     const r = await raw(port, text.replace('KEY', key));
     open.push(r);
     await r.closed();
@@ -223,6 +212,7 @@ describe('the connection cap and early answers (at most 20 connections, timeouts
   });
 
   it('keeps the connection of a refused request whose body has all arrived', async () => {
+    const { port } = server;
     const body = '{"type":"payment.succeeded","data":{"object":{}}}';
     const request = `POST /v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer fskt_wrong\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
     // One write of a few bytes: on loopback the server reads the body with the headers.
