@@ -1,5 +1,5 @@
 /**
- * Command-line flags and the sizes they select. The full run uses issue 7's figures (20 s
+ * Command-line flags and the sizes they select. The full run uses BENCHMARKS.md's figures (20 s
  * windows, 200,000 deliveries of backlog); --quick runs every scenario briefly as a smoke test
  * of the harness, whose figures are not for judging speed.
  */

@@ -1,6 +1,6 @@
 /**
  * The one loadConfig(): flags, then environment (HOOKD_*, DATABASE_URL), then
- * hookd.config.json in the working directory, then defaults (DESIGN.md §8). Every setting is
+ * hookd.config.json in the working directory, then defaults (docs/configuration.md). Every setting is
  * one row of SETTINGS (config-settings.ts); a bad value stops the start with the setting's name
  * and what it accepts, and a misspelt name gets a "did you mean" hint.
  */

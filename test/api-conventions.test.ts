@@ -1,5 +1,5 @@
 /**
- * The conventions every route shares (DESIGN.md §4, docs/api.md), checked the way a client
+ * The conventions every route shares (docs/api.md), checked the way a client
  * sees them: status codes, headers and bodies of a real app on a real SQLite file.
  */
 import type { LightMyRequestResponse } from 'fastify';

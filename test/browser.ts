@@ -1,5 +1,5 @@
 /**
- * Debian's Chromium driven by playwright-core (issue 9). `.ci/run` installs it when missing
+ * Debian's Chromium driven by playwright-core (docs/dashboard.md). `.ci/run` installs it when missing
  * (`apt-get install -y chromium`); the flags keep it headless and quiet inside a container.
  */
 import { chromium, type Browser } from 'playwright-core';

@@ -1,5 +1,5 @@
 /**
- * The dashboard's statistics (issue 9): GET /v1/stats/endpoints (24 h success rate and p95 per
+ * The dashboard's statistics (docs/dashboard.md): GET /v1/stats/endpoints (24 h success rate and p95 per
  * endpoint), GET /v1/stats/hourly and /v1/webhooks/endpoints/{id}/stats (deliveries by outcome,
  * latency percentiles per hour, for the workspace or one endpoint),
  * computed by one SQL text on both stores. Attempts are written through the store's own

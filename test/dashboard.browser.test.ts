@@ -1,5 +1,5 @@
 /**
- * The dashboard in a real browser (issue 9): Debian's Chromium, driven by playwright-core,
+ * The dashboard in a real browser (docs/dashboard.md): Debian's Chromium, driven by playwright-core,
  * against a real hookd on port 0 delivering to real local receivers (dashboard-harness.ts).
  * One user's path through it, in order: sign in, create an endpoint, test it, roll its secret,
  * follow a published event to its delivery and attempt, page through events, recover failures,

@@ -1,5 +1,5 @@
 /**
- * Platform-defined event-type schemas are hostile input (issue 5): a `pattern` that backtracks
+ * Platform-defined event-type schemas are hostile input (docs/security.md): a `pattern` that backtracks
  * catastrophically is refused at registration, naming the field; every pattern hookd accepts
  * runs on a linear-time engine; unknown formats are a 400, not a line on stderr.
  */

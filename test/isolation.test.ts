@@ -1,5 +1,5 @@
 /**
- * Tenant isolation (DESIGN.md §6, issue 5 item 4): every /v1 operation of the OpenAPI document,
+ * Tenant isolation (docs/security.md, "Tenant and mode isolation"): every /v1 operation of the OpenAPI document,
  * walked with one workspace's key against another workspace's objects, and with a key of one
  * mode against the other mode's objects. The route list comes from /openapi.json, so a new
  * route is walked without being listed here; an operation the walk cannot drive (an unknown
@@ -46,7 +46,7 @@ interface Sent {
 }
 
 /**
- * Event types are one catalog shared by every workspace (DESIGN.md §4: the platform manages it,
+ * Event types are one catalog shared by every workspace (docs/api.md: the platform manages it,
  * any key reads it), not tenant objects: there is no other tenant's copy to reach, so
  * /v1/event_types routes are not isolation targets. They still take part in the header checks
  * and the leak checks below.

@@ -1,8 +1,8 @@
 /**
- * Secrets never appear in logs (issue 5 item 2): a full session logged at trace level, with
+ * Secrets never appear in logs (docs/security.md): a full session logged at trace level, with
  * pino's redaction as hookd configures it, holds no key, secret or token; and objects that
  * carry secrets, logged the way code in hookd would, come out censored. And the log lines of
- * `hookd serve` as an operator meets them (issue 9): JSON with request ids on a pipe,
+ * `hookd serve` as an operator meets them (docs/operations.md): JSON with request ids on a pipe,
  * HOOKD_LOG_LEVEL, pretty on a terminal.
  */
 import { randomBytes } from 'node:crypto';

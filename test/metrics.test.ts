@@ -1,5 +1,5 @@
 /**
- * /metrics of a real `hookd serve` (startServer) after real deliveries: every series issue 9
+ * /metrics of a real `hookd serve` (startServer) after real deliveries: every series docs/operations.md
  * names is exposed under `hookd_`, the ones this run exercised have counted what happened, API
  * requests are labelled by route template (an id never becomes a label), and each store call is
  * timed under its operation's name.
@@ -73,7 +73,7 @@ describe.skipIf(TEST_STORE !== 'sqlite')('/metrics of hookd serve', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('exposes every series of issue 9, each under hookd_', () => {
+  it('exposes every series docs/operations.md lists, each under hookd_', () => {
     const declared = [...text.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map((m) => [m[1], m[2]]);
     expect(declared.length).toBeGreaterThan(20);
     for (const [name] of declared) expect(name).toMatch(/^hookd_/);

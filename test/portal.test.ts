@@ -1,5 +1,5 @@
 /**
- * Portal sessions (issue 9): POST /v1/portal/sessions hands the platform a link whose token then
+ * Portal sessions (docs/dashboard.md): POST /v1/portal/sessions hands the platform a link whose token then
  * acts for one workspace and mode only, until it expires; and the secret reveal route the
  * dashboard's Reveal button calls.
  */

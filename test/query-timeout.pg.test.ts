@@ -1,5 +1,5 @@
 /**
- * The client-side bound on PostgreSQL (issue 4): when the database stops answering without
+ * The client-side bound on PostgreSQL (docs/reliability.md): when the database stops answering without
  * closing the connection (a TCP proxy swallows every byte), a request fails with 503
  * problem+json within HOOKD_QUERY_TIMEOUT / HOOKD_DB_CONNECT_TIMEOUT instead of hanging, and
  * once traffic flows again hookd serves again: the dead connections are thrown away, not reused.

@@ -1,7 +1,7 @@
 /**
  * Crash and restart with real processes (`node dist/cli.js serve` on one data directory): what
  * hookd accepted arrives at least once after a SIGKILL, and a SIGTERM lets deliveries in flight
- * finish, so the restart itself sends nothing twice (DESIGN.md §5).
+ * finish, so the restart itself sends nothing twice (docs/delivery.md).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,6 +1,6 @@
 /**
  * The happy path of every /v1 route and the operations routes, asserting the exact public
- * shapes of DESIGN.md §4: what a Falu client reads back, field by field.
+ * shapes of docs/api.md: what a Falu client reads back, field by field.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';

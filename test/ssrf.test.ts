@@ -1,5 +1,5 @@
 /**
- * The SSRF guard through the real sender (issue 5 item 1): every refused spelling of a local
+ * The SSRF guard through the real sender (docs/security.md): every refused spelling of a local
  * address is refused before a byte is sent, DNS answers are checked where the socket connects
  * (so a rebinding name cannot slip through), and HOOKD_ALLOW_NETWORKS opens ranges on purpose.
  */

@@ -1,5 +1,5 @@
 /**
- * Horizontal scale-out on PostgreSQL with real processes (DESIGN.md §1, §5): API and worker
+ * Horizontal scale-out on PostgreSQL with real processes (docs/architecture.md, docs/delivery.md): API and worker
  * processes (`node dist/cli.js serve`) that share nothing but one database, created for this
  * file and dropped after it.
  *

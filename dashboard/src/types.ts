@@ -1,4 +1,4 @@
-/** The API's objects as the dashboard reads them (DESIGN.md §4–5). */
+/** The API's objects as the dashboard reads them (docs/api.md, docs/delivery.md). */
 export interface Endpoint {
   id: string;
   created: string;

@@ -1,6 +1,6 @@
 /**
- * The Ajv instance that compiles platform-supplied event-type schemas (hostile input, DESIGN.md
- * §6): patterns run on the linear-time engine, formats are ajv-formats' with every regular
+ * The Ajv instance that compiles platform-supplied event-type schemas (hostile input,
+ * docs/security.md): patterns run on the linear-time engine, formats are ajv-formats' with every regular
  * expression among them on that engine too, and Ajv's warnings never reach stderr — during a
  * registration they are collected and answered as a 400 (see catalog.ts).
  */

@@ -1,5 +1,5 @@
 /**
- * Serves the dashboard (issue 9): the files `npm run build` writes to dist/dashboard (sources in
+ * Serves the dashboard (docs/dashboard.md): the files `npm run build` writes to dist/dashboard (sources in
  * dashboard/), read into memory once and served at `/`. Each file gets its own route, so no
  * request path is ever joined onto a directory. Hashed files under assets/ never change, so they
  * are cached for a year; index.html is revalidated on every load, so a new build shows at once.

@@ -1,6 +1,6 @@
 /**
  * Delivery records (`wh_…`) with their attempts inline, and the manual re-send of one event to
- * one endpoint (DESIGN.md §4–5).
+ * one endpoint (docs/api.md, docs/delivery.md).
  */
 import { Type } from '@sinclair/typebox';
 import { HookdError } from '../domain/errors.js';

@@ -12,7 +12,7 @@ import { checkIfMatch, preconditionFailed, sendObject } from './plugins/etag.js'
 import { parseTimestamp } from './plugins/pagination.js';
 import { IdString, withProblems } from './schemas.js';
 
-/** s: a rolled secret keeps signing for a day by default (DESIGN.md §5), at most a week. */
+/** s: a rolled secret keeps signing for a day by default (docs/delivery.md), at most a week. */
 const ROLL_GRACE_DEFAULT_S = 86_400;
 const ROLL_GRACE_MAX_S = 7 * 86_400;
 /** Rolled secrets kept signing at once; older ones stop early rather than grow every request's headers. */

@@ -1,4 +1,4 @@
-/** Webhook endpoints (DESIGN.md §4): the Falu object, every field present, secret whole only on create. */
+/** Webhook endpoints (docs/api.md): the Falu object, every field present, secret whole only on create. */
 import { Type, type Static } from '@sinclair/typebox';
 import { DESCRIPTION_MAX, METADATA_MAX_KEYS, TOKEN_MAX, URL_MAX, eventPatternProblems, metadataProblems, normalisedUrl, urlProblems } from '../domain/endpoint-rules.js';
 import { FieldErrorList, HookdError } from '../domain/errors.js';
@@ -59,7 +59,7 @@ async function checkFields(deps: ApiDeps, mode: Mode, fields: { url?: string; ev
   if (fields.url === undefined) return undefined;
   const url = normalisedUrl(fields.url);
   // A well-formed URL whose host is a literal address the sender would refuse: not a typo but
-  // a target hookd will never reach, so 422 (DESIGN.md §6). Names are checked at send time.
+  // a target hookd will never reach, so 422 (docs/security.md). Names are checked at send time.
   const refused = refusedLiteral(url, deps.allowNetworks);
   if (refused) {
     throw new HookdError('unprocessable', 'The endpoint URL points at a refused address', {

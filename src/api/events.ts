@@ -1,4 +1,4 @@
-/** Events (DESIGN.md §4): publish, list, get, redact. Publishing writes the event and its fan-out before answering 201. */
+/** Events (docs/api.md): publish, list, get, redact. Publishing writes the event and its fan-out before answering 201. */
 import { Type } from '@sinclair/typebox';
 import { HookdError } from '../domain/errors.js';
 import { EVENT_TYPE_NAME_MAX } from '../domain/event-types.js';

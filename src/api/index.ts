@@ -63,7 +63,7 @@ export interface AppOptions {
 }
 
 /**
- * Secrets that must never reach a log line (DESIGN.md §6): keys in headers, and any field named
+ * Secrets that must never reach a log line (docs/security.md): keys in headers, and any field named
  * like a secret at the top of a logged object or up to two levels down (an endpoint logged as
  * `{endpoint}`, a result as `{result: {endpoint}}`). test/logs.test.ts holds it to that.
  */

@@ -1,6 +1,6 @@
 /**
  * `POST /v1/portal/sessions` (platform key only): a short-lived link that opens the dashboard
- * for one workspace and mode, for a platform to hand its customers (issue 9, docs/dashboard.md).
+ * for one workspace and mode, for a platform to hand its customers (docs/dashboard.md).
  * The token rides in the URL's fragment, which browsers never send to a server nor in Referer,
  * so it stays out of access logs; the dashboard moves it to sessionStorage and clears the URL.
  */

@@ -1,5 +1,5 @@
 /**
- * Delivery statistics for the dashboard (issue 9): each endpoint's success rate and p95
+ * Delivery statistics for the dashboard (docs/dashboard.md): each endpoint's success rate and p95
  * latency, and hourly series of deliveries by outcome and attempt latency percentiles, for the
  * workspace (/v1/stats/hourly) or one endpoint (/v1/webhooks/endpoints/{id}/stats). hookd's own routes, beside the Falu API; scoped like every other.
  */

@@ -1,4 +1,4 @@
-/** Workspaces and their keys: platform key only (DESIGN.md §4). */
+/** Workspaces and their keys: platform key only (docs/api.md). */
 import { Type } from '@sinclair/typebox';
 import { HookdError } from '../domain/errors.js';
 import { newId, newWorkspaceKey, randomToken } from '../domain/ids.js';

@@ -1,5 +1,5 @@
 /**
- * The dispatcher loop (DESIGN.md §1, §5): claim due deliveries with a lease, send each in its
+ * The dispatcher loop (docs/architecture.md, docs/delivery.md): claim due deliveries with a lease, send each in its
  * own promise, hand every outcome to the batching result writer, and come back for more when a
  * slot frees, work is hinted, or a scheduled retry comes due.
  *
@@ -49,7 +49,7 @@ export function createDispatcher({ config, store, sender, clock, log, metrics, r
   const slots = createEndpointSlots({ maxInFlight: config.maxInFlight, maxPerEndpoint: config.maxInFlightPerEndpoint, now: clock.now });
   const due = createDueEndpoints();
   const ready = createReadyBuffer();
-  // A buffered job must start while its lease still outlasts a whole request (DESIGN.md §5:
+  // A buffered job must start while its lease still outlasts a whole request (docs/delivery.md:
   // a slow request is never sent twice); half the margin leaves room for clock and loop delays.
   const staleAfter = Math.max(1_000, (config.lease - config.requestTimeout) / 2);
   /** A buffered job waited for a global slot: the next freed slot looks at every endpoint. */

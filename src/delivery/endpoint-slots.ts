@@ -1,6 +1,6 @@
 /**
  * In-flight accounting that keeps a slow or dead endpoint from holding back the others
- * (DESIGN.md §1 "no head-of-line blocking"). Three rules:
+ * (docs/delivery.md: no head-of-line blocking). Three rules:
  *
  * 1. Slow start per endpoint: an endpoint starts with 1 slot and doubles it on every success
  *    up to HOOKD_MAX_IN_FLIGHT_PER_ENDPOINT; a timeout or network failure drops it back to 1,

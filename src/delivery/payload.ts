@@ -1,5 +1,5 @@
 /**
- * The bytes a delivery carries (DESIGN.md §5). `basic` is the event object; `cloud_events` is
+ * The bytes a delivery carries (docs/delivery.md). `basic` is the event object; `cloud_events` is
  * CloudEvents 1.0 structured JSON. The body is serialised once per attempt and that exact
  * string is both signed and sent: a receiver must verify the raw bytes, never a re-serialised
  * parse.

@@ -1,5 +1,5 @@
 /**
- * What an attempt's outcome means and when the next attempt runs (DESIGN.md §5). Pure, so the
+ * What an attempt's outcome means and when the next attempt runs (docs/delivery.md). Pure, so the
  * whole policy is one table of tests.
  *
  * Schedule: entry n is the delay before attempt n+1, counted from the end of the previous

@@ -9,7 +9,7 @@ import { guardedLookup, parseNetworks, refusedLiteral, RefusedAddressError } fro
 import { parseRetryAfter } from './retry-policy.js';
 import { signatureHeaders } from './signing.js';
 
-/** Stored response (and request) bodies are cut here (DESIGN.md §5). */
+/** Stored response (and request) bodies are cut here (docs/delivery.md). */
 export const BODY_LIMIT = 16 * 1024;
 
 export interface SendRequest {

@@ -1,5 +1,5 @@
 /**
- * Delivery signatures (DESIGN.md §5). Pure functions of (secrets, time, body): the sender, the
+ * Delivery signatures (docs/delivery.md). Pure functions of (secrets, time, body): the sender, the
  * /test route and `hookd listen` all sign through here, and @hookd/verify checks the same
  * definitions from the other side.
  *

@@ -18,7 +18,7 @@ import type { Sender, SenderOptions, SendRequest, SendResult } from './sender.js
 /**
  * A sender thread holds little for long (a request, the first 16 KiB of its answer), so its heap
  * is kept small: V8's defaults let it grow to 56 MB during a full-speed drain of 200,000
- * deliveries (issue 8's overload scenario, whose bound is the whole process's RSS); with these,
+ * deliveries (the reliability suite's overload scenario, whose bound is the whole process's RSS); with these,
  * 26 MB, and the process peaked at 259–265 MB instead of 284. The limits are per thread and need
  * no flag from whoever starts hookd. The live set is a few MB, far from the old-space limit.
  */

@@ -1,5 +1,5 @@
 /**
- * What a webhook endpoint may hold (DESIGN.md §4). Pure checks that return messages, so that
+ * What a webhook endpoint may hold (docs/api.md). Pure checks that return messages, so that
  * one request reports every broken field at once.
  */
 import { FieldErrorList } from './errors.js';

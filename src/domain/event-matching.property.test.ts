@@ -1,5 +1,5 @@
 /**
- * Properties of subscription matching (DESIGN.md §4): `prefix.*` covers exactly the types that
+ * Properties of subscription matching (docs/api.md): `prefix.*` covers exactly the types that
  * start with `prefix.`, at any depth, and never the prefix itself or a longer word; and the
  * endpoint rules accept a wildcard exactly when it covers a type of the catalog.
  */

@@ -1,5 +1,5 @@
 /**
- * Which endpoint subscriptions cover an event type (DESIGN.md §5). Pure: the store's fan-out,
+ * Which endpoint subscriptions cover an event type (docs/delivery.md). Pure: the store's fan-out,
  * endpoint validation and `hookd listen --events` all use this one definition.
  *
  * A pattern is an exact type, `*` (every type), or `prefix.*` (every type that starts with

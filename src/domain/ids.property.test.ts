@@ -1,4 +1,4 @@
-/** Ids sort by creation time as plain strings (DESIGN.md §4), to the millisecond, until the year 8888. */
+/** Ids sort by creation time as plain strings (docs/api.md), to the millisecond, until the year 8888. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isId, newId, type IdPrefix } from './ids.js';

@@ -68,7 +68,7 @@ export function newPlatformKey(): string {
   return `hkp_${randomBase62(40)}`;
 }
 
-/** `fwhs_` + base64 of 32 random bytes (DESIGN.md §5); the Standard Webhooks key is those bytes. */
+/** `fwhs_` + base64 of 32 random bytes (docs/delivery.md); the Standard Webhooks key is those bytes. */
 export function newWebhookSecret(): string {
   return `fwhs_${randomBytes(32).toString('base64')}`;
 }

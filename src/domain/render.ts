@@ -1,5 +1,5 @@
 /**
- * The public JSON shapes (DESIGN.md §4): records become Falu objects here and only here (the
+ * The public JSON shapes (docs/api.md): records become Falu objects here and only here (the
  * API answers with them; the dispatcher publishes them inside operational events).
  */
 import type { ApiKeyRecord, Attempt, Delivery, Endpoint, EventType, HookdEvent, Workspace } from './types.js';

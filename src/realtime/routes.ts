@@ -1,5 +1,5 @@
 /**
- * The listen channel (DESIGN.md §7): `POST /v1/realtime/negotiate/events` grants a short-lived
+ * The listen channel (docs/receiving.md): `POST /v1/realtime/negotiate/events` grants a short-lived
  * token for one workspace and mode (and optionally an event filter); the WebSocket at
  * `/v1/realtime/events` (subprotocol `json.devproxy.falu.v1`, `Authorization: Bearer <token>`)
  * then receives `{type: "event", object}` for every matching event, until the grant expires.

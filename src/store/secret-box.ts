@@ -1,5 +1,5 @@
 /**
- * AES-256-GCM for webhook secrets and endpoint tokens at rest (DESIGN.md §5–6).
+ * AES-256-GCM for webhook secrets and endpoint tokens at rest (docs/delivery.md, docs/security.md).
  *
  * Keys form a ring: the first seals, every one opens. Sealed values name their key
  * (`v2.<key id>.<iv>.<tag>.<ct>`, base64url; the id is a hash prefix, never the key), so a

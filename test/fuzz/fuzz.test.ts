@@ -1,5 +1,5 @@
 /**
- * The route fuzzer (issue 5 item 5) against a real hookd process on the store under test.
+ * The route fuzzer (docs/security.md) against a real hookd process on the store under test.
  * `npm test` sends a short run (HOOKD_FUZZ_COUNT, default 1 500); `npm run fuzz` sends 20 000
  * (`npm run fuzz -- --count N`). HOOKD_FUZZ_SEED replays a run; the summary line names its seed;
  * HOOKD_FUZZ_REPORT=<file> writes every bad answer and the server's error lines to <file>.<store>.

@@ -1,5 +1,5 @@
 /**
- * Malformed requests for the route fuzzer (issue 5 item 5), derived from hookd's OpenAPI
+ * Malformed requests for the route fuzzer (docs/security.md), derived from hookd's OpenAPI
  * document: each operation's path parameters, query and body schema are the starting point,
  * and the arbitraries below bend them (wrong types, huge and hostile strings, nulls, deep
  * nesting, prototype-pollution keys, forged ids and continuation tokens, bad idempotency keys,

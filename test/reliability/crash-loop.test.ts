@@ -1,5 +1,5 @@
 /**
- * Scenario 1, crash loop (issue 8): hookd is SIGKILLed at random moments while a backend
+ * Scenario 1, crash loop (docs/reliability.md): hookd is SIGKILLed at random moments while a backend
  * publishes to 3 endpoints, and started again each time on the same store. Every (event,
  * endpoint) pair answered 201 must arrive at least once; what arrives twice is reported and
  * bounded by the work in flight at each kill.

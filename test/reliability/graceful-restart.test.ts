@@ -1,5 +1,5 @@
 /**
- * Scenario 5, graceful restart under load (issue 8): SIGTERM while deliveries are in flight,
+ * Scenario 5, graceful restart under load (docs/reliability.md): SIGTERM while deliveries are in flight,
  * several times, each process started again on the same store. Each exits 0 within the
  * shutdown bound (requests in flight get up to HOOKD_REQUEST_TIMEOUT, then outcomes are
  * written and the store closed); the restarts themselves send nothing twice and lose nothing.

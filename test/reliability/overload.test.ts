@@ -1,5 +1,5 @@
 /**
- * Scenario 4, overload (issue 8): a backend publishes far faster than a slow receiver accepts.
+ * Scenario 4, overload (docs/reliability.md): a backend publishes far faster than a slow receiver accepts.
  * The backlog must grow in the store, not in hookd's memory (RSS under 300 MB with 200,000
  * deliveries pending), the API must keep answering while it does, and the backlog must drain
  * once the receiver speeds up.

@@ -1,5 +1,5 @@
 /**
- * Scenario 6, poison input (issue 8): endpoints that answer 200 with a 50 MB body, with a body
+ * Scenario 6, poison input (docs/reliability.md): endpoints that answer 200 with a 50 MB body, with a body
  * that never ends, with bytes that are not HTTP, and a TLS port that never completes the
  * handshake, beside a healthy endpoint. hookd's memory stays bounded (it reads 16 KiB of any
  * answer), every attempt ends within the request timeout and is recorded with what went

@@ -1,5 +1,5 @@
 /**
- * Scenario 2, receiver outage (issue 8): the receiver refuses connections, then accepts and
+ * Scenario 2, receiver outage (docs/reliability.md): the receiver refuses connections, then accepts and
  * never answers, then answers 503, then comes back. With a fast retry schedule every delivery
  * arrives after it returns; every failed attempt is recorded with what went wrong; and no
  * delivery is marked succeeded before the receiver really answered 2xx.

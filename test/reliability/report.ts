@@ -1,5 +1,5 @@
 /**
- * The one line each scenario prints (issue 8): what it did, events accepted, deliveries that
+ * The one line each scenario prints (docs/reliability.md): what it did, events accepted, deliveries that
  * arrived, lost (must be 0), duplicates, duration. docs/reliability.md lists these lines.
  * With HOOKD_TEST_RELIABILITY_OUT set, each line is also appended to that file.
  */

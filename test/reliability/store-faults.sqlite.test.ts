@@ -1,5 +1,5 @@
 /**
- * Scenario 3, store faults on SQLite (issue 8): the disk fills up, and the file stops being
+ * Scenario 3, store faults on SQLite (docs/reliability.md): the disk fills up, and the file stops being
  * writable, under a running hookd with a steady publisher. Publishes answer 503 problems that
  * say what is wrong, reads and the process stay up, nothing answered 503 is half-written, the
  * process resumes on its own once the fault is gone, every event accepted is delivered, and the

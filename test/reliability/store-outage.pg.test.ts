@@ -1,5 +1,5 @@
 /**
- * Scenario 3, store outage on PostgreSQL (issue 8): every connection to the database is reset
+ * Scenario 3, store outage on PostgreSQL (docs/reliability.md): every connection to the database is reset
  * mid-run and new ones refused (a TCP proxy in front of the shared server, so the server itself
  * never stops under other test files), then it comes back. The API answers 503 problems
  * quickly, the dispatcher backs off instead of spinning, and everything accepted with 201 is

@@ -1,5 +1,5 @@
 /**
- * Bearer keys (DESIGN.md §4). Workspace keys (`fskt_`/`fskl_`) name their workspace and mode;
+ * Bearer keys (docs/api.md). Workspace keys (`fskt_`/`fskl_`) name their workspace and mode;
  * the platform key acts for any workspace through X-Workspace-Id and X-Live-Mode and alone may
  * manage workspaces and the catalog. Keys are compared by SHA-256 hash, the platform key in
  * constant time; a missing or wrong key is 401 with WWW-Authenticate. A portal session token

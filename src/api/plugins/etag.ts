@@ -1,5 +1,5 @@
 /**
- * Conditional requests (DESIGN.md §4): every single-object answer carries an ETag; GET with a
+ * Conditional requests (docs/api.md): every single-object answer carries an ETag; GET with a
  * matching If-None-Match is 304; PATCH/DELETE (and the other writes to one object) with a
  * stale If-Match is 412. The store then writes with compare-and-set on the same etag, so a
  * change that lands between the check and the write is a 412 too, never a lost update.

@@ -1,5 +1,5 @@
 /**
- * Properties of the list conventions (DESIGN.md §4): timestamps round-trip through
+ * Properties of the list conventions (docs/api.md): timestamps round-trip through
  * parseTimestamp; a continuation token opens only as issued, and any change to it, or using it
  * with another list or sort, is a 400 naming `ct`, never another error or a silent restart.
  */

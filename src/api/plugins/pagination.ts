@@ -1,5 +1,5 @@
 /**
- * Falu list conventions (DESIGN.md §4): `count`, `sort`, `ct`, `created.*`; the body is a bare
+ * Falu list conventions (docs/api.md): `count`, `sort`, `ct`, `created.*`; the body is a bare
  * array and the next page's token comes back in X-Continuation-Token. Tokens are signed (HMAC,
  * key derived from the encryption key) and bound to their list and sort, so a token hookd did
  * not issue, or one from another list, is a 400, never a silent restart from the top.

@@ -1,5 +1,5 @@
 /**
- * The token bucket's promise (DESIGN.md §6): over any stretch of t seconds a key gets at most
+ * The token bucket's promise (docs/security.md): over any stretch of t seconds a key gets at most
  * burst + rate·t requests through, and one that waits the Retry-After it was told gets through.
  */
 import fc from 'fast-check';

@@ -1,5 +1,5 @@
 /**
- * API rate limits (DESIGN.md §6): a token bucket per workspace key, `rate` tokens a second up
+ * API rate limits (docs/security.md): a token bucket per workspace key, `rate` tokens a second up
  * to `burst`; an empty bucket is a 429 with Retry-After. The platform key, which the
  * platform's backend publishes with, is limited only when HOOKD_PLATFORM_RATE_LIMIT says so.
  *

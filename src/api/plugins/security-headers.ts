@@ -1,5 +1,5 @@
 /**
- * Security headers on every answer (issue 5 item 6), and CORS, which is off unless
+ * Security headers on every answer (docs/security.md), and CORS, which is off unless
  * HOOKD_CORS_ORIGINS lists the origins that may call the API from a browser.
  *
  * API answers carry secrets (a created endpoint's signing secret, a new workspace's keys), so

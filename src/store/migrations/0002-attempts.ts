@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- migrations run against the schema as it was, not as it is now. */
 export async function up(db: Kysely<any>): Promise<void> {
-  // Every attempt, automatic or manual, oldest first per delivery (DESIGN.md §5).
+  // Every attempt, automatic or manual, oldest first per delivery (docs/delivery.md).
   await db.schema.createTable('attempts')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('delivery', 'text', (c) => c.notNull())
@@ -26,7 +26,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   // Rolled secrets that still sign, sealed as one JSON list: [{secret, expires}].
   await db.schema.alterTable('endpoints').addColumn('previous_secrets', 'text').execute();
-  // Start of the current run of failures; null after any success (auto-disable, DESIGN.md §5).
+  // Start of the current run of failures; null after any success (auto-disable, docs/delivery.md).
   await db.schema.alterTable('endpoints').addColumn('failing_since', 'bigint').execute();
 }
 

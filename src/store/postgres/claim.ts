@@ -4,7 +4,7 @@
  * `FOR UPDATE SKIP LOCKED` in each per-endpoint select lets concurrent claimers pass over each
  * other's rows instead of queueing behind them; the lease (`locked_until`) written in the same
  * statement keeps a row claimed after the transaction commits, until the worker writes its
- * outcome or the lease ends (a crashed worker's rows come back then, DESIGN.md §1). One
+ * outcome or the lease ends (a crashed worker's rows come back then, docs/architecture.md). One
  * statement claims for up to 64 endpoints: a round trip per batch, not per delivery.
  * The per-endpoint query and its index: sql/claim.ts.
  */

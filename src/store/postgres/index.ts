@@ -1,6 +1,6 @@
 /**
  * The PostgreSQL store: any number of API and worker processes on any number of machines share
- * one database (DESIGN.md §1). Queries are the shared ones in sql/; only the connection, the
+ * one database (docs/architecture.md). Queries are the shared ones in sql/; only the connection, the
  * claim (claim.ts) and the error classification live here.
  */
 import { Kysely, PostgresDialect } from 'kysely';

@@ -10,7 +10,7 @@ import { bit, eventFromRow, eventToRow } from './rows.js';
 
 /**
  * Events and their fan-out commit together or not at all: once the API answers 201, every
- * matching endpoint has a delivery row, whatever crashes next (DESIGN.md §1). Matching reads
+ * matching endpoint has a delivery row, whatever crashes next (docs/architecture.md). Matching reads
  * the workspaces' enabled endpoints inside the same transaction, so an endpoint created before
  * the commit is either wholly in or wholly out.
  *

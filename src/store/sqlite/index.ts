@@ -39,7 +39,7 @@ export async function openSqliteStore({ file, box }: SqliteStoreOptions): Promis
     sqlite.pragma('locking_mode = EXCLUSIVE');
     sqlite.pragma('journal_mode = WAL');
     // FULL until the WAL file is known (below): then NORMAL, with the fsync done off the main
-    // thread before each answer (wal-sync.ts). DESIGN.md promises that an accepted event
+    // thread before each answer (wal-sync.ts). hookd promises (docs/reliability.md) that an accepted event
     // survives whatever crashes next, power cuts included.
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('foreign_keys = ON');
