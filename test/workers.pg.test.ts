@@ -8,7 +8,7 @@
  *   arrives twice is exactly what the dead worker had in flight.
  *
  * PostgreSQL going away mid-run is the reliability suite's store outage scenario
- * (test/reliability/store-outage.test.ts).
+ * (test/reliability/store-outage.pg.test.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
