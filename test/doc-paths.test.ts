@@ -35,6 +35,8 @@ function missingPaths(file: string, text: string): string[] {
     .map((path) => `${file}: ${path}`);
 }
 
+const sources = ['src', 'test', 'bench', 'scripts', 'dashboard/src', 'packages/verify/src', 'packages/verify/test'].flatMap((dir) => files(dir, (n) => /\.(ts|tsx|mjs)$/.test(n)));
+
 describe('paths named in the repository', () => {
   it('exist, for every one named by a document', () => {
     const documents = ['README.md', 'BENCHMARKS.md', ...files('docs', (n) => n.endsWith('.md')), 'bench/README.md', 'packages/verify/README.md'];
@@ -42,8 +44,15 @@ describe('paths named in the repository', () => {
   });
 
   it('exist, for every one named by a comment in the code', () => {
-    const sources = ['src', 'test', 'bench', 'scripts', 'dashboard/src', 'packages/verify/src'].flatMap((dir) => files(dir, (n) => /\.(ts|tsx|mjs)$/.test(n)));
     const comments = (text: string) => [...text.matchAll(/\/\*[\s\S]*?\*\/|\/\/.*$/gm)].map((m) => m[0]).join('\n');
     expect(sources.flatMap((file) => missingPaths(file, comments(readFileSync(join(ROOT, file), 'utf8'))))).toEqual([]);
+  });
+});
+
+describe('what the repository cites', () => {
+  it('is in the repository: no code, test or document points at a design document or an issue a reader of it cannot open', () => {
+    const texts = [...sources, 'README.md', 'BENCHMARKS.md', ...files('docs', (n) => n.endsWith('.md')), '.ci/run'].filter((file) => file !== 'test/doc-paths.test.ts');
+    const outside = /DESIGN\.md|\bissue #?\d+/i;
+    expect(texts.filter((file) => outside.test(readFileSync(join(ROOT, file), 'utf8')))).toEqual([]);
   });
 });
