@@ -37,7 +37,7 @@ export default defineConfig(async (): Promise<ViteUserConfig> => {
       testTimeout: 30_000,
       hookTimeout: 30_000,
       projects: [
-        { extends: true as const, test: { name: 'sqlite', include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'packages/**/*.test.ts'], exclude: ['test/**/*.pg.test.ts'] } },
+        { extends: true as const, test: { name: 'sqlite', include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'scripts/**/*.test.ts', 'packages/**/*.test.ts'], exclude: ['test/**/*.pg.test.ts'] } },
         ...(pg ? [{
           extends: true as const,
           test: {

@@ -2,16 +2,10 @@
  * The hookd API as the dashboard calls it: same origin, the session's credential as a bearer
  * key, problem+json errors turned into ApiError with the fields they name.
  */
-export interface Problem {
-  type?: string;
-  title: string;
-  status: number;
-  detail?: string;
-  errors?: Record<string, string[]>;
-}
+import type { ShownProblem } from './view-types.js';
 
 export class ApiError extends Error {
-  constructor(readonly problem: Problem) {
+  constructor(readonly problem: ShownProblem) {
     super(problem.detail ? `${problem.title}: ${problem.detail}` : problem.title);
   }
   get status(): number {
@@ -56,7 +50,7 @@ export async function call<T>(method: string, path: string, { body, key = creden
   const text = await res.text();
   const json = text ? (JSON.parse(text) as unknown) : null;
   if (!res.ok) {
-    const problem = (json ?? { title: res.statusText, status: res.status }) as Problem;
+    const problem = (json ?? { title: res.statusText, status: res.status }) as ShownProblem;
     if (res.status === 401 && key === credential) onUnauthenticated();
     throw new ApiError(problem);
   }

@@ -1,8 +1,8 @@
 /** One attempt as a user checks it: outcome, status code, time, and the request and answer bodies. */
 import { ms, pretty, when } from '../format.js';
-import type { Attempt } from '../types.js';
+import type { WebhookAttempt } from '../types.js';
 
-export function AttemptView({ attempt, open = false }: { attempt: Attempt; open?: boolean }) {
+export function AttemptView({ attempt, open = false }: { attempt: WebhookAttempt; open?: boolean }) {
   const outcome = attempt.successful ? 'succeeded' : 'failed';
   return (
     <details class={`attempt attempt-${outcome}`} open={open}>

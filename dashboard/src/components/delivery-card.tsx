@@ -1,10 +1,10 @@
 /** A delivery record: where it went, its status, its next try, and every attempt oldest first. */
 import { when } from '../format.js';
-import type { Delivery } from '../types.js';
+import type { WebhookDelivery } from '../types.js';
 import { AttemptView } from './attempt-view.js';
 import { StatusBadge } from './states.js';
 
-export function DeliveryCard({ delivery, endpointUrl, showEvent = false }: { delivery: Delivery; endpointUrl?: string; showEvent?: boolean }) {
+export function DeliveryCard({ delivery, endpointUrl, showEvent = false }: { delivery: WebhookDelivery; endpointUrl?: string; showEvent?: boolean }) {
   return (
     <article class="delivery" aria-label={`Delivery ${delivery.id}`}>
       <header>

@@ -3,7 +3,7 @@ import { useMemo } from 'preact/hooks';
 import { get, query } from '../api.js';
 import { ms } from '../format.js';
 import { useLoad } from '../load.js';
-import type { HourStats } from '../types.js';
+import type { HourStats } from '../view-types.js';
 import { HourlyChart, type Line } from './hourly-chart.js';
 import { Empty, ErrorBox, Loading } from './states.js';
 

@@ -13,8 +13,11 @@ interface Props {
   error?: string[];
 }
 
+/** What the picker lists: a catalog entry, or a wildcard, which has only these two fields. */
+type Option = Pick<EventType, 'name' | 'description'>;
+
 /** `*` and each family's `prefix.*`, described like catalog entries. */
-function wildcards(catalog: EventType[]): EventType[] {
+function wildcards(catalog: EventType[]): Option[] {
   const families = [...new Set(catalog.map((t) => t.name.split('.')[0]!))].sort();
   return [
     { name: '*', description: 'Every event type, including ones added later' },
@@ -26,7 +29,7 @@ const SHOWN = 40;
 
 export function EventPicker({ catalog, selected, onChange, error }: Props) {
   const [search, setSearch] = useState('');
-  const options = useMemo(() => [...wildcards(catalog), ...catalog], [catalog]);
+  const options = useMemo((): Option[] => [...wildcards(catalog), ...catalog], [catalog]);
   const words = search.toLowerCase().split(/\s+/).filter(Boolean);
   const matches = options.filter((t) => words.every((w) => t.name.includes(w) || t.description.toLowerCase().includes(w)));
   const toggle = (name: string, on: boolean) => onChange(on ? [...selected, name] : selected.filter((s) => s !== name));

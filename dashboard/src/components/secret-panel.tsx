@@ -2,7 +2,7 @@
 import { useState } from 'preact/hooks';
 import { get, post, type ApiError } from '../api.js';
 import { asApiError } from '../load.js';
-import type { Endpoint } from '../types.js';
+import type { Responses, WebhookEndpoint } from '../types.js';
 import { ConfirmDialog } from './confirm-dialog.js';
 import { ErrorBox } from './states.js';
 
@@ -12,7 +12,7 @@ const GRACE = [
   { seconds: 86_400, label: 'Keep the old secret signing for 24 hours' },
 ];
 
-export function SecretPanel({ endpoint, onRolled }: { endpoint: Endpoint; onRolled: (e: Endpoint) => void }) {
+export function SecretPanel({ endpoint, onRolled }: { endpoint: WebhookEndpoint; onRolled: (e: WebhookEndpoint) => void }) {
   const [secret, setSecret] = useState<string | null>(null);
   const [rolling, setRolling] = useState(false);
   const [grace, setGrace] = useState(86_400);
@@ -22,7 +22,7 @@ export function SecretPanel({ endpoint, onRolled }: { endpoint: Endpoint; onRoll
   async function reveal() {
     setError(null);
     try {
-      setSecret((await get<{ secret: string }>(`/v1/webhooks/endpoints/${endpoint.id}/secret`)).secret);
+      setSecret((await get<Responses['GET /v1/webhooks/endpoints/{id}/secret']>(`/v1/webhooks/endpoints/${endpoint.id}/secret`)).secret);
     } catch (err) {
       setError(asApiError(err));
     }
@@ -32,7 +32,7 @@ export function SecretPanel({ endpoint, onRolled }: { endpoint: Endpoint; onRoll
     setRolling(false);
     setError(null);
     try {
-      const rolled = await post<Endpoint>(`/v1/webhooks/endpoints/${endpoint.id}/secret/roll`, { expires_in: grace });
+      const rolled = await post<WebhookEndpoint>(`/v1/webhooks/endpoints/${endpoint.id}/secret/roll`, { expires_in: grace });
       setSecret(rolled.secret);
       onRolled(rolled);
     } catch (err) {

@@ -2,12 +2,12 @@
 import { useState } from 'preact/hooks';
 import { post, type ApiError } from '../api.js';
 import { asApiError } from '../load.js';
-import type { Attempt } from '../types.js';
+import type { WebhookAttempt } from '../types.js';
 import { AttemptView } from './attempt-view.js';
 import { ErrorBox } from './states.js';
 
 export function TestPanel({ endpointId }: { endpointId: string }) {
-  const [attempt, setAttempt] = useState<Attempt | null>(null);
+  const [attempt, setAttempt] = useState<WebhookAttempt | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -15,7 +15,7 @@ export function TestPanel({ endpointId }: { endpointId: string }) {
     setBusy(true);
     setError(null);
     try {
-      setAttempt(await post<Attempt>(`/v1/webhooks/endpoints/${endpointId}/test`));
+      setAttempt(await post<WebhookAttempt>(`/v1/webhooks/endpoints/${endpointId}/test`));
     } catch (err) {
       setError(asApiError(err));
     } finally {

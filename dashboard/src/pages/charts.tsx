@@ -3,12 +3,12 @@ import { useState } from 'preact/hooks';
 import { all } from '../api.js';
 import { DeliveryCharts } from '../components/delivery-charts.js';
 import { useLoad } from '../load.js';
-import type { Endpoint } from '../types.js';
+import type { WebhookEndpoint } from '../types.js';
 
 const SPANS = [24, 72, 168];
 
 export function ChartsPage() {
-  const endpoints = useLoad(() => all<Endpoint>('/v1/webhooks/endpoints'), []);
+  const endpoints = useLoad(() => all<WebhookEndpoint>('/v1/webhooks/endpoints'), []);
   const [endpoint, setEndpoint] = useState('');
   const [hours, setHours] = useState(24);
   return (

@@ -7,17 +7,17 @@ import { Empty, ErrorBox, Loading } from '../components/states.js';
 import { fromLocalInput, toLocalInput, when } from '../format.js';
 import { asApiError, useLoad } from '../load.js';
 import { announce } from '../notice.js';
-import type { Delivery, Endpoint } from '../types.js';
+import type { Responses, WebhookDelivery, WebhookEndpoint } from '../types.js';
 
 const PAGE = 20;
 
 export function DeliveriesPage() {
   const [endpoint, setEndpoint] = useState('');
-  const endpoints = useLoad(() => all<Endpoint>('/v1/webhooks/endpoints'), []);
+  const endpoints = useLoad(() => all<WebhookEndpoint>('/v1/webhooks/endpoints'), []);
   const lists = useLoad(async () => {
     const [failed, recent] = await Promise.all([
-      call<Delivery[]>('GET', `/v1/webhooks${query({ status: 'failed', endpoint, count: PAGE })}`),
-      call<Delivery[]>('GET', `/v1/webhooks${query({ endpoint, count: PAGE })}`),
+      call<WebhookDelivery[]>('GET', `/v1/webhooks${query({ status: 'failed', endpoint, count: PAGE })}`),
+      call<WebhookDelivery[]>('GET', `/v1/webhooks${query({ endpoint, count: PAGE })}`),
     ]);
     return { failed: failed.data, recent: recent.data.filter((d) => d.status !== 'failed') };
   }, [endpoint]);
@@ -58,7 +58,7 @@ export function DeliveriesPage() {
   );
 }
 
-function RecoverForm({ endpoints, initial, onRecovered }: { endpoints: Endpoint[]; initial: string; onRecovered: () => void }) {
+function RecoverForm({ endpoints, initial, onRecovered }: { endpoints: WebhookEndpoint[]; initial: string; onRecovered: () => void }) {
   const [target, setTarget] = useState(initial);
   const [since, setSince] = useState(toLocalInput(new Date(Date.now() - 86_400_000)));
   const [confirming, setConfirming] = useState(false);
@@ -70,7 +70,7 @@ function RecoverForm({ endpoints, initial, onRecovered }: { endpoints: Endpoint[
     setConfirming(false);
     setError(null);
     try {
-      const { recovered } = await post<{ recovered: number }>(`/v1/webhooks/endpoints/${chosen}/recover`, { since: fromLocalInput(since) });
+      const { recovered } = await post<Responses['POST /v1/webhooks/endpoints/{id}/recover']>(`/v1/webhooks/endpoints/${chosen}/recover`, { since: fromLocalInput(since) });
       announce(recovered === 0 ? 'No failed deliveries to recover in that span.' : `${recovered} failed deliver${recovered === 1 ? 'y was' : 'ies were'} queued again.`);
       onRecovered();
     } catch (err) {

@@ -10,11 +10,11 @@ import { when } from '../format.js';
 import { asApiError, useLoad } from '../load.js';
 import { announce } from '../notice.js';
 import { navigate } from '../router.js';
-import type { Endpoint } from '../types.js';
+import type { WebhookEndpoint } from '../types.js';
 
 export function EndpointDetailPage({ id }: { id: string }) {
-  const loaded = useLoad(() => get<Endpoint>(`/v1/webhooks/endpoints/${id}`), [id]);
-  const [endpoint, setEndpoint] = useState<Endpoint | null>(null);
+  const loaded = useLoad(() => get<WebhookEndpoint>(`/v1/webhooks/endpoints/${id}`), [id]);
+  const [endpoint, setEndpoint] = useState<WebhookEndpoint | null>(null);
   const [confirming, setConfirming] = useState<'delete' | 'status' | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   useEffect(() => setEndpoint(loaded.data ?? null), [loaded.data]);
@@ -33,7 +33,7 @@ export function EndpointDetailPage({ id }: { id: string }) {
         announce('Endpoint deleted.', '/endpoints');
         navigate('/endpoints');
       } else {
-        setEndpoint(await patch<Endpoint>(`/v1/webhooks/endpoints/${id}`, { status: enabling ? 'enabled' : 'disabled' }, endpoint!.etag));
+        setEndpoint(await patch<WebhookEndpoint>(`/v1/webhooks/endpoints/${id}`, { status: enabling ? 'enabled' : 'disabled' }, endpoint!.etag));
         announce(enabling ? 'Endpoint enabled.' : 'Endpoint disabled.');
       }
     } catch (err) {

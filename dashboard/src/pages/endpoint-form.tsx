@@ -7,19 +7,19 @@ import { ErrorBox, Loading } from '../components/states.js';
 import { asApiError, useLoad } from '../load.js';
 import { announce } from '../notice.js';
 import { navigate } from '../router.js';
-import type { Endpoint, EventType } from '../types.js';
+import type { EventType, WebhookEndpoint } from '../types.js';
 
 export function EndpointFormPage({ id, live }: { id?: string; live: boolean }) {
   const loaded = useLoad(async () => {
     const [catalog, endpoint] = await Promise.all([
       all<EventType>('/v1/event_types'),
-      id ? get<Endpoint>(`/v1/webhooks/endpoints/${id}`) : Promise.resolve(null),
+      id ? get<WebhookEndpoint>(`/v1/webhooks/endpoints/${id}`) : Promise.resolve(null),
     ]);
     return { catalog, endpoint };
   }, [id]);
   const [url, setUrl] = useState('');
   const [description, setDescription] = useState('');
-  const [format, setFormat] = useState<Endpoint['format']>('basic');
+  const [format, setFormat] = useState<WebhookEndpoint['format']>('basic');
   const [events, setEvents] = useState<string[]>([]);
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
@@ -39,7 +39,7 @@ export function EndpointFormPage({ id, live }: { id?: string; live: boolean }) {
     setError(null);
     const body = { url: url.trim(), description: description.trim() || null, format, events };
     try {
-      const saved = id ? await patch<Endpoint>(`/v1/webhooks/endpoints/${id}`, body, loaded.data?.endpoint?.etag) : await post<Endpoint>('/v1/webhooks/endpoints', body);
+      const saved = id ? await patch<WebhookEndpoint>(`/v1/webhooks/endpoints/${id}`, body, loaded.data?.endpoint?.etag) : await post<WebhookEndpoint>('/v1/webhooks/endpoints', body);
       announce(id ? 'Endpoint saved.' : 'Endpoint created. Reveal its signing secret below to verify what hookd sends.', `/endpoints/${saved.id}`);
       navigate(`/endpoints/${saved.id}`);
     } catch (err) {
@@ -70,7 +70,7 @@ export function EndpointFormPage({ id, live }: { id?: string; live: boolean }) {
         </Field>
         <Field id="format" label="Payload format" error={fieldErrors.format}>
           {(describedBy) => (
-            <select id="format" value={format} aria-describedby={describedBy} onChange={(e) => setFormat(e.currentTarget.value as Endpoint['format'])}>
+            <select id="format" value={format} aria-describedby={describedBy} onChange={(e) => setFormat(e.currentTarget.value as WebhookEndpoint['format'])}>
               <option value="basic">Event object (Falu)</option>
               <option value="cloud_events">CloudEvents 1.0</option>
             </select>

@@ -3,11 +3,12 @@ import { all, get } from '../api.js';
 import { Empty, ErrorBox, Loading, StatusBadge } from '../components/states.js';
 import { ms, percent } from '../format.js';
 import { useLoad } from '../load.js';
-import type { Endpoint, EndpointStats } from '../types.js';
+import type { WebhookEndpoint } from '../types.js';
+import type { EndpointStats } from '../view-types.js';
 
 export function EndpointsPage() {
   const list = useLoad(async () => {
-    const [endpoints, stats] = await Promise.all([all<Endpoint>('/v1/webhooks/endpoints'), get<EndpointStats[]>('/v1/stats/endpoints?hours=24')]);
+    const [endpoints, stats] = await Promise.all([all<WebhookEndpoint>('/v1/webhooks/endpoints'), get<EndpointStats[]>('/v1/stats/endpoints?hours=24')]);
     return { endpoints, stats: new Map(stats.map((s) => [s.endpoint, s])) };
   }, []);
 

@@ -7,18 +7,18 @@ import { DeliveryCard } from '../components/delivery-card.js';
 import { Empty, ErrorBox, Loading } from '../components/states.js';
 import { when } from '../format.js';
 import { asApiError, useLoad } from '../load.js';
-import type { Attempt, Delivery, Endpoint, HookdEvent } from '../types.js';
+import type { Event as HookdEvent, WebhookAttempt, WebhookDelivery, WebhookEndpoint } from '../types.js';
 
 export function EventDetailPage({ id }: { id: string }) {
   const loaded = useLoad(async () => {
     const [event, deliveries, endpoints] = await Promise.all([
-      get<HookdEvent>(`/v1/events/${id}`), all<Delivery>(`/v1/webhooks?event=${id}`), all<Endpoint>('/v1/webhooks/endpoints'),
+      get<HookdEvent>(`/v1/events/${id}`), all<WebhookDelivery>(`/v1/webhooks?event=${id}`), all<WebhookEndpoint>('/v1/webhooks/endpoints'),
     ]);
     return { event, deliveries, endpoints };
   }, [id]);
   const [target, setTarget] = useState('');
   const [confirming, setConfirming] = useState(false);
-  const [attempt, setAttempt] = useState<Attempt | null>(null);
+  const [attempt, setAttempt] = useState<WebhookAttempt | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
 
   if (loaded.loading && !loaded.data) return <Loading what="the event" />;
@@ -31,7 +31,7 @@ export function EventDetailPage({ id }: { id: string }) {
     setConfirming(false);
     setError(null);
     try {
-      setAttempt(await post<Attempt>(`/v1/events/${id}/retry`, { webhook_endpoint: chosen }));
+      setAttempt(await post<WebhookAttempt>(`/v1/events/${id}/retry`, { webhook_endpoint: chosen }));
       loaded.reload();
     } catch (err) {
       setError(asApiError(err));

@@ -4,7 +4,7 @@ import { all, call, query } from '../api.js';
 import { Empty, ErrorBox, Loading } from '../components/states.js';
 import { when } from '../format.js';
 import { useLoad } from '../load.js';
-import type { EventType, HookdEvent } from '../types.js';
+import type { Event as HookdEvent, EventType } from '../types.js';
 
 interface Filters {
   type: string;
