@@ -5,7 +5,6 @@
  * directory) exactly as hookd signs real deliveries, printing one line per event.
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { request, WebSocket } from 'undici';
 import { newWebhookSecret } from '../domain/ids.js';
@@ -14,18 +13,15 @@ import { serialisePayload } from '../delivery/payload.js';
 import { signatureHeaders } from '../delivery/signing.js';
 import { VERSION } from '../version.js';
 import { callApi, type ApiTarget } from './api-client.js';
-import { CLOSE_EXPIRED, CLOSE_REVOKED, SUBPROTOCOL } from './grant.js';
-import { printable } from '../terminal-text.js';
+import { configDir } from './target.js';
+import { CLOSE_EXPIRED, CLOSE_REVOKED, SUBPROTOCOL } from '../realtime/grant.js';
+import { printable } from '../domain/terminal-text.js';
 
 /** ms: reconnect backoff bounds after a dropped socket. */
 const BACKOFF_MIN = 500;
 const BACKOFF_MAX = 10_000;
 /** ms a local answer may take before the line says it timed out. */
 const FORWARD_TIMEOUT = 10_000;
-
-export function configDir(env: NodeJS.ProcessEnv = process.env): string {
-  return join(env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'hookd');
-}
 
 /** The local signing secret: created once, then the same on every run, so the local server's config stays valid. */
 export function localSecret(dir = configDir()): string {
