@@ -26,7 +26,7 @@ import type { System } from './systems/types.js';
 const SCENARIOS: Scenario[] = [throughput, latency, isolation, fanout, backlog];
 const SYSTEMS: System[] = [ceiling, bullmq, pgBoss, hookdSqlite, hookdPostgres];
 const RESULTS_DIR = fileURLToPath(new URL('../../bench/results/', import.meta.url));
-const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const seconds = (since: number) => Math.round((Date.now() - since) / 100) / 10;
@@ -35,7 +35,7 @@ async function prepare(options: Options): Promise<void> {
   if (options.systems.includes('bullmq')) await ensureRedis(log);
   if (options.systems.some((s) => s === 'pg-boss' || s === 'hookd-postgres')) await ensurePostgres(log);
   if (options.systems.some((s) => s.startsWith('hookd')) && !existsSync(CLI)) {
-    throw new Error('dist/cli.js is missing: run `npm run build` first (npm run bench does)');
+    throw new Error('dist/cli/main.js is missing: run `npm run build` first (npm run bench does)');
   }
 }
 

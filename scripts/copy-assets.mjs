@@ -1,4 +1,4 @@
 // Build step after tsc: marks the CLI executable (tsc does not keep modes).
 import { chmodSync } from 'node:fs';
 
-chmodSync(new URL('../dist/cli.js', import.meta.url), 0o755);
+chmodSync(new URL('../dist/cli/main.js', import.meta.url), 0o755);

@@ -7,7 +7,7 @@
 import type { FastifyServerOptions } from 'fastify';
 import type { Config } from './config.js';
 import { LOG_REDACT } from './api/index.js';
-import { createPrettyStream } from './pretty-log.js';
+import { createPrettyStream } from './server/pretty-log.js';
 
 export type LogStream = NodeJS.WritableStream & { isTTY?: boolean };
 

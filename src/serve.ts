@@ -106,7 +106,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const platform = await resolvePlatformKey(config, store);
     const senderOptions = { connectTimeout: config.connectTimeout, requestTimeout: config.requestTimeout, allowNetworks: config.allowNetworks };
     // From the TypeScript sources (the in-process tests) the thread's entry is not compiled, so
-    // those send on the main thread; everything that runs `node dist/cli.js` uses the threads.
+    // those send on the main thread; everything that runs `node dist/cli/main.js` uses the threads.
     const threadEntry = new URL('./delivery/sender-thread.js', import.meta.url);
     const sender = config.senderThreads > 0 && import.meta.url.endsWith('.js')
       ? createThreadedSender({ ...senderOptions, threads: config.senderThreads, entry: threadEntry })

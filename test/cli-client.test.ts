@@ -1,6 +1,6 @@
 /**
  * The client commands (`hookd workspaces|endpoints|events|trigger`) as a user runs them: the
- * real `node dist/cli.js` against a real `hookd serve`, checking what a user reads: the ids,
+ * real `node dist/cli/main.js` against a real `hookd serve`, checking what a user reads: the ids,
  * which secrets are whole and which masked, that a test send reached a local receiver signed
  * with the secret the CLI printed, and that failures are one readable line and a non-zero exit.
  */
@@ -17,7 +17,7 @@ import { spawnHookd, type HookdProcess } from './hookd-process.js';
 import { startReceiver, type Receiver } from './receiver.js';
 import { TEST_STORE } from './helpers.js';
 
-const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const ADMIN = 'hkp_cli_client_test_platform_key_0123456789';
 
 interface Run { code: number; stdout: string; stderr: string }

@@ -1,5 +1,5 @@
 /**
- * Builds dist/ once before the suite: the process tests start `node dist/cli.js serve` as a
+ * Builds dist/ once before the suite: the process tests start `node dist/cli/main.js serve` as a
  * real child process (SIGKILL and SIGTERM need a process of their own), and must run the code
  * under test, not a stale build.
  */

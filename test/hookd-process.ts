@@ -1,11 +1,11 @@
 /**
- * hookd as a real child process (`node dist/cli.js serve`) on a data directory that outlives
+ * hookd as a real child process (`node dist/cli/main.js serve`) on a data directory that outlives
  * it, so tests can SIGKILL or SIGTERM it and start it again on the same SQLite file.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 
 export interface HookdProcess {
   url: string;

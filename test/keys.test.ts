@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
 import { defaultConfig, type Config } from '../src/config.js';
-import { rotateEncryption } from '../src/keys.js';
+import { rotateEncryption } from '../src/cli/keys.js';
 import { startServer } from '../src/serve.js';
 import { createSecretBox, keyId, loadKeyRing } from '../src/store/secret-box.js';
 import { openSqliteStore } from '../src/store/sqlite/index.js';

@@ -21,7 +21,7 @@ import { spawnHookd, type HookdProcess } from './hookd-process.js';
 import { startReceiver, type Receiver } from './receiver.js';
 import { TEST_STORE } from './helpers.js';
 
-const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const ADMIN = 'hkp_listen_test_platform_key_0123456789';
 const run = promisify(execFile);
 

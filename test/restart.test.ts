@@ -1,5 +1,5 @@
 /**
- * Crash and restart with real processes (`node dist/cli.js serve` on one data directory): what
+ * Crash and restart with real processes (`node dist/cli/main.js serve` on one data directory): what
  * hookd accepted arrives at least once after a SIGKILL, and a SIGTERM lets deliveries in flight
  * finish, so the restart itself sends nothing twice (docs/delivery.md).
  */

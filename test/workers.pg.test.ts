@@ -1,6 +1,6 @@
 /**
  * Horizontal scale-out on PostgreSQL with real processes (docs/architecture.md, docs/delivery.md): API and worker
- * processes (`node dist/cli.js serve`) that share nothing but one database, created for this
+ * processes (`node dist/cli/main.js serve`) that share nothing but one database, created for this
  * file and dropped after it.
  *
  * - Three workers share 25,000 deliveries and send none twice (FOR UPDATE SKIP LOCKED + lease).

@@ -1,5 +1,5 @@
 /**
- * hookd as its users run it: `node dist/cli.js serve` (role all: API and dispatcher in one
+ * hookd as its users run it: `node dist/cli/main.js serve` (role all: API and dispatcher in one
  * process) on a fresh SQLite data directory or a fresh PostgreSQL database, published to over
  * its HTTP API with the platform key (X-Workspace-Id / X-Live-Mode), as a platform's backend
  * would. HOOKD_* variables set in the harness's environment are passed on (to try a setting,
@@ -19,7 +19,7 @@ import { sleep } from '../lib/clock.js';
 import { createDatabase } from '../lib/services.js';
 import type { EndpointSpec, System, SystemName } from './types.js';
 
-const CLI = fileURLToPath(new URL('../../../dist/cli.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../../dist/cli/main.js', import.meta.url));
 /** Connections from the publisher to hookd: one per concurrent publisher of the throughput scenario, and room for bursts. */
 const PUBLISH_CONNECTIONS = 64;
 

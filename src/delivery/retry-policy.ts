@@ -62,6 +62,23 @@ export function firstDelay(schedule: readonly number[], random: number): number 
   return nextDelay(schedule, 0, random) ?? 0;
 }
 
+/** The bounds of a doubling backoff, in ms. */
+export interface Backoff {
+  /** The delay after the first failure. */
+  first: number;
+  /** The most it grows to. */
+  max: number;
+}
+
+/**
+ * The delay before trying again an operation that keeps failing (the CLI's dropped listen
+ * socket): `first` after the first failure, then doubling up to `max`. `previous` is the delay
+ * used after the last failure, 0 when the last try succeeded.
+ */
+export function retryDelay(previous: number, { first, max }: Backoff): number {
+  return previous <= 0 ? first : Math.min(max, previous * 2);
+}
+
 /** Retry-After as seconds: a whole number, or an HTTP date relative to `now` (ms). */
 export function parseRetryAfter(header: string | undefined, now: number): number | null {
   if (!header) return null;

@@ -1,5 +1,5 @@
 /**
- * The route fuzzer's engine: starts a real hookd (`node dist/cli.js serve`, a process of its
+ * The route fuzzer's engine: starts a real hookd (`node dist/cli/main.js serve`, a process of its
  * own, so a crash is seen as one) on a fresh data directory or PostgreSQL schema, seeds a
  * workspace with objects of every kind, sends `count` requests from generators.ts over HTTP
  * with undici, and checks every answer: no 5xx, every 4xx an application/problem+json document
@@ -20,7 +20,7 @@ import { Pool, type Dispatcher } from 'undici';
 import { requestArb, type FuzzContext, type FuzzRequest } from './generators.js';
 import { operations, type OpenApiDocument } from './openapi.js';
 
-const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 const ADMIN_KEY = `hkp_fuzz_${randomBytes(20).toString('hex')}`;
 /** ms one request may take before it counts as a hang. */
 const HANG_MS = 15_000;

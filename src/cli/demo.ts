@@ -7,8 +7,8 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
-import { faluSignature, standardSignature } from './delivery/signing.js';
-import { printable } from './terminal-text.js';
+import { faluSignature, standardSignature } from '../delivery/signing.js';
+import { printable } from '../domain/terminal-text.js';
 
 /** s: how old a signature may be before the demo calls it stale (Standard Webhooks uses 5 min). */
 const TOLERANCE_S = 300;

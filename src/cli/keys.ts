@@ -12,9 +12,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
-import type { Config } from './config.js';
-import { openStore } from './serve.js';
-import { createSecretBox, loadKeyRing, writeKeyFile } from './store/secret-box.js';
+import type { Config } from '../config.js';
+import { openStore } from '../serve.js';
+import { createSecretBox, loadKeyRing, writeKeyFile } from '../store/secret-box.js';
 
 export async function rotateEncryption(config: Config, print: (line: string) => void): Promise<{ endpoints: number; answers: number }> {
   const dataDir = resolve(config.dataDir);

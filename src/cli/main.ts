@@ -1,19 +1,21 @@
 #!/usr/bin/env node
 /**
- * The `hookd` command. Each subcommand loads the one configuration (flags over environment over
- * hookd.config.json) and reports a bad setting as a message, never a stack trace.
+ * The `hookd` command: here the commands that run on this machine (serve, migrate, keys
+ * rotate-encryption, demo), in client-commands.ts those that talk to a running hookd. Each
+ * server command loads the one configuration (flags over environment over hookd.config.json),
+ * and every command reports a failure as a message, never a stack trace.
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { resolve } from 'node:path';
-import { loadConfig, type Config } from './config.js';
-import { HookdError } from './domain/errors.js';
-import { VERSION } from './version.js';
-import { registerClientCommands } from './cli-client.js';
-import { printable } from './terminal-text.js';
+import { loadConfig, type Config } from '../config.js';
+import { HookdError } from '../domain/errors.js';
+import { VERSION } from '../version.js';
+import { registerClientCommands } from './client-commands.js';
+import { printable } from '../domain/terminal-text.js';
 
 // The server side (Fastify, kysely, drivers) is imported by the commands that need it, so that
 // the client commands (listen, trigger…) start in a fraction of the time.
-const serverSide = () => import('./serve.js');
+const serverSide = () => import('../serve.js');
 
 type Flags = Partial<Record<keyof Config, string>>;
 
@@ -36,10 +38,10 @@ function port(value: string): string {
 const program = new Command('hookd').version(VERSION).description('Self-hostable webhooks: signed, retried, logged deliveries.');
 
 program.command('serve')
-  .description('start the API (and, in later versions, the dispatcher)')
+  .description('start hookd: the API and the delivery dispatcher, or one of them (--role)')
   .option('-p, --port <port>', 'port to listen on (HOOKD_PORT)', port)
   .option('--host <host>', 'address to listen on (HOOKD_HOST)')
-  .option('--role <role>', 'all, api or worker (HOOKD_ROLE)')
+  .option('--role <role>', 'all (API and dispatcher), api (API only) or worker (dispatcher; its port serves only /health, /ready and /metrics) (HOOKD_ROLE)')
   .option('--data-dir <dir>', 'where the SQLite file and key file live (HOOKD_DATA_DIR)')
   .action(async (opts: { port?: string; host?: string; role?: string; dataDir?: string }) => {
     const flags: Flags = { port: opts.port, host: opts.host, role: opts.role, dataDir: opts.dataDir };
@@ -67,7 +69,7 @@ program.command('migrate')
   .action(async () => {
     try {
       const config = loadConfig();
-      const { createSecretBox, loadKeyRing } = await import('./store/secret-box.js');
+      const { createSecretBox, loadKeyRing } = await import('../store/secret-box.js');
       const box = createSecretBox(loadKeyRing(config.encryptionKey, config.previousEncryptionKeys, resolve(config.dataDir)).keys);
       const store = await (await serverSide()).openStore(config, box);
       await store.close();
@@ -78,9 +80,16 @@ program.command('migrate')
   });
 
 program.command('keys')
-  .description('manage keys')
+  .description('manage the key that encrypts stored secrets')
   .command('rotate-encryption')
-  .description('re-encrypt every stored webhook secret with a new key (stop hookd first when it runs on SQLite)')
+  .description('re-encrypt every stored secret (endpoint secrets and tokens, kept idempotent answers) with a new key (stop hookd first when it runs on SQLite)')
+  .addHelpText('after', [
+    '',
+    'Without HOOKD_ENCRYPTION_KEY: generates the new key, re-encrypts, then leaves only',
+    'the new key in <data dir>/hookd.key. With it: put the new key in HOOKD_ENCRYPTION_KEY',
+    'and the old one in HOOKD_PREVIOUS_ENCRYPTION_KEYS on every process, run this once,',
+    'then remove HOOKD_PREVIOUS_ENCRYPTION_KEYS.',
+  ].join('\n'))
   .action(async () => {
     try {
       const { rotateEncryption } = await import('./keys.js');
@@ -91,7 +100,7 @@ program.command('keys')
   });
 
 program.command('demo')
-  .description('start a local webhook receiver that prints each delivery and checks its signatures')
+  .description('start a local webhook receiver that answers 200, prints each delivery and, given --secret, checks its signatures')
   .option('-p, --port <port>', 'port to listen on', port, '4000')
   .option('--host <host>', 'address to listen on', '127.0.0.1')
   .option('--secret <secret>', 'the endpoint\'s signing secret (fwhs_…), to verify both signatures')

@@ -5,27 +5,24 @@
  * directory) exactly as hookd signs real deliveries, printing one line per event.
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { request, WebSocket } from 'undici';
 import { newWebhookSecret } from '../domain/ids.js';
 import type { EndpointFormat, HookdEvent } from '../domain/types.js';
 import { serialisePayload } from '../delivery/payload.js';
 import { signatureHeaders } from '../delivery/signing.js';
+import { retryDelay } from '../delivery/retry-policy.js';
 import { VERSION } from '../version.js';
 import { callApi, type ApiTarget } from './api-client.js';
-import { CLOSE_EXPIRED, CLOSE_REVOKED, SUBPROTOCOL } from './grant.js';
-import { printable } from '../terminal-text.js';
+import { configDir } from './target.js';
+import { CLOSE_EXPIRED, CLOSE_REVOKED, SUBPROTOCOL } from '../realtime/grant.js';
+import { printable } from '../domain/terminal-text.js';
 
 /** ms: reconnect backoff bounds after a dropped socket. */
 const BACKOFF_MIN = 500;
 const BACKOFF_MAX = 10_000;
 /** ms a local answer may take before the line says it timed out. */
 const FORWARD_TIMEOUT = 10_000;
-
-export function configDir(env: NodeJS.ProcessEnv = process.env): string {
-  return join(env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'hookd');
-}
 
 /** The local signing secret: created once, then the same on every run, so the local server's config stays valid. */
 export function localSecret(dir = configDir()): string {
@@ -125,7 +122,7 @@ export async function runListen(options: ListenOptions): Promise<void> {
       print(closeCode === CLOSE_EXPIRED ? 'The listen grant ended; negotiating a new one.' : 'The workspace\'s keys were rolled; negotiating a new grant.');
       continue;
     }
-    backoff = Math.min(BACKOFF_MAX, backoff === 0 ? BACKOFF_MIN : backoff * 2);
+    backoff = retryDelay(backoff, { first: BACKOFF_MIN, max: BACKOFF_MAX });
     print(`Disconnected; reconnecting in ${backoff} ms.`);
     await new Promise((r) => setTimeout(r, backoff));
   }

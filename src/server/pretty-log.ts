@@ -6,7 +6,7 @@
  * with the error's stack, if any, indented below. A line that is not JSON passes through.
  */
 import { Writable } from 'node:stream';
-import { printable } from './terminal-text.js';
+import { printable } from '../domain/terminal-text.js';
 
 const LEVELS: Record<number, [name: string, color: number]> = {
   10: ['TRACE', 90], 20: ['DEBUG', 36], 30: ['INFO', 32], 40: ['WARN', 33], 50: ['ERROR', 31], 60: ['FATAL', 35],

@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { signatureHeaders } from './delivery/signing.js';
+import { signatureHeaders } from '../delivery/signing.js';
 import { checkSignatures, startDemoReceiver } from './demo.js';
 
 const secret = 'fwhs_' + Buffer.alloc(32, 3).toString('base64');

@@ -1,52 +1,23 @@
 /**
  * The `hookd` commands that talk to a running hookd over its API: listen, trigger, events,
- * endpoints, workspaces, status. Where they point: flags (--api-url, --api-key, --workspace, --live),
- * then HOOKD_API_URL / HOOKD_API_KEY, then the profile file `~/.config/hookd/profile.json`
- * ({"url", "key", "workspace", "live"}). Output is a table for people, or --json for scripts.
+ * endpoints, workspaces, status. Where they point and how they print is target.ts.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Command } from 'commander';
-import { sampleObject } from './domain/samples.js';
-import { ApiError, callApi, type ApiTarget } from './realtime/api-client.js';
-import { configDir, localSecret, runListen } from './realtime/forwarder.js';
+import { sampleObject } from '../domain/samples.js';
+import { printable, printableJson } from '../domain/terminal-text.js';
+import { ApiError, callApi } from './api-client.js';
+import { localSecret, runListen } from './forwarder.js';
 import { renderStatus, type StatusAnswer } from './status-view.js';
-import { printable, printableJson, table } from './terminal-text.js';
-
-interface TargetFlags { apiUrl?: string; apiKey?: string; workspace?: string; live?: boolean; json?: boolean }
-
-export function resolveTarget(flags: TargetFlags, env: NodeJS.ProcessEnv = process.env): ApiTarget {
-  const file = join(configDir(env), 'profile.json');
-  const profile = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<ApiTarget>) : {};
-  // An empty variable counts as unset, as for the server's settings (`HOOKD_API_KEY= hookd …` falls back to the profile).
-  const key = flags.apiKey ?? (env.HOOKD_API_KEY || profile.key);
-  if (!key) throw new Error(`no API key: pass --api-key, set HOOKD_API_KEY, or put "key" in ${file}`);
-  return {
-    url: flags.apiUrl ?? (env.HOOKD_API_URL || profile.url || 'http://localhost:8080'),
-    key,
-    workspace: flags.workspace ?? profile.workspace,
-    live: flags.live ?? profile.live,
-  };
-}
-
-type Out = (line: string) => void;
-
-function show(out: Out, json: boolean | undefined, value: unknown, columns: string[]): void {
-  if (json) return out(printableJson(value));
-  const rows = (Array.isArray(value) ? value : [value]) as Record<string, unknown>[];
-  out(rows.length === 0 ? '(none)' : table(rows, columns));
-}
-
-function withTarget(cmd: Command): Command {
-  return cmd
-    .option('--api-url <url>', 'hookd API URL (HOOKD_API_URL; default http://localhost:8080)')
-    .option('--api-key <key>', 'workspace key or platform key (HOOKD_API_KEY)')
-    .option('--workspace <id>', 'with the platform key: the workspace to act for')
-    .option('--live', 'with the platform key: live mode (default test)')
-    .option('--json', 'print JSON instead of a table');
-}
+import { configDir, profileFile, resolveTarget, show, withTarget, type Out, type TargetFlags } from './target.js';
 
 export function registerClientCommands(program: Command, out: Out, fail: (err: unknown) => never): void {
+  // Said once for all of them, since each command's own help lists the options but not their order.
+  program.addHelpText('after', () => [
+    '',
+    'listen, trigger, events, endpoints, status and workspaces talk to a running hookd.',
+    'Each takes --api-url, --api-key, --workspace and --live, else HOOKD_API_URL and',
+    `HOOKD_API_KEY, else "url", "key", "workspace" and "live" in ${profileFile()}.`,
+  ].join('\n'));
   const run = <A extends unknown[]>(fn: (...args: A) => Promise<void>) => async (...args: A) => {
     try {
       await fn(...args);
@@ -59,7 +30,7 @@ export function registerClientCommands(program: Command, out: Out, fail: (err: u
     }
   };
 
-  withTarget(program.command('listen'))
+  withTarget(program.command('listen'), null)
     .description('forward this workspace\'s events to a local URL, signed with a local secret')
     .requiredOption('--forward-to <url>', 'local URL to POST each event to, e.g. http://localhost:3000/webhooks')
     .option('--events <types>', 'comma-separated event types or wildcards (default: all)')
@@ -93,17 +64,18 @@ export function registerClientCommands(program: Command, out: Out, fail: (err: u
     }));
 
   const events = program.command('events').description('list, get and re-send events');
-  withTarget(events.command('list')).option('--type <type>', 'only this type').option('--count <n>', 'how many (1–100)', '10')
+  withTarget(events.command('list')).description('list the newest events')
+    .option('--type <type>', 'only this type').option('--count <n>', 'how many (1–100)', '10')
     .action(run(async (opts: TargetFlags & { type?: string; count: string }) => {
       const q = new URLSearchParams({ count: opts.count, ...(opts.type ? { type: opts.type } : {}) });
       show(out, opts.json, await callApi(resolveTarget(opts), 'GET', `/v1/events?${q}`), ['id', 'type', 'created', 'live']);
     }));
-  withTarget(events.command('get')).argument('<id>')
+  withTarget(events.command('get'), 'print JSON (an event is shown as JSON either way)').description('show one event, as JSON').argument('<id>')
     .action(run(async (id: string, opts: TargetFlags) => {
       const event = await callApi(resolveTarget(opts), 'GET', `/v1/events/${encodeURIComponent(id)}`);
       out(printableJson(event));
     }));
-  withTarget(events.command('retry')).argument('<id>').requiredOption('--webhook-endpoint <we>', 'the endpoint to send it to')
+  withTarget(events.command('retry')).description('send the event to one endpoint now and show the attempt').argument('<id>').requiredOption('--webhook-endpoint <we>', 'the endpoint to send it to')
     .action(run(async (id: string, opts: TargetFlags & { webhookEndpoint: string }) => {
       const attempt = await callApi(resolveTarget(opts), 'POST', `/v1/events/${encodeURIComponent(id)}/retry`, { webhook_endpoint: opts.webhookEndpoint });
       show(out, opts.json, attempt, ['successful', 'code', 'time', 'url', 'error']);
@@ -111,30 +83,32 @@ export function registerClientCommands(program: Command, out: Out, fail: (err: u
 
   const endpoints = program.command('endpoints').description('manage webhook endpoints');
   const endpointColumns = ['id', 'status', 'url', 'events', 'format'];
-  withTarget(endpoints.command('list'))
+  withTarget(endpoints.command('list')).description('list the endpoints (the newest 100), secrets masked')
     .action(run(async (opts: TargetFlags) => show(out, opts.json, await callApi(resolveTarget(opts), 'GET', '/v1/webhooks/endpoints?count=100'), endpointColumns)));
-  withTarget(endpoints.command('create')).requiredOption('--url <url>').requiredOption('--events <types>', 'comma-separated types or wildcards')
-    .option('--description <text>').option('--format <format>', 'basic or cloud_events')
+  withTarget(endpoints.command('create')).description('create an endpoint and show its signing secret whole')
+    .requiredOption('--url <url>', 'where hookd sends the deliveries').requiredOption('--events <types>', 'comma-separated types or wildcards')
+    .option('--description <text>', 'a note for people').option('--format <format>', 'basic or cloud_events (default basic)')
     .action(run(async (opts: TargetFlags & { url: string; events: string; description?: string; format?: string }) => {
       const body = { url: opts.url, events: opts.events.split(',').map((s) => s.trim()), description: opts.description, format: opts.format };
       show(out, opts.json, await callApi(resolveTarget(opts), 'POST', '/v1/webhooks/endpoints', body), [...endpointColumns, 'secret']);
     }));
-  withTarget(endpoints.command('delete')).argument('<id>')
+  withTarget(endpoints.command('delete'), 'print JSON instead of a line').description('delete an endpoint').argument('<id>')
     .action(run(async (id: string, opts: TargetFlags) => {
       await callApi(resolveTarget(opts), 'DELETE', `/v1/webhooks/endpoints/${encodeURIComponent(id)}`);
       out(opts.json ? printableJson({ deleted: id }, 0) : `deleted ${printable(id)}`);
     }));
-  withTarget(endpoints.command('test')).argument('<id>')
+  withTarget(endpoints.command('test')).description('send a webhook_endpoint.test event to the endpoint now and show the attempt').argument('<id>')
     .action(run(async (id: string, opts: TargetFlags) => {
       show(out, opts.json, await callApi(resolveTarget(opts), 'POST', `/v1/webhooks/endpoints/${encodeURIComponent(id)}/test`, {}), ['successful', 'code', 'time', 'error']);
     }));
-  withTarget(endpoints.command('roll-secret')).argument('<id>').option('--expires-in <seconds>', 'how long the old secret keeps signing', '86400')
+  withTarget(endpoints.command('roll-secret')).description('give the endpoint a new signing secret and show it whole').argument('<id>')
+    .option('--expires-in <seconds>', 'how long the old secret keeps signing (0–604800)', '86400')
     .action(run(async (id: string, opts: TargetFlags & { expiresIn: string }) => {
       const ep = await callApi(resolveTarget(opts), 'POST', `/v1/webhooks/endpoints/${encodeURIComponent(id)}/secret/roll`, { expires_in: Number(opts.expiresIn) });
       show(out, opts.json, ep, ['id', 'secret']);
     }));
 
-  withTarget(program.command('status'))
+  withTarget(program.command('status'), 'print the API\'s answer as JSON instead of the view')
     .description('pending deliveries, failing endpoints and recent errors (the platform key alone: every workspace)')
     .option('--limit <n>', 'endpoints and errors listed (1–100)', '10')
     .action(run(async (opts: TargetFlags & { limit: string }) => {
@@ -144,7 +118,7 @@ export function registerClientCommands(program: Command, out: Out, fail: (err: u
     }));
 
   const workspaces = program.command('workspaces').description('manage workspaces (platform key)');
-  withTarget(workspaces.command('create')).argument('<name>')
+  withTarget(workspaces.command('create')).description('create a workspace and show its test and live keys whole, this once').argument('<name>')
     .action(run(async (name: string, opts: TargetFlags) => {
       const ws = await callApi<{ id: string; name: string; keys: { test: string; live: string } }>(resolveTarget(opts), 'POST', '/v1/workspaces', { name });
       if (opts.json) return show(out, true, ws, []);
@@ -152,6 +126,6 @@ export function registerClientCommands(program: Command, out: Out, fail: (err: u
       show(out, false, { id: ws.id, name: ws.name, 'test key': ws.keys.test, 'live key': ws.keys.live }, ['id', 'name', 'test key', 'live key']);
       out('The keys are shown whole this once; store them now.');
     }));
-  withTarget(workspaces.command('list'))
+  withTarget(workspaces.command('list')).description('list the workspaces (the newest 100)')
     .action(run(async (opts: TargetFlags) => show(out, opts.json, await callApi(resolveTarget(opts), 'GET', '/v1/workspaces?count=100'), ['id', 'name', 'created'])));
 }

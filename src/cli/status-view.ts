@@ -3,7 +3,7 @@
  * failing endpoints and the last errors as tables. Times are shown as ages ("3m ago"), which
  * is what someone on call reads first.
  */
-import { printable, table } from './terminal-text.js';
+import { printable, table } from '../domain/terminal-text.js';
 
 export interface StatusAnswer {
   scope: { workspace: string | null; live: boolean | null };
