@@ -5,7 +5,7 @@
  */
 import ipaddr from 'ipaddr.js';
 import type { Config } from './config.js';
-import { formatDuration, parseDuration } from './domain/duration.js';
+import { formatDuration, parseDuration, parseDurationWithin, type DurationBounds } from './domain/duration.js';
 
 export interface Setting {
   key: keyof Config;
@@ -21,20 +21,54 @@ export interface Setting {
 }
 
 const duration = (raw: string) => parseDuration(raw);
-const showDuration = (value: unknown) => formatDuration(value as number);
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-const int = (min: number, max: number) => (raw: string) => {
-  const n = Number(raw);
-  return /^\d+$/.test(raw.trim()) && n >= min && n <= max ? n : undefined;
+
+// The helpers that return `accepts` with `parse` give a setting its rule once: what loadConfig
+// enforces is what docs/operations.md states and what a refusal repeats.
+
+/**
+ * A duration within bounds: `example` is how a user would write one, `rule` a further condition
+ * that loadConfig checks against another setting. The reference writes the bounds as
+ * ` (at least 1s)` when there is only a minimum and as `, 1s–1h` when there is a maximum too.
+ */
+const boundedDuration = (example: string, bounds: DurationBounds, rule = '') => {
+  const range = bounds.max !== undefined ? `, ${formatDuration(bounds.min)}–${formatDuration(bounds.max)}`
+    : bounds.min > 0 ? ` (at least ${formatDuration(bounds.min)})` : '';
+  return {
+    accepts: `a duration such as ${example}${range}${rule ? `, ${rule}` : ''}`,
+    parse: (raw: string) => parseDurationWithin(raw, bounds),
+    show: (value: unknown) => formatDuration(value as number),
+  };
 };
+
+/** A whole number from `min` to `max`, both included; `what` names it in the reference. */
+const wholeNumber = (min: number, max: number, what = 'a whole number') => ({
+  accepts: `${what} ${min}–${max}`,
+  parse: (raw: string) => {
+    const n = Number(raw);
+    return /^\d+$/.test(raw.trim()) && n >= min && n <= max ? n : undefined;
+  },
+});
+
+/** One of a few words, written as they must be typed. */
+const oneOf = (...words: string[]) => ({
+  accepts: `${words.slice(0, -1).join(', ')} or ${words.at(-1)!}`,
+  parse: (raw: string) => (words.includes(raw) ? raw : undefined),
+});
+
+const nonEmpty = (raw: string) => (raw.trim() ? raw.trim() : undefined);
+const isKey = (k: string) => Buffer.from(k, 'base64').length === 32 && /^[A-Za-z0-9+/]+=*$/.test(k);
 const bool = (raw: string) => ({ true: true, false: false, '1': true, '0': false } as Record<string, boolean>)[raw.trim().toLowerCase()];
 const rateAndBurst = (raw: string) => {
   const m = /^\s*(\d+)\s*,\s*(\d+)\s*$/.exec(raw);
   return m && Number(m[1]) > 0 && Number(m[2]) >= Number(m[1]) ? { rate: Number(m[1]), burst: Number(m[2]) } : undefined;
 };
 // An hour at most: Node turns a socket timeout beyond 2^31 ms (24.8 days) into 1 ms, with only a warning.
-const httpTimeout = (raw: string) => { const d = duration(raw); return d !== undefined && d >= 1000 && d <= 3_600_000 ? d : undefined; };
+const HTTP_TIMEOUT = { min: 1_000, max: 3_600_000 };
+const AT_LEAST_100MS = { min: 100 };
+const BYTES = wholeNumber(1024, 10 * 1024 * 1024, 'a number of bytes');
 const list = (raw: string) => raw.split(',').map((s) => s.trim()).filter(Boolean);
+/** A comma-separated list whose every item passes `ok`. */
+const listOf = (ok: (item: string) => boolean) => (raw: string) => (list(raw).every(ok) ? list(raw) : undefined);
 
 /**
  * Every setting, once: how it is named, what it accepts, how it is read, what it means and how
@@ -42,10 +76,10 @@ const list = (raw: string) => raw.split(',').map((s) => s.trim()).filter(Boolean
  * (scripts/config-reference.mjs), and a test fails when the two differ.
  */
 export const SETTINGS: readonly Setting[] = [
-  { key: 'port', env: 'HOOKD_PORT', accepts: 'a port number 0–65535', parse: int(0, 65535), meaning: 'port the API listens on' },
-  { key: 'host', env: 'HOOKD_HOST', accepts: 'a host name or IP address', parse: (r) => (r.trim() ? r.trim() : undefined), meaning: 'address the API listens on' },
+  { key: 'port', env: 'HOOKD_PORT', ...wholeNumber(0, 65535, 'a port number'), meaning: 'port the API listens on' },
+  { key: 'host', env: 'HOOKD_HOST', accepts: 'a host name or IP address', parse: nonEmpty, meaning: 'address the API listens on' },
   {
-    key: 'dataDir', env: 'HOOKD_DATA_DIR', accepts: 'a directory path', parse: (r) => (r.trim() ? r.trim() : undefined),
+    key: 'dataDir', env: 'HOOKD_DATA_DIR', accepts: 'a directory path', parse: nonEmpty,
     meaning: 'directory of the SQLite file (`hookd.db`) and the key file (`hookd.key`); created with mode 0700 when missing',
   },
   {
@@ -54,7 +88,7 @@ export const SETTINGS: readonly Setting[] = [
     meaning: 'selects PostgreSQL instead of SQLite ([scaling.md](scaling.md))', shownDefault: 'unset (SQLite)',
   },
   {
-    key: 'role', env: 'HOOKD_ROLE', accepts: 'all, api or worker', parse: (r) => (['all', 'api', 'worker'].includes(r) ? r : undefined),
+    key: 'role', env: 'HOOKD_ROLE', ...oneOf('all', 'api', 'worker'),
     meaning: '`all`: API and dispatcher; `api`: API only; `worker`: dispatcher, with only `/health`, `/ready` and `/metrics` on its port',
   },
   {
@@ -63,13 +97,13 @@ export const SETTINGS: readonly Setting[] = [
   },
   {
     key: 'encryptionKey', env: 'HOOKD_ENCRYPTION_KEY', accepts: 'base64 of 32 bytes (openssl rand -base64 32)',
-    parse: (r) => (Buffer.from(r, 'base64').length === 32 && /^[A-Za-z0-9+/]+=*$/.test(r) ? r : undefined),
+    parse: (r) => (isKey(r) ? r : undefined),
     meaning: 'encrypts webhook secrets, endpoint tokens and kept idempotent answers (AES-256-GCM) and signs continuation tokens; required with `DATABASE_URL`',
     shownDefault: '`<dataDir>/hookd.key`, created with mode 0600',
   },
   {
     key: 'previousEncryptionKeys', env: 'HOOKD_PREVIOUS_ENCRYPTION_KEYS', accepts: 'a comma-separated list of base64 32-byte keys',
-    parse: (r) => (list(r).every((k) => Buffer.from(k, 'base64').length === 32 && /^[A-Za-z0-9+/]+=*$/.test(k)) ? list(r) : undefined),
+    parse: listOf(isKey),
     meaning: 'keys that still open old values during a rotation (`hookd keys rotate-encryption`); never used to seal',
   },
   {
@@ -78,24 +112,24 @@ export const SETTINGS: readonly Setting[] = [
     shownDefault: 'the listening address (`http://localhost:<port>` on 0.0.0.0 or ::, else the bound IP); never a request\'s `Host`',
   },
   {
-    key: 'lease', env: 'HOOKD_LEASE', accepts: 'a duration such as 60s (at least 1s)', parse: (r) => { const d = duration(r); return d !== undefined && d >= 1000 ? d : undefined; },
-    meaning: 'how long a claimed delivery stays claimed; must outlast the request timeout', show: showDuration,
+    key: 'lease', env: 'HOOKD_LEASE', ...boundedDuration('60s', { min: 1_000 }),
+    meaning: 'how long a claimed delivery stays claimed; must outlast the request timeout',
   },
   {
-    key: 'rateLimit', env: 'HOOKD_RATE_LIMIT', accepts: '"<requests per second>,<burst>", e.g. 100,200', parse: (r) => rateAndBurst(r),
+    key: 'rateLimit', env: 'HOOKD_RATE_LIMIT', accepts: '"<requests per second>,<burst>", e.g. 100,200', parse: rateAndBurst,
     meaning: 'requests/s and burst per workspace key (token bucket per process; 429 with `Retry-After` beyond)',
   },
   {
-    key: 'platformRateLimit', env: 'HOOKD_PLATFORM_RATE_LIMIT', accepts: '"<requests per second>,<burst>", e.g. 1000,2000', parse: (r) => rateAndBurst(r),
+    key: 'platformRateLimit', env: 'HOOKD_PLATFORM_RATE_LIMIT', accepts: '"<requests per second>,<burst>", e.g. 1000,2000', parse: rateAndBurst,
     meaning: 'the same for the platform key', shownDefault: 'none (not limited)',
   },
   {
     key: 'allowNetworks', env: 'HOOKD_ALLOW_NETWORKS', accepts: 'a comma-separated list of CIDRs, e.g. 127.0.0.0/8,::1/128',
-    parse: (r) => (list(r).every((c) => ipaddr.isValidCIDR(c)) ? list(r) : undefined), meaning: 'CIDRs the SSRF guard lets through',
+    parse: listOf((c) => ipaddr.isValidCIDR(c)), meaning: 'CIDRs the SSRF guard lets through',
   },
   {
     key: 'corsOrigins', env: 'HOOKD_CORS_ORIGINS', accepts: 'a comma-separated list of origins such as https://app.example.com, or *',
-    parse: (r) => (list(r).every((o) => o === '*' || /^https?:\/\/[^/\s]+$/.test(o)) ? list(r) : undefined),
+    parse: listOf((o) => o === '*' || /^https?:\/\/[^/\s]+$/.test(o)),
     meaning: 'origins allowed to call the API from a browser', shownDefault: 'none: CORS off',
   },
   {
@@ -104,70 +138,68 @@ export const SETTINGS: readonly Setting[] = [
     meaning: 'delays before each automatic attempt (±20 % jitter); their number is the number of attempts', show: (v) => (v as number[]).map(formatDuration).join(','),
   },
   { key: 'retryOn4xx', env: 'HOOKD_RETRY_ON_4XX', accepts: 'true or false', parse: bool, meaning: 'retry ordinary 4xx answers' },
-  { key: 'disableAfter', env: 'HOOKD_DISABLE_AFTER', accepts: 'a duration such as 5d', parse: duration, meaning: 'failing span after which an endpoint is disabled', show: showDuration },
+  { key: 'disableAfter', env: 'HOOKD_DISABLE_AFTER', ...boundedDuration('5d', { min: 0 }), meaning: 'failing span after which an endpoint is disabled' },
   {
-    key: 'requestTimeout', env: 'HOOKD_REQUEST_TIMEOUT', accepts: 'a duration such as 15s (at least 100ms)', parse: (r) => { const d = duration(r); return d !== undefined && d >= 100 ? d : undefined; },
-    meaning: 'whole-request timeout of a delivery', show: showDuration,
+    key: 'requestTimeout', env: 'HOOKD_REQUEST_TIMEOUT', ...boundedDuration('15s', AT_LEAST_100MS),
+    meaning: 'whole-request timeout of a delivery',
   },
   {
-    key: 'connectTimeout', env: 'HOOKD_CONNECT_TIMEOUT', accepts: 'a duration such as 5s (at least 100ms)', parse: (r) => { const d = duration(r); return d !== undefined && d >= 100 ? d : undefined; },
-    meaning: 'connect timeout of a delivery', show: showDuration,
+    key: 'connectTimeout', env: 'HOOKD_CONNECT_TIMEOUT', ...boundedDuration('5s', AT_LEAST_100MS),
+    meaning: 'connect timeout of a delivery',
   },
-  { key: 'maxInFlight', env: 'HOOKD_MAX_IN_FLIGHT', accepts: 'a whole number 1–100000', parse: int(1, 100_000), meaning: 'deliveries in flight per process' },
-  { key: 'maxInFlightPerEndpoint', env: 'HOOKD_MAX_IN_FLIGHT_PER_ENDPOINT', accepts: 'a whole number 1–10000', parse: int(1, 10_000), meaning: 'deliveries in flight per endpoint and process' },
+  { key: 'maxInFlight', env: 'HOOKD_MAX_IN_FLIGHT', ...wholeNumber(1, 100_000), meaning: 'deliveries in flight per process' },
+  { key: 'maxInFlightPerEndpoint', env: 'HOOKD_MAX_IN_FLIGHT_PER_ENDPOINT', ...wholeNumber(1, 10_000), meaning: 'deliveries in flight per endpoint and process' },
   {
-    key: 'senderThreads', env: 'HOOKD_SENDER_THREADS', accepts: 'a whole number 0–16', parse: int(0, 16),
+    key: 'senderThreads', env: 'HOOKD_SENDER_THREADS', ...wholeNumber(0, 16),
     meaning: 'worker threads that sign and send deliveries, beside the main thread; 0 sends on the main thread',
   },
   {
-    key: 'retention', env: 'HOOKD_RETENTION', accepts: 'a duration such as 30d (at least 1h)', parse: (r) => { const d = duration(r); return d !== undefined && d >= 3_600_000 ? d : undefined; },
-    meaning: 'how long events and delivery records are kept', show: showDuration,
+    key: 'retention', env: 'HOOKD_RETENTION', ...boundedDuration('30d', { min: 3_600_000 }),
+    meaning: 'how long events and delivery records are kept',
   },
-  { key: 'logLevel', env: 'HOOKD_LOG_LEVEL', accepts: LOG_LEVELS.join(', '), parse: (r) => (LOG_LEVELS.includes(r) ? r : undefined), meaning: 'the least severe level logged' },
+  { key: 'logLevel', env: 'HOOKD_LOG_LEVEL', ...oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'), meaning: 'the least severe level logged' },
   {
-    key: 'logFormat', env: 'HOOKD_LOG_FORMAT', accepts: 'auto, json or pretty', parse: (r) => (['auto', 'json', 'pretty'].includes(r) ? r : undefined),
+    key: 'logFormat', env: 'HOOKD_LOG_FORMAT', ...oneOf('auto', 'json', 'pretty'),
     meaning: 'log lines as JSON, or pretty for people; `auto` is pretty when stdout is a terminal',
   },
-  { key: 'maxEventSize', env: 'HOOKD_MAX_EVENT_SIZE', accepts: 'bytes, 1024–10485760', parse: int(1024, 10 * 1024 * 1024), meaning: 'bytes of a `POST /v1/events` body' },
-  { key: 'maxBodySize', env: 'HOOKD_MAX_BODY_SIZE', accepts: 'bytes, 1024–10485760', parse: int(1024, 10 * 1024 * 1024), meaning: 'bytes of any other request body' },
-  { key: 'maxEndpointsPerWorkspace', env: 'HOOKD_MAX_ENDPOINTS', accepts: 'a whole number 1–100000', parse: int(1, 100_000), meaning: 'webhook endpoints per workspace and mode' },
+  { key: 'maxEventSize', env: 'HOOKD_MAX_EVENT_SIZE', ...BYTES, meaning: 'bytes of a `POST /v1/events` body' },
+  { key: 'maxBodySize', env: 'HOOKD_MAX_BODY_SIZE', ...BYTES, meaning: 'bytes of any other request body' },
+  { key: 'maxEndpointsPerWorkspace', env: 'HOOKD_MAX_ENDPOINTS', ...wholeNumber(1, 100_000), meaning: 'webhook endpoints per workspace and mode' },
   {
-    key: 'maxListenSessions', env: 'HOOKD_MAX_LISTEN_SESSIONS', accepts: 'a whole number 1–1000', parse: int(1, 1000),
+    key: 'maxListenSessions', env: 'HOOKD_MAX_LISTEN_SESSIONS', ...wholeNumber(1, 1000),
     meaning: '`hookd listen` WebSocket sessions a workspace may hold at once in each mode (test and live counted apart), per API process',
   },
   {
     key: 'cloudEventsTypePrefix', env: 'HOOKD_CLOUDEVENTS_TYPE_PREFIX', accepts: 'a prefix of letters, digits, dots, dashes or underscores (may be empty)',
     parse: (r) => (/^[A-Za-z0-9._-]*$/.test(r) ? r : undefined), meaning: 'prefix of the CloudEvents `type`',
   },
-  { key: 'dbPoolSize', env: 'HOOKD_DB_POOL_SIZE', accepts: 'a whole number 1–1000', parse: int(1, 1000), meaning: 'PostgreSQL connections per process (with role `all`, 40 % kept for the dispatcher; with `worker`, all but one)' },
+  { key: 'dbPoolSize', env: 'HOOKD_DB_POOL_SIZE', ...wholeNumber(1, 1000), meaning: 'PostgreSQL connections per process (with role `all`, 40 % kept for the dispatcher; with `worker`, all but one)' },
   {
-    key: 'statementTimeout', env: 'HOOKD_STATEMENT_TIMEOUT', accepts: 'a duration such as 10s (at least 100ms)', parse: (r) => { const d = duration(r); return d !== undefined && d >= 100 ? d : undefined; },
-    meaning: 'PostgreSQL cancels a statement running longer (answered 503)', show: showDuration,
+    key: 'statementTimeout', env: 'HOOKD_STATEMENT_TIMEOUT', ...boundedDuration('10s', AT_LEAST_100MS),
+    meaning: 'PostgreSQL cancels a statement running longer (answered 503)',
   },
   {
-    key: 'queryTimeout', env: 'HOOKD_QUERY_TIMEOUT', accepts: 'a duration such as 15s (at least 100ms), longer than HOOKD_STATEMENT_TIMEOUT',
-    parse: (r) => { const d = duration(r); return d !== undefined && d >= 100 ? d : undefined; },
-    meaning: 'client side: a PostgreSQL answer that has not come by then fails the request (503) and drops the connection — the bound when the server stops answering without closing', show: showDuration,
+    key: 'queryTimeout', env: 'HOOKD_QUERY_TIMEOUT', ...boundedDuration('15s', AT_LEAST_100MS, 'longer than HOOKD_STATEMENT_TIMEOUT'),
+    meaning: 'client side: a PostgreSQL answer that has not come by then fails the request (503) and drops the connection — the bound when the server stops answering without closing',
   },
   {
-    key: 'dbConnectTimeout', env: 'HOOKD_DB_CONNECT_TIMEOUT', accepts: 'a duration such as 5s (at least 100ms)',
-    parse: (r) => { const d = duration(r); return d !== undefined && d >= 100 ? d : undefined; },
-    meaning: 'client side: opening a PostgreSQL connection, or waiting for a free one, longer fails the request (503)', show: showDuration,
+    key: 'dbConnectTimeout', env: 'HOOKD_DB_CONNECT_TIMEOUT', ...boundedDuration('5s', AT_LEAST_100MS),
+    meaning: 'client side: opening a PostgreSQL connection, or waiting for a free one, longer fails the request (503)',
   },
   {
-    key: 'httpRequestTimeout', env: 'HOOKD_HTTP_REQUEST_TIMEOUT', accepts: 'a duration such as 30s, 1s–1h', parse: httpTimeout,
-    meaning: 'time a client has to send a whole API request, body included; then 408 and the connection is closed (not the time of the answer, nor an open `hookd listen` WebSocket)', show: showDuration,
+    key: 'httpRequestTimeout', env: 'HOOKD_HTTP_REQUEST_TIMEOUT', ...boundedDuration('30s', HTTP_TIMEOUT),
+    meaning: 'time a client has to send a whole API request, body included; then 408 and the connection is closed (not the time of the answer, nor an open `hookd listen` WebSocket)',
   },
   {
-    key: 'httpHeadersTimeout', env: 'HOOKD_HTTP_HEADERS_TIMEOUT', accepts: 'a duration such as 10s, 1s–1h, at most HOOKD_HTTP_REQUEST_TIMEOUT', parse: httpTimeout,
-    meaning: 'time a client has to send an API request\'s line and headers; then 408 and the connection is closed', show: showDuration,
+    key: 'httpHeadersTimeout', env: 'HOOKD_HTTP_HEADERS_TIMEOUT', ...boundedDuration('10s', HTTP_TIMEOUT, 'at most HOOKD_HTTP_REQUEST_TIMEOUT'),
+    meaning: 'time a client has to send an API request\'s line and headers; then 408 and the connection is closed',
   },
   {
-    key: 'httpKeepAliveTimeout', env: 'HOOKD_HTTP_KEEP_ALIVE_TIMEOUT', accepts: 'a duration such as 72s, 1s–1h', parse: httpTimeout,
-    meaning: 'how long an idle keep-alive connection to the API stays open; keep it above a load balancer\'s idle timeout', show: showDuration,
+    key: 'httpKeepAliveTimeout', env: 'HOOKD_HTTP_KEEP_ALIVE_TIMEOUT', ...boundedDuration('72s', HTTP_TIMEOUT),
+    meaning: 'how long an idle keep-alive connection to the API stays open; keep it above a load balancer\'s idle timeout',
   },
   {
-    key: 'maxConnections', env: 'HOOKD_MAX_CONNECTIONS', accepts: 'a whole number 1–1000000', parse: int(1, 1_000_000),
+    key: 'maxConnections', env: 'HOOKD_MAX_CONNECTIONS', ...wholeNumber(1, 1_000_000),
     meaning: 'connections the API holds at once, `hookd listen` WebSockets included; beyond it a new connection is closed unanswered. Keep it under the open-file limit minus HOOKD_MAX_IN_FLIGHT and HOOKD_DB_POOL_SIZE',
   },
 ];

@@ -55,6 +55,10 @@ describe('loadConfig', () => {
     [{ HOOKD_HTTP_KEEP_ALIVE_TIMEOUT: '30d' }, 'HOOKD_HTTP_KEEP_ALIVE_TIMEOUT is "30d"; it accepts a duration such as 72s, 1s–1h'],
     [{ HOOKD_HTTP_HEADERS_TIMEOUT: '40s' }, 'HOOKD_HTTP_HEADERS_TIMEOUT (40000ms) must not exceed HOOKD_HTTP_REQUEST_TIMEOUT (30000ms)'],
     [{ HOOKD_MAX_CONNECTIONS: '0' }, 'HOOKD_MAX_CONNECTIONS is "0"; it accepts a whole number 1–1000000'],
+    [{ HOOKD_RETENTION: '59m' }, 'HOOKD_RETENTION is "59m"; it accepts a duration such as 30d (at least 1h)'],
+    [{ HOOKD_HTTP_HEADERS_TIMEOUT: '2h' }, 'HOOKD_HTTP_HEADERS_TIMEOUT is "2h"; it accepts a duration such as 10s, 1s–1h, at most HOOKD_HTTP_REQUEST_TIMEOUT'],
+    [{ HOOKD_MAX_EVENT_SIZE: '1023' }, 'HOOKD_MAX_EVENT_SIZE is "1023"; it accepts a number of bytes 1024–10485760'],
+    [{ HOOKD_LOG_LEVEL: 'verbose' }, 'HOOKD_LOG_LEVEL is "verbose"; it accepts fatal, error, warn, info, debug, trace or silent'],
   ])('refuses %j', (env, message) => {
     expect(problemOf(() => loadConfig({ env, cwd: emptyDir() }))).toContain(message);
   });
@@ -69,6 +73,11 @@ describe('loadConfig', () => {
     expect(loadConfig({ env: {}, cwd: emptyDir() })).toMatchObject({ httpRequestTimeout: 30_000, httpHeadersTimeout: 10_000, httpKeepAliveTimeout: 72_000, maxConnections: 1_000 });
     expect(loadConfig({ env: { HOOKD_HTTP_REQUEST_TIMEOUT: '1s', HOOKD_HTTP_HEADERS_TIMEOUT: '1s', HOOKD_HTTP_KEEP_ALIVE_TIMEOUT: '5s', HOOKD_MAX_CONNECTIONS: '20' }, cwd: emptyDir() }))
       .toMatchObject({ httpRequestTimeout: 1_000, httpHeadersTimeout: 1_000, httpKeepAliveTimeout: 5_000, maxConnections: 20 });
+  });
+
+  it('takes a bounded setting at both of its bounds', () => {
+    expect(loadConfig({ env: { HOOKD_HTTP_REQUEST_TIMEOUT: '1h', HOOKD_HTTP_KEEP_ALIVE_TIMEOUT: '1s', HOOKD_RETENTION: '1h', HOOKD_DISABLE_AFTER: '0', HOOKD_MAX_EVENT_SIZE: '10485760' }, cwd: emptyDir() }))
+      .toMatchObject({ httpRequestTimeout: 3_600_000, httpKeepAliveTimeout: 1_000, retention: 3_600_000, disableAfter: 0, maxEventSize: 10_485_760 });
   });
 
   it('lets the CLI client\'s and the test suite\'s HOOKD_ variables be', () => {

@@ -16,6 +16,7 @@ import { constructEvent } from '../packages/verify/src/index.js';
 import { spawnHookd, type HookdProcess } from './hookd-process.js';
 import { startReceiver, type Receiver } from './receiver.js';
 import { TEST_STORE } from './helpers.js';
+import { untilValue } from './wait.js';
 
 const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const ADMIN = 'hkp_cli_client_test_platform_key_0123456789';
@@ -186,11 +187,10 @@ describe.skipIf(TEST_STORE !== 'sqlite')('hookd client commands', () => {
       const event = await json<Evt>(['trigger', 'payment.failed'], key);
       await broken.waitFor(1, 15_000);
       interface Status { scope: { workspace: string | null }; deliveries: { pending: number }; failing_endpoints: { count: number; data: { id: string }[] }; recent_errors: { endpoint: string; code: number; delivery: string }[] }
-      let status = await json<Status>(['status'], key);
-      for (const deadline = Date.now() + 10_000; status.failing_endpoints.count === 0 && Date.now() < deadline;) {
-        await new Promise((r) => setTimeout(r, 100));
-        status = await json<Status>(['status'], key);
-      }
+      const status = await untilValue('hookd status shows a failing endpoint', async () => {
+        const now = await json<Status>(['status'], key);
+        return now.failing_endpoints.count > 0 ? now : undefined;
+      }, 10_000);
       // Retried 5 s after the failure (the default schedule), so still pending.
       expect(status).toMatchObject({ scope: { workspace: ops.id }, deliveries: { pending: 1 }, failing_endpoints: { count: 1, data: [{ id: ep.id }] } });
       expect(status.recent_errors[0]).toMatchObject({ endpoint: ep.id, code: 500 });

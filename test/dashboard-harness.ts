@@ -14,19 +14,13 @@ import { launchChromium } from './browser.js';
 import { buildDashboard } from './dashboard-build.js';
 import { startHookd, type TestHookd } from './helpers.js';
 import { startReceiver, type Receiver } from './receiver.js';
+import { untilValue } from './wait.js';
 
 export const WAIT = 10_000;
 const SHOTS = process.env.HOOKD_SCREENSHOTS;
 
-export async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = WAIT): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+/** untilValue() with the browser tests' bound. */
+export const eventually = <T>(what: string, check: () => Promise<T | undefined>, timeoutMs = WAIT): Promise<T> => untilValue(what, check, timeoutMs, 50);
 
 export interface Dashboard {
   h: TestHookd;

@@ -3,18 +3,11 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startHookd, type TestHookd } from './helpers.js';
 import { startReceiver, type Receiver } from './receiver.js';
-import { sleep, until } from './wait.js';
+import { sleep, until, untilValue } from './wait.js';
 
 /** Polls until `check` returns a value (not undefined), or fails after `timeoutMs`. */
-async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+const eventually = <T>(check: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> =>
+  untilValue('the record was as the test expects', check, timeoutMs, 25);
 
 describe('delivery', () => {
   let h: TestHookd;

@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { until } from './wait.js';
 
 export interface Received {
   /** The request path, e.g. /webhooks/2: tells endpoints that share one receiver apart. */
@@ -97,14 +98,12 @@ export async function startReceiver(behaviour: Behaviour = () => ({ status: 200,
       behave = b;
     },
     async waitFor(count, timeoutMs = 10_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (received.length < count) {
-        if (Date.now() > deadline) throw new Error(`receiver got ${received.length} of ${count} requests in ${timeoutMs} ms`);
-        await new Promise<void>((resolve) => {
-          waiters.push(resolve);
-          setTimeout(resolve, 50);
-        });
-      }
+      // Woken by each request, so a test goes on as soon as the count is reached.
+      const nextRequest = () => new Promise<void>((resolve) => {
+        waiters.push(resolve);
+        setTimeout(resolve, 50);
+      });
+      await until(() => `the receiver got ${count} requests (it got ${received.length})`, () => received.length >= count, timeoutMs, nextRequest);
       return received;
     },
     releaseHanging(status = 200) {

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHookd, type TestHookd } from './helpers.js';
 import { startReceiver, type Receiver } from './receiver.js';
+import { until } from './wait.js';
 
 interface Status {
   scope: { workspace: string | null; live: boolean | null };
@@ -48,11 +49,8 @@ beforeAll(async () => {
   A.event = await publish(a.test);
   await publish(b.test);
   await Promise.all([ok.waitFor(1), failing.waitFor(2)]);
-  const deadline = Date.now() + 10_000;
-  while ((await h.store.countPendingDeliveries()) !== 2 || (await status(undefined)).failing_endpoints.count !== 2) {
-    if (Date.now() > deadline) throw new Error('the failed attempts were not recorded');
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await until('the failed attempts are recorded',
+    async () => (await h.store.countPendingDeliveries()) === 2 && (await status(undefined)).failing_endpoints.count === 2, 10_000, 50);
 });
 afterAll(async () => {
   await h?.close();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, parseDuration } from './duration.js';
+import { formatDuration, parseDuration, parseDurationWithin } from './duration.js';
 
 describe('parseDuration', () => {
   it.each([
@@ -12,5 +12,16 @@ describe('parseDuration', () => {
   it.each([[0, '0'], [250, '250ms'], [5_000, '5s'], [300_000, '5m'], [36_000_000, '10h'], [172_800_000, '2d']])('formats %d as %s', (ms, text) => {
     expect(formatDuration(ms)).toBe(text);
     expect(parseDuration(text)).toBe(ms);
+  });
+});
+
+describe('parseDurationWithin', () => {
+  it.each([
+    ['100ms', { min: 100 }, 100], ['99ms', { min: 100 }, undefined], ['30d', { min: 100 }, 2_592_000_000],
+    ['1s', { min: 1_000, max: 3_600_000 }, 1_000], ['1h', { min: 1_000, max: 3_600_000 }, 3_600_000],
+    ['999ms', { min: 1_000, max: 3_600_000 }, undefined], ['3600001ms', { min: 1_000, max: 3_600_000 }, undefined],
+    ['0', { min: 0 }, 0], ['0', { min: 1 }, undefined], ['5', { min: 0 }, undefined], ['soon', { min: 0 }, undefined],
+  ])('%j within %j → %j', (text, bounds, expected) => {
+    expect(parseDurationWithin(text, bounds)).toBe(expected);
   });
 });

@@ -19,3 +19,15 @@ export function formatDuration(ms: number): string {
   }
   return ms === 0 ? '0' : `${ms}ms`;
 }
+
+/** The range a duration setting allows, in ms, both ends included; no `max`: no upper bound. */
+export interface DurationBounds {
+  min: number;
+  max?: number;
+}
+
+/** The ms of `text` when it is a duration within `bounds`, else undefined (loadConfig then names the setting and its rule). */
+export function parseDurationWithin(text: string, { min, max = Infinity }: DurationBounds): number | undefined {
+  const ms = parseDuration(text);
+  return ms !== undefined && ms >= min && ms <= max ? ms : undefined;
+}

@@ -19,6 +19,7 @@ import pg from 'pg';
 import { Pool, type Dispatcher } from 'undici';
 import { requestArb, type FuzzContext, type FuzzRequest } from './generators.js';
 import { operations, type OpenApiDocument } from './openapi.js';
+import { untilValue } from '../wait.js';
 
 const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 const ADMIN_KEY = `hkp_fuzz_${randomBytes(20).toString('hex')}`;
@@ -113,19 +114,14 @@ async function startServer(options: FuzzOptions): Promise<FuzzServer> {
     const url = `http://127.0.0.1:${port}`;
     // Bounded: whatever else holds the port may never answer; a slow answer from ours is asked again.
     const ours = () => fetch(`${url}/v1/workspaces`, { headers: { authorization: `Bearer ${ADMIN_KEY}` }, signal: AbortSignal.timeout(2_000) }).then((r) => r.ok, () => false);
-    const deadline = Date.now() + 20_000;
-    for (;;) {
+    const outcome = await untilValue(() => `hookd started. It printed:\n${out}`, async () => {
       if (child.exitCode !== null) {
-        if (attempt < 5 && /EADDRINUSE/.test(out)) break;
+        if (attempt < 5 && /EADDRINUSE/.test(out)) return 'port taken';
         throw new Error(`hookd exited before listening:\n${out}`);
       }
-      if (await ours()) {
-        started = { child, url, log: () => out };
-        break;
-      }
-      if (Date.now() > deadline) throw new Error(`hookd did not start:\n${out}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+      return (await ours()) ? 'listening' : undefined;
+    }, 20_000);
+    if (outcome === 'listening') started = { child, url, log: () => out };
   }
   const { child, url, log } = started;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
