@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
 import { defaultConfig, type Config } from '../src/config.js';
-import { buildApp } from '../src/api/index.js';
+import { buildApp } from '../src/server/app.js';
 import type { App } from '../src/api/deps.js';
 import { hashKey } from '../src/api/plugins/auth.js';
 import { createSecretBox, type SecretBox } from '../src/store/secret-box.js';
@@ -17,7 +17,7 @@ import { openPostgresStore } from '../src/store/postgres/index.js';
 import pg from 'pg';
 import { openSqliteStore } from '../src/store/sqlite/index.js';
 import type { Store } from '../src/store/types.js';
-import { seedCatalog } from '../src/serve.js';
+import { seedCatalog } from '../src/server/serve.js';
 import { createSender } from '../src/delivery/sender.js';
 import { createDispatcher, type Dispatcher } from '../src/delivery/dispatcher.js';
 

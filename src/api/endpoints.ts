@@ -8,7 +8,8 @@ import type { ApiDeps, App } from './deps.js';
 import { refusedLiteral } from '../delivery/ssrf-guard.js';
 import { checkIfMatch, preconditionFailed, sendObject } from './plugins/etag.js';
 import { renderEndpoint } from '../domain/render.js';
-import { IdString, ListQuery, NO_CONTROL, Timestamp, ruled, withProblems } from './schemas.js';
+import { ruled } from './plugins/problem.js';
+import { IdString, ListQuery, NO_CONTROL, Timestamp, withProblems } from './schemas.js';
 
 const Format = Type.Union([Type.Literal('basic'), Type.Literal('cloud_events')]);
 const Status = Type.Union([Type.Literal('enabled'), Type.Literal('disabled')]);

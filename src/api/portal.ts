@@ -7,7 +7,7 @@
 import { Type } from '@sinclair/typebox';
 import { HookdError } from '../domain/errors.js';
 import type { ApiDeps, App } from './deps.js';
-import { signPortalToken } from './portal-session.js';
+import { signPortalToken } from './plugins/portal-session.js';
 import { publicBase } from './public-url.js';
 import { IdString, Timestamp, withProblems } from './schemas.js';
 

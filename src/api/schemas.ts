@@ -1,18 +1,13 @@
 /**
  * Schemas shared by the routes, written once in TypeBox: they validate requests, type the
- * handlers and become the OpenAPI document. Patterns carry a readable rule (PATTERN_RULES) that
- * the problem handler shows instead of the raw regular expression.
+ * handlers and become the OpenAPI document. Patterns carry a readable rule (`ruled`,
+ * plugins/problem.ts) that the problem handler shows instead of the raw regular expression.
  */
 import { Type, type TSchema } from '@sinclair/typebox';
 import { CONTROL_RANGE, NO_CONTROL_RULE } from '../domain/endpoint-rules.js';
 import { ID_BODY_LENGTH, type IdPrefix } from '../domain/ids.js';
+import { ruled } from './plugins/problem.js';
 
-export const PATTERN_RULES = new Map<string, string>();
-
-export function ruled(pattern: string, rule: string): string {
-  PATTERN_RULES.set(pattern, rule);
-  return pattern;
-}
 
 const ID_NAMES: Record<IdPrefix, string> = {
   wksp: 'a workspace id (wksp_…)', we: 'a webhook endpoint id (we_…)', evt: 'an event id (evt_…)',

@@ -7,7 +7,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { iso } from '../domain/render.js';
 import type { ApiDeps, App } from './deps.js';
-import { PORTAL_TOKEN_PREFIX } from './portal-session.js';
+import { PORTAL_TOKEN_PREFIX } from './plugins/portal-session.js';
 import { Timestamp, withProblems } from './schemas.js';
 
 /** Failed attempts this far back are "recent". */

@@ -1,8 +1,9 @@
 /**
- * api/: the Fastify application. buildApp() takes its dependencies (config, store, clock,
- * secret box, platform key hash) and wires the plugins (problem errors, body parsing, auth,
- * idempotency, pagination, ETags) and one module per resource. Nothing here opens a database
- * or reads the environment: serve.ts does, so tests can hand in their own.
+ * buildApp(): the Fastify application from its dependencies (config, store, clock, secret box,
+ * platform key hash). It wires the plugins (problem errors, body parsing, auth, idempotency,
+ * pagination, ETags), the plumbing routes of api/, one route module per resource
+ * (resources/) and the listen channel (realtime/). Nothing here opens a database or reads the
+ * environment: serve.ts does, so tests can hand in their own.
  */
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import swagger from '@fastify/swagger';
@@ -13,31 +14,31 @@ import type { Clock } from '../domain/clock.js';
 import { newId } from '../domain/ids.js';
 import type { SecretBox } from '../store/secret-box.js';
 import type { Store } from '../store/types.js';
-import { createCatalog } from './catalog.js';
-import { createSchemaCompilers } from './schema-compilers.js';
-import type { ApiDeps, App } from './deps.js';
-import { endpointRoutes } from './endpoints.js';
-import { eventTypeRoutes } from './event-types.js';
-import { eventRoutes } from './events.js';
-import { healthRoutes } from './health.js';
-import { createAuth } from './plugins/auth.js';
-import { registerConnectionLimits, serverTimeouts } from './connection-limits.js';
-import { createRateLimiter } from './plugins/rate-limit.js';
-import { registerBodyParsing } from './plugins/body.js';
-import { registerSecurityHeaders } from './plugins/security-headers.js';
-import { registerIdempotency } from './plugins/idempotency.js';
-import { createPagination } from './plugins/pagination.js';
-import { clientErrors, frameworkErrors, registerProblemHandling } from './plugins/problem.js';
-import { Problem } from './schemas.js';
-import { workspaceRoutes } from './workspaces.js';
+import { createCatalog } from '../api/catalog.js';
+import { createSchemaCompilers } from '../api/schema-compilers.js';
+import type { ApiDeps, App } from '../api/deps.js';
+import { endpointRoutes } from '../api/endpoints.js';
+import { eventTypeRoutes } from '../api/event-types.js';
+import { eventRoutes } from '../api/events.js';
+import { healthRoutes } from '../api/health.js';
+import { createAuth } from '../api/plugins/auth.js';
+import { registerConnectionLimits, serverTimeouts } from '../api/connection-limits.js';
+import { createRateLimiter } from '../api/plugins/rate-limit.js';
+import { registerBodyParsing } from '../api/plugins/body.js';
+import { registerSecurityHeaders } from '../api/plugins/security-headers.js';
+import { registerIdempotency } from '../api/plugins/idempotency.js';
+import { createPagination } from '../api/plugins/pagination.js';
+import { clientErrors, frameworkErrors, registerProblemHandling } from '../api/plugins/problem.js';
+import { Problem } from '../api/schemas.js';
+import { workspaceRoutes } from '../api/workspaces.js';
 import { createHub } from '../realtime/hub.js';
 import { realtimeRoutes } from '../realtime/routes.js';
-import { deliveryRoutes } from './deliveries.js';
-import { endpointActionRoutes } from './endpoint-actions.js';
-import { portalRoutes } from './portal.js';
-import { statsRoutes } from './stats.js';
-import { dashboardRoutes, defaultDashboardDir } from './dashboard.js';
-import { statusRoutes } from './status.js';
+import { deliveryRoutes } from '../api/deliveries.js';
+import { endpointActionRoutes } from '../api/endpoint-actions.js';
+import { portalRoutes } from '../api/portal.js';
+import { statsRoutes } from '../api/stats.js';
+import { dashboardRoutes, defaultDashboardDir } from '../api/dashboard.js';
+import { statusRoutes } from '../api/status.js';
 import type { Sender } from '../delivery/sender.js';
 import { createMetrics, type Metrics } from '../metrics.js';
 import { parseNetworks } from '../delivery/ssrf-guard.js';
@@ -62,17 +63,6 @@ export interface AppOptions {
   surface?: 'api' | 'probes';
 }
 
-/**
- * Secrets that must never reach a log line (docs/security.md): keys in headers, and any field named
- * like a secret at the top of a logged object or up to two levels down (an endpoint logged as
- * `{endpoint}`, a result as `{result: {endpoint}}`). test/logs.test.ts holds it to that.
- */
-export const LOG_REDACT = [
-  'req.headers.authorization', 'req.headers["x-idempotency-key"]', 'req.headers.cookie', 'res.headers["set-cookie"]',
-  'secret', 'token', 'keys', 'previousSecrets', 'adminKey', 'encryptionKey', 'previousEncryptionKeys',
-  '*.secret', '*.token', '*.keys', '*.previousSecrets', '*.adminKey', '*.encryptionKey', '*.previousEncryptionKeys',
-  '*.*.secret', '*.*.token', '*.*.keys', '*.*.previousSecrets',
-];
 export async function buildApp(options: AppOptions): Promise<App> {
   const { config, store, clock, box } = options;
   const compilers = createSchemaCompilers();

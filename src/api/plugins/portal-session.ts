@@ -4,7 +4,7 @@
  * process accepts a link another issued and nothing needs pruning; the price is that a link
  * cannot be revoked before it expires, which is why links live at most a day (docs/dashboard.md).
  */
-import { openToken, signToken } from '../domain/signed-token.js';
+import { openToken, signToken } from '../../domain/signed-token.js';
 
 export const PORTAL_TOKEN_PREFIX = 'hkps_';
 

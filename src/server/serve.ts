@@ -3,22 +3,22 @@
  * key exists, and starts the API. The one place that turns configuration into running parts.
  */
 import { join, resolve } from 'node:path';
-import type { Config } from './config.js';
-import { buildApp } from './api/index.js';
-import type { App } from './api/deps.js';
-import { hashKey } from './api/plugins/auth.js';
-import { systemClock, type Clock } from './domain/clock.js';
-import { DEFAULT_EVENT_TYPES, describeEventType } from './domain/event-types.js';
-import { newPlatformKey } from './domain/ids.js';
-import { createSecretBox, loadKeyRing, type SecretBox } from './store/secret-box.js';
-import { openSqliteStore } from './store/sqlite/index.js';
-import type { Store } from './store/types.js';
-import { IDEMPOTENCY_WINDOW_MS } from './api/plugins/idempotency.js';
-import { createDispatcher, type Dispatcher } from './delivery/dispatcher.js';
-import { createSender } from './delivery/sender.js';
-import { createThreadedSender } from './delivery/threaded-sender.js';
-import { createMetrics } from './metrics.js';
-import { withQueryTiming } from './store/timed-store.js';
+import type { Config } from '../config.js';
+import { buildApp } from './app.js';
+import type { App } from '../api/deps.js';
+import { hashKey } from '../api/plugins/auth.js';
+import { systemClock, type Clock } from '../domain/clock.js';
+import { DEFAULT_EVENT_TYPES, describeEventType } from '../domain/event-types.js';
+import { newPlatformKey } from '../domain/ids.js';
+import { createSecretBox, loadKeyRing, type SecretBox } from '../store/secret-box.js';
+import { openSqliteStore } from '../store/sqlite/index.js';
+import type { Store } from '../store/types.js';
+import { IDEMPOTENCY_WINDOW_MS } from '../api/plugins/idempotency.js';
+import { createDispatcher, type Dispatcher } from '../delivery/dispatcher.js';
+import { createSender } from '../delivery/sender.js';
+import { createThreadedSender } from '../delivery/threaded-sender.js';
+import { createMetrics } from '../metrics.js';
+import { withQueryTiming } from '../store/timed-store.js';
 import { loggerOptions } from './logging.js';
 
 /** The catalog's own creation time: Falu's API version 2024-06-01, so built-in types sort before any added one. */
@@ -35,7 +35,7 @@ export async function openStore(config: Config, box: SecretBox, onPoolError?: (e
   if (config.databaseUrl) {
     // Imported only here: pg and the PostgreSQL store are 0.5 MB of the live heap of a started
     // SQLite process (2.7 MB imported alone), and V8 sizes the old generation's limit as a multiple of it.
-    const { openPostgresStore } = await import('./store/postgres/index.js');
+    const { openPostgresStore } = await import('../store/postgres/index.js');
     return openPostgresStore({
       url: config.databaseUrl, box, poolSize: config.dbPoolSize, queuePoolSize: queueConnections(config), statementTimeout: config.statementTimeout,
       queryTimeout: config.queryTimeout, connectTimeout: config.dbConnectTimeout, onPoolError,
@@ -107,7 +107,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const senderOptions = { connectTimeout: config.connectTimeout, requestTimeout: config.requestTimeout, allowNetworks: config.allowNetworks };
     // From the TypeScript sources (the in-process tests) the thread's entry is not compiled, so
     // those send on the main thread; everything that runs `node dist/cli.js` uses the threads.
-    const threadEntry = new URL('./delivery/sender-thread.js', import.meta.url);
+    const threadEntry = new URL('../delivery/sender-thread.js', import.meta.url);
     const sender = config.senderThreads > 0 && import.meta.url.endsWith('.js')
       ? createThreadedSender({ ...senderOptions, threads: config.senderThreads, entry: threadEntry })
       : createSender(senderOptions);

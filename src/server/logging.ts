@@ -5,9 +5,20 @@
  * HOOKD_LOG_FORMAT=pretty, the same lines are rewritten for people by pretty-log.ts.
  */
 import type { FastifyServerOptions } from 'fastify';
-import type { Config } from './config.js';
-import { LOG_REDACT } from './api/index.js';
-import { createPrettyStream } from './pretty-log.js';
+import type { Config } from '../config.js';
+import { createPrettyStream } from '../pretty-log.js';
+
+/**
+ * Secrets that must never reach a log line (docs/security.md): keys in headers, and any field named
+ * like a secret at the top of a logged object or up to two levels down (an endpoint logged as
+ * `{endpoint}`, a result as `{result: {endpoint}}`). test/logs.test.ts holds it to that.
+ */
+export const LOG_REDACT = [
+  'req.headers.authorization', 'req.headers["x-idempotency-key"]', 'req.headers.cookie', 'res.headers["set-cookie"]',
+  'secret', 'token', 'keys', 'previousSecrets', 'adminKey', 'encryptionKey', 'previousEncryptionKeys',
+  '*.secret', '*.token', '*.keys', '*.previousSecrets', '*.adminKey', '*.encryptionKey', '*.previousEncryptionKeys',
+  '*.*.secret', '*.*.token', '*.*.keys', '*.*.previousSecrets',
+];
 
 export type LogStream = NodeJS.WritableStream & { isTTY?: boolean };
 
