@@ -15,33 +15,39 @@ import { newId } from '../domain/ids.js';
 import type { SecretBox } from '../store/secret-box.js';
 import type { Store } from '../store/types.js';
 import { createCatalog } from '../api/catalog.js';
-import { createSchemaCompilers } from '../api/schema-compilers.js';
+import { registerConnectionLimits, serverTimeouts } from '../api/connection-limits.js';
+import { dashboardRoutes, defaultDashboardDir } from '../api/dashboard.js';
 import type { ApiDeps, App } from '../api/deps.js';
-import { endpointRoutes } from '../api/endpoints.js';
-import { eventTypeRoutes } from '../api/event-types.js';
-import { eventRoutes } from '../api/events.js';
 import { healthRoutes } from '../api/health.js';
 import { createAuth } from '../api/plugins/auth.js';
-import { registerConnectionLimits, serverTimeouts } from '../api/connection-limits.js';
-import { createRateLimiter } from '../api/plugins/rate-limit.js';
 import { registerBodyParsing } from '../api/plugins/body.js';
-import { registerSecurityHeaders } from '../api/plugins/security-headers.js';
 import { registerIdempotency } from '../api/plugins/idempotency.js';
 import { createPagination } from '../api/plugins/pagination.js';
 import { clientErrors, frameworkErrors, registerProblemHandling } from '../api/plugins/problem.js';
+import { createRateLimiter } from '../api/plugins/rate-limit.js';
+import { registerSecurityHeaders } from '../api/plugins/security-headers.js';
+import { createSchemaCompilers } from '../api/schema-compilers.js';
 import { Problem } from '../api/schemas.js';
-import { workspaceRoutes } from '../api/workspaces.js';
+import type { Sender } from '../delivery/sender.js';
+import { parseNetworks } from '../delivery/ssrf-guard.js';
+import { createMetrics, type Metrics } from '../metrics.js';
 import { createHub } from '../realtime/hub.js';
 import { realtimeRoutes } from '../realtime/routes.js';
-import { deliveryRoutes } from '../api/deliveries.js';
-import { endpointActionRoutes } from '../api/endpoint-actions.js';
-import { portalRoutes } from '../api/portal.js';
-import { statsRoutes } from '../api/stats.js';
-import { dashboardRoutes, defaultDashboardDir } from '../api/dashboard.js';
-import { statusRoutes } from '../api/status.js';
-import type { Sender } from '../delivery/sender.js';
-import { createMetrics, type Metrics } from '../metrics.js';
-import { parseNetworks } from '../delivery/ssrf-guard.js';
+import { deliveryRoutes } from '../resources/deliveries/routes.js';
+import { AttemptObject, DeliveryObject } from '../resources/deliveries/shape.js';
+import { endpointActionRoutes } from '../resources/endpoints/actions.js';
+import { endpointRoutes } from '../resources/endpoints/routes.js';
+import { EndpointObject } from '../resources/endpoints/shape.js';
+import { eventTypeRoutes } from '../resources/event-types/routes.js';
+import { EventTypeObject } from '../resources/event-types/shape.js';
+import { eventRoutes } from '../resources/events/routes.js';
+import { EventObject } from '../resources/events/shape.js';
+import { portalRoutes } from '../resources/portal-sessions/routes.js';
+import { statsRoutes } from '../resources/stats/routes.js';
+import { statusRoutes } from '../resources/status/routes.js';
+import { StatusObject } from '../resources/status/shape.js';
+import { workspaceRoutes } from '../resources/workspaces/routes.js';
+import { WorkspaceObject } from '../resources/workspaces/shape.js';
 import { VERSION } from '../version.js';
 
 export interface AppOptions {
@@ -52,8 +58,8 @@ export interface AppOptions {
   platformKeyHash: string;
   logger?: FastifyServerOptions['logger'];
   sender: Sender;
-  /** Called after a publish or recover queued work: wakes an in-process dispatcher. */
-  notify?: (endpoints: string[]) => void;
+  /** There is new work (a publish or recover queued deliveries): wakes an in-process dispatcher. */
+  wake?: (endpoints: string[]) => void;
   metrics?: Metrics;
   /** /ready's dispatcher check; absent where no dispatcher runs in this process (role api). */
   dispatcherRunning?: () => boolean;
@@ -130,21 +136,25 @@ export async function buildApp(options: AppOptions): Promise<App> {
     catalog: createCatalog(store, app.log),
     sender: options.sender,
     allowNetworks: parseNetworks(config.allowNetworks),
-    notify: options.notify ?? (() => undefined),
-    onPublished: (event) => hub.publish(event),
+    wake: options.wake ?? (() => undefined),
+    broadcast: (event) => hub.publish(event),
     onKeysRolled: (workspace, generation) => hub.revoke(workspace, generation),
   };
   registerIdempotency(app, { store, clock });
 
   await app.register(async (scope) => {
     const typed = scope as unknown as App;
+    // The public objects (each declared in its resource's shape.ts), added before any route since
+    // routes of one resource refer to another's (an attempt is what events' retry and endpoints'
+    // test answer). In this order: the OpenAPI document names them def-0, def-1… by it.
+    for (const shape of [WorkspaceObject, EventTypeObject, EndpointObject, EventObject, AttemptObject, DeliveryObject, StatusObject]) typed.addSchema(shape);
     await healthRoutes(typed, { store, metrics, dispatcherRunning: options.dispatcherRunning });
     await workspaceRoutes(typed, deps);
     await eventTypeRoutes(typed, deps);
     await endpointRoutes(typed, deps);
+    await endpointActionRoutes(typed, deps);
     await eventRoutes(typed, deps);
     await deliveryRoutes(typed, deps);
-    await endpointActionRoutes(typed, deps);
     await statusRoutes(typed, deps);
     await realtimeRoutes(typed, { ...deps, hub, grantKey: box.derive('listen-grant') });
     await portalRoutes(typed, { ...deps, portalKey });

@@ -19,6 +19,7 @@ import { createSender } from '../delivery/sender.js';
 import { createThreadedSender } from '../delivery/threaded-sender.js';
 import { createMetrics } from '../metrics.js';
 import { withQueryTiming } from '../store/timed-store.js';
+import { renderEndpoint } from '../resources/endpoints/shape.js';
 import { loggerOptions } from './logging.js';
 
 /** The catalog's own creation time: Falu's API version 2024-06-01, so built-in types sort before any added one. */
@@ -116,12 +117,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       metrics,
       config, store, clock, box, platformKeyHash: platform.hash, surface: config.role === 'worker' ? 'probes' : 'api',
       logger: loggerOptions(config, options.logStream ?? process.stdout),
-      sender, notify: (endpoints) => dispatcher?.wake(endpoints),
+      sender, wake: (endpoints) => dispatcher?.wake(endpoints),
       dispatcherRunning: config.role === 'api' ? undefined : () => dispatcher !== null && dispatcher.running,
     });
     const url = await app.listen({ port: config.port, host: config.host });
     if (config.role !== 'api') {
-      dispatcher = createDispatcher({ config, store, sender, clock, metrics, log: app.log.child({ component: 'dispatcher' }) });
+      dispatcher = createDispatcher({ config, store, sender, clock, metrics, log: app.log.child({ component: 'dispatcher' }), renderEndpoint });
       dispatcher.start();
     }
     if (platform.generated) {
