@@ -12,7 +12,8 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import type { SecretBox } from './secret-box.js';
-import type { IdempotencyBegin, StoredResponse } from './types.js';
+import type { IdempotencyBegin, Store, StoredResponse } from './types.js';
+import { fromJson, toJson } from './columns.js';
 
 /**
  * Sealed values start `v1.` or `v2.`; a JSON answer starts `{` or `[`. An answer that is not
@@ -45,12 +46,12 @@ export async function beginIdempotent(
   if (!row) return { state: 'in_progress' };
   if (row.fingerprint !== fingerprint) return { state: 'mismatch' };
   if (row.status === null) return { state: 'in_progress' };
-  return { state: 'replay', response: { status: row.status, headers: JSON.parse(row.headers ?? '{}'), body: openAnswer(box, row.body ?? '') } };
+  return { state: 'replay', response: { status: row.status, headers: fromJson(row.headers ?? '{}'), body: openAnswer(box, row.body ?? '') } };
 }
 
 export async function completeIdempotent(db: Kysely<Database>, box: SecretBox, scope: string, key: string, response: StoredResponse): Promise<void> {
   await db.updateTable('idempotency_keys')
-    .set({ status: response.status, headers: JSON.stringify(response.headers), body: box.seal(response.body) })
+    .set({ status: response.status, headers: toJson(response.headers), body: box.seal(response.body) })
     .where('scope', '=', scope).where('key', '=', key).execute();
 }
 
@@ -91,4 +92,14 @@ export async function abandonIdempotent(db: Kysely<Database>, scope: string, key
 export async function pruneIdempotency(db: Kysely<Database>, before: number): Promise<number> {
   const result = await db.deleteFrom('idempotency_keys').where('created', '<', before).executeTakeFirst();
   return Number(result.numDeletedRows);
+}
+
+/** The idempotency records' part of the Store (sql/kysely-store.ts composes the parts). */
+export function idempotencyQueries(db: Kysely<Database>, box: SecretBox): Pick<Store, 'beginIdempotent' | 'completeIdempotent' | 'abandonIdempotent' | 'pruneIdempotency'> {
+  return {
+    beginIdempotent: (scope, key, fp, now, since) => beginIdempotent(db, box, scope, key, fp, now, since),
+    completeIdempotent: (scope, key, response) => completeIdempotent(db, box, scope, key, response),
+    abandonIdempotent: (scope, key) => abandonIdempotent(db, scope, key),
+    pruneIdempotency: (before) => pruneIdempotency(db, before),
+  };
 }

@@ -11,7 +11,7 @@ import { fetchPage } from '../../store/pagination.js';
 import type { AttemptsTable, Database, DeliveriesTable } from '../../store/schema.js';
 import type { DeliveryListOptions, Store } from '../../store/types.js';
 
-export function attemptFromRow(r: Selectable<AttemptsTable>): Attempt {
+function attemptFromRow(r: Selectable<AttemptsTable>): Attempt {
   return {
     id: r.id, delivery: r.delivery, manual: isSet(r.manual), url: r.url, attempted: Number(r.attempted), request: r.request,
     code: r.code, response: r.response, time: r.time, successful: isSet(r.successful), error: r.error,

@@ -1,26 +1,29 @@
 /**
- * The Store built on kysely: the queries in sql/ serve both dialects; sqlite/ and postgres/
- * only open the connection and say which of their errors mean "the database is unavailable".
+ * The Store built on kysely, for both dialects: composed from each resource's query set
+ * (resources/<name>/queries.ts) and the store-level ones (idempotency, operations, and the
+ * dispatcher's queue: claim.ts, results.ts), with what ties them together here: the publish
+ * group, the announcement of new work, the leases a dialect keeps in memory, durable writes and
+ * error classification. sqlite/ and postgres/ only open the connection and pass what differs.
  */
 import type { Kysely } from 'kysely';
 import { HookdError } from '../../domain/errors.js';
-import type { Database } from '../schema.js';
-import type { SecretBox } from '../secret-box.js';
+import type { Delivery } from '../../domain/types.js';
 import { deliveryQueries, recoverDeliveries } from '../../resources/deliveries/queries.js';
-import * as results from './results.js';
-import * as queue from './claim.js';
 import { endpointQueries, reencryptSecrets } from '../../resources/endpoints/queries.js';
-import { eventQueries, publishEvents } from '../../resources/events/queries.js';
-import type { BatchWrites } from '../batch-writes.js';
 import { eventTypeQueries } from '../../resources/event-types/queries.js';
-import * as idempotency from '../idempotency.js';
-import * as operations from './operations.js';
+import { eventQueries, publishEvents } from '../../resources/events/queries.js';
 import { statsQueries } from '../../resources/stats/queries.js';
 import { workspaceQueries } from '../../resources/workspaces/queries.js';
-import type { ClaimOptions, Store } from '../types.js';
-import type { Delivery } from '../../domain/types.js';
-import { createPublishGroup } from './publish-group.js';
+import type { BatchWrites } from '../batch-writes.js';
 import { decorateStore } from '../decorate.js';
+import { idempotencyQueries, reencryptAnswers } from '../idempotency.js';
+import type { Database } from '../schema.js';
+import type { SecretBox } from '../secret-box.js';
+import type { ClaimOptions, Store } from '../types.js';
+import { dueEndpoints } from './claim.js';
+import { operationQueries } from './operations.js';
+import { createPublishGroup } from './publish-group.js';
+import * as results from './results.js';
 
 export interface KyselyStoreOptions {
   dialect: Store['dialect'];
@@ -56,9 +59,6 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
   const announce = async (endpoints: string[]) => {
     await announceWork?.(endpoints).catch(() => undefined);
   };
-  // The openers (sqlite/, postgres/) migrate before they build the store, so the migration
-  // table read now lists every migration this build knows: /ready checks they stay applied.
-  const openedWith = operations.appliedMigrations(db).catch(() => [] as string[]);
   const publishGroup = createPublishGroup({
     write: async (list) => {
       const results = await publishEvents(db, list, batchWrites);
@@ -69,36 +69,22 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
   });
   const store: Store = {
     dialect,
-    async ping() {
-      await db.selectFrom('settings').select('name').limit(1).execute();
-    },
     async close() {
       await db.destroy();
       await onClose?.();
     },
-
-    async getSetting(name) {
-      const row = await db.selectFrom('settings').select('value').where('name', '=', name).executeTakeFirst();
-      return row?.value ?? null;
-    },
-    async putSettingIfAbsent(name, value) {
-      await db.insertInto('settings').values({ name, value }).onConflict((oc) => oc.column('name').doNothing()).execute();
-      const row = await db.selectFrom('settings').select('value').where('name', '=', name).executeTakeFirstOrThrow();
-      return row.value;
-    },
-
+    ...operationQueries(db),
+    ...idempotencyQueries(db, box),
     ...workspaceQueries(db),
-
     ...eventTypeQueries(db),
-
     ...endpointQueries(db, queueDb, box),
-    reencryptSecrets: async () => ({ endpoints: await reencryptSecrets(db, box), answers: await idempotency.reencryptAnswers(db, box) }),
+    reencryptSecrets: async () => ({ endpoints: await reencryptSecrets(db, box), answers: await reencryptAnswers(db, box) }),
 
     publishEvent: (event) => publishGroup.publish(event),
     ...eventQueries(db, queueDb),
 
     claimDeliveries: (options) => claim(queueDb, options),
-    dueEndpoints: (now) => queue.dueEndpoints(queueDb, now),
+    dueEndpoints: (now) => dueEndpoints(queueDb, now),
     async releaseDeliveries(ids) {
       if (memoryLeases) memoryLeases.release(ids);
       else await results.releaseDeliveries(queueDb, ids);
@@ -117,20 +103,7 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
       return recovered;
     },
     watchForWork,
-    pruneBefore: (before) => operations.pruneBefore(db, before),
-    countPendingDeliveries: () => operations.countPendingDeliveries(db),
-    countFailingEndpoints: () => operations.countFailingEndpoints(db),
-    deliveryHealth: (scope, options) => operations.deliveryHealth(db, scope, options),
-    async missingMigrations() {
-      const [opened, now] = await Promise.all([openedWith, operations.appliedMigrations(db)]);
-      return opened.filter((name) => !now.includes(name));
-    },
     ...statsQueries(db),
-
-    beginIdempotent: (scope, key, fp, now, since) => idempotency.beginIdempotent(db, box, scope, key, fp, now, since),
-    completeIdempotent: (scope, key, response) => idempotency.completeIdempotent(db, box, scope, key, response),
-    abandonIdempotent: (scope, key) => idempotency.abandonIdempotent(db, scope, key),
-    pruneIdempotency: (before) => idempotency.pruneIdempotency(db, before),
   };
   return withErrorClassification(syncCommitted ? withDurableWrites(store, syncCommitted) : store, classifyError);
 }

@@ -1,14 +1,14 @@
 /**
- * Operational reads: the backlog for /metrics, the summary behind `GET /v1/status` (`hookd
- * status`), and which migrations the store records for /ready. Each query is bounded (a count
- * over an index, a LIMIT, a time window), because operators and scrapers call them on a
- * timer whatever the store's size. The same SQL serves SQLite and PostgreSQL. And retention,
- * which deletes what is older than HOOKD_RETENTION in bounded batches.
+ * The store's own operations: the backlog for /metrics, the summary behind `GET /v1/status`
+ * (`hookd status`), which migrations the store records for /ready, the settings table, and
+ * retention. Each read is bounded (a count over an index, a LIMIT, a time window), because
+ * operators and scrapers call them on a timer whatever the store's size; retention deletes in
+ * bounded batches. The same SQL serves SQLite and PostgreSQL.
  */
 import { sql, type Kysely } from 'kysely';
 import type { Mode } from '../../domain/types.js';
 import type { Database } from '../schema.js';
-import type { DeliveryHealth, DeliveryHealthOptions } from '../types.js';
+import type { DeliveryHealth, DeliveryHealthOptions, Store } from '../types.js';
 import { bit, isSet } from '../columns.js';
 
 /**
@@ -91,7 +91,7 @@ async function recentErrors(db: Kysely<Database>, scope: Mode | null, options: D
  * Names in kysely's migration table. The table lives in the store's own schema (PostgreSQL's
  * search_path), as migrateToLatest made it.
  */
-export async function appliedMigrations(db: Kysely<Database>): Promise<string[]> {
+async function appliedMigrations(db: Kysely<Database>): Promise<string[]> {
   const { rows } = await sql<{ name: string }>`SELECT name FROM hookd_migrations`.execute(db);
   return rows.map((r) => r.name);
 }
@@ -115,4 +115,38 @@ export async function pruneBefore(db: Kysely<Database>, before: number, batch = 
     }
   });
   return ids.length;
+}
+
+async function getSetting(db: Kysely<Database>, name: string): Promise<string | null> {
+  const row = await db.selectFrom('settings').select('value').where('name', '=', name).executeTakeFirst();
+  return row?.value ?? null;
+}
+
+async function putSettingIfAbsent(db: Kysely<Database>, name: string, value: string): Promise<string> {
+  await db.insertInto('settings').values({ name, value }).onConflict((oc) => oc.column('name').doNothing()).execute();
+  const row = await db.selectFrom('settings').select('value').where('name', '=', name).executeTakeFirstOrThrow();
+  return row.value;
+}
+
+/** These operations' part of the Store (kysely-store.ts composes the parts). */
+export function operationQueries(db: Kysely<Database>): Pick<Store,
+  'ping' | 'getSetting' | 'putSettingIfAbsent' | 'countPendingDeliveries' | 'countFailingEndpoints' | 'deliveryHealth' | 'missingMigrations' | 'pruneBefore'> {
+  // The openers (sqlite/, postgres/) migrate before they build the store, so the migration
+  // table read now lists every migration this build knows: /ready checks they stay applied.
+  const openedWith = appliedMigrations(db).catch(() => [] as string[]);
+  return {
+    async ping() {
+      await db.selectFrom('settings').select('name').limit(1).execute();
+    },
+    getSetting: (name) => getSetting(db, name),
+    putSettingIfAbsent: (name, value) => putSettingIfAbsent(db, name, value),
+    countPendingDeliveries: () => countPendingDeliveries(db),
+    countFailingEndpoints: () => countFailingEndpoints(db),
+    deliveryHealth: (scope, options) => deliveryHealth(db, scope, options),
+    async missingMigrations() {
+      const [opened, now] = await Promise.all([openedWith, appliedMigrations(db)]);
+      return opened.filter((name) => !now.includes(name));
+    },
+    pruneBefore: (before) => pruneBefore(db, before),
+  };
 }
