@@ -12,7 +12,7 @@ import type { ApiDeps, App } from '../../api/deps.js';
 import { absentBodyIsEmpty } from '../../api/plugins/body.js';
 import { checkIfMatch, preconditionFailed, sendObject } from '../../api/plugins/etag.js';
 import { parseTimestamp } from '../../api/plugins/pagination.js';
-import { RollGrace, withProblems } from '../../api/schemas.js';
+import { iso, RollGrace, withProblems } from '../../api/schemas.js';
 import { renderAttempt } from '../deliveries/shape.js';
 import { hourlyStats } from '../stats/routes.js';
 import { HourObject, HoursQuery } from '../stats/shape.js';
@@ -70,7 +70,7 @@ export async function endpointActionRoutes(app: App, { store, clock, auth, sende
     if (Object.keys(errors).length > 0) throw HookdError.validation(errors);
     const recovered = await store.recoverDeliveries(mode, endpoint.id, since!, until!, now);
     if (recovered > 0) wake([endpoint.id]);
-    return { recovered, since: new Date(since!).toISOString(), until: new Date(until!).toISOString() };
+    return { recovered, since: iso(since!), until: iso(until!) };
   });
 
   // The endpoint object masks its secret; reading it whole is a call of its own, made only when
@@ -87,7 +87,7 @@ export async function endpointActionRoutes(app: App, { store, clock, auth, sende
     const now = clock.now();
     return {
       secret: endpoint.secret,
-      previous: endpoint.previousSecrets.filter((p) => p.expires > now).map((p) => ({ expires: new Date(p.expires).toISOString() })),
+      previous: endpoint.previousSecrets.filter((p) => p.expires > now).map((p) => ({ expires: iso(p.expires) })),
     };
   });
 
