@@ -6,7 +6,7 @@
  * both to this page.
  */
 import type {
-  ApiKeyRecord, Attempt, CreatedFilter, Cursor, Delivery, DeliveryStatus, Endpoint, EndpointStatus, EventRedaction, EventType, HookdEvent, ListOptions, Mode,
+  ApiKeyRecord, Attempt, Delivery, DeliveryStatus, Endpoint, EndpointStatus, EventRedaction, EventType, HookdEvent, ListOptions, Mode,
   Page, Workspace,
 } from '../domain/types.js';
 
@@ -230,4 +230,3 @@ export interface Store {
   pruneIdempotency(before: number): Promise<number>;
 }
 
-export type { CreatedFilter, Cursor };
