@@ -229,4 +229,3 @@ export interface Store {
   abandonIdempotent(scope: string, key: string): Promise<void>;
   pruneIdempotency(before: number): Promise<number>;
 }
-
