@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
 import { defaultConfig, type Config } from '../src/config.js';
-import { buildApp } from '../src/api/index.js';
+import { buildApp } from '../src/server/app.js';
 import type { App } from '../src/api/deps.js';
 import { hashKey } from '../src/api/plugins/auth.js';
 import { createSecretBox, type SecretBox } from '../src/store/secret-box.js';
@@ -17,9 +17,10 @@ import { openPostgresStore } from '../src/store/postgres/index.js';
 import pg from 'pg';
 import { openSqliteStore } from '../src/store/sqlite/index.js';
 import type { Store } from '../src/store/types.js';
-import { seedCatalog } from '../src/serve.js';
+import { seedCatalog } from '../src/server/serve.js';
 import { createSender } from '../src/delivery/sender.js';
 import { createDispatcher, type Dispatcher } from '../src/delivery/dispatcher.js';
+import { renderEndpoint } from '../src/resources/endpoints/shape.js';
 
 /** Which store the integration tests run on: the vitest project sets it (vitest.config.ts). */
 export const TEST_STORE: 'sqlite' | 'postgres' = process.env.HOOKD_TEST_STORE === 'postgres' ? 'postgres' : 'sqlite';
@@ -148,10 +149,10 @@ interface Started {
 async function startOn({ config, box, store, drop, database, clock, dir }: Started, options: StartOptions): Promise<TestHookd> {
   const sender = createSender({ connectTimeout: config.connectTimeout, requestTimeout: config.requestTimeout, allowNetworks: config.allowNetworks });
   let dispatcher: Dispatcher | null = null;
-  const app = await buildApp({ config, store, clock, box, platformKeyHash: hashKey(PLATFORM_KEY), sender, notify: () => dispatcher?.wake(), logger: options.logger, dashboardDir: options.dashboardDir ?? null });
+  const app = await buildApp({ config, store, clock, box, platformKeyHash: hashKey(PLATFORM_KEY), sender, wake: () => dispatcher?.wake(), logger: options.logger, dashboardDir: options.dashboardDir ?? null });
   await app.ready();
   if (options.dispatcher) {
-    dispatcher = createDispatcher({ config, store, sender, clock, log: app.log, random: options.random });
+    dispatcher = createDispatcher({ config, store, sender, clock, log: app.log, random: options.random, renderEndpoint });
     dispatcher.start();
   }
 

@@ -11,7 +11,7 @@ import { request } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
 import { defaultConfig, type Config } from '../src/config.js';
 import { rotateEncryption } from '../src/cli/keys.js';
-import { startServer } from '../src/serve.js';
+import { startServer } from '../src/server/serve.js';
 import { createSecretBox, keyId, loadKeyRing } from '../src/store/secret-box.js';
 import { openSqliteStore } from '../src/store/sqlite/index.js';
 import { TEST_STORE } from './helpers.js';

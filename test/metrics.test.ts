@@ -11,7 +11,7 @@ import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { defaultConfig } from '../src/config.js';
 import { createMetrics } from '../src/metrics.js';
-import { startServer, type Server } from '../src/serve.js';
+import { startServer, type Server } from '../src/server/serve.js';
 import { TEST_STORE } from './helpers.js';
 import { startReceiver, type Receiver } from './receiver.js';
 import { until } from './wait.js';

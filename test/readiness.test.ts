@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../src/api/index.js';
+import { buildApp } from '../src/server/app.js';
 import { hashKey } from '../src/api/plugins/auth.js';
 import { defaultConfig } from '../src/config.js';
 import { createSender } from '../src/delivery/sender.js';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
 import { defaultConfig, type Config } from '../src/config.js';
-import { startServer } from '../src/serve.js';
+import { startServer } from '../src/server/serve.js';
 import { TEST_STORE } from './helpers.js';
 
 describe.skipIf(TEST_STORE !== 'sqlite')('hookd serve', () => {

@@ -1,5 +1,6 @@
 /**
- * The Store interface (src/store/types.ts) against a real SQLite file: every method, with the
+ * The Store interface (src/store/types.ts) against a real store of the project's kind (a SQLite
+ * file, or a PostgreSQL schema of its own; helpers.ts TEST_STORE): every method, with the
  * promises the rest of hookd relies on (scoping by workspace and mode, compare-and-set,
  * transactional fan-out, secrets sealed at rest, idempotency states, one owner per file).
  */

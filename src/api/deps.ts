@@ -22,12 +22,12 @@ export interface ApiDeps {
   sender: Sender;
   /** HOOKD_ALLOW_NETWORKS, parsed once. */
   allowNetworks: Range[];
-  /** An event was published here: listen sessions of this process see it at once. */
-  onPublished: (event: HookdEvent) => void;
+  /** Shows an event published here to this process's listen sessions at once (realtime/hub.ts). */
+  broadcast: (event: HookdEvent) => void;
   /** A workspace's keys were rolled here: listen sessions of this process granted before end at once. */
   onKeysRolled: (workspace: string, keyGeneration: number) => void;
-  /** Tells an in-process dispatcher that new work is due for these endpoints (publish, recover). */
-  notify: (endpoints: string[]) => void;
+  /** There is new work: due deliveries for these endpoints (publish, recover). Wakes an in-process dispatcher. */
+  wake: (endpoints: string[]) => void;
 }
 
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;

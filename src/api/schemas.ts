@@ -1,18 +1,13 @@
 /**
  * Schemas shared by the routes, written once in TypeBox: they validate requests, type the
- * handlers and become the OpenAPI document. Patterns carry a readable rule (PATTERN_RULES) that
- * the problem handler shows instead of the raw regular expression.
+ * handlers and become the OpenAPI document. Patterns carry a readable rule (`ruled`,
+ * plugins/problem.ts) that the problem handler shows instead of the raw regular expression.
  */
 import { Type, type TSchema } from '@sinclair/typebox';
 import { CONTROL_RANGE, NO_CONTROL_RULE } from '../domain/endpoint-rules.js';
 import { ID_BODY_LENGTH, type IdPrefix } from '../domain/ids.js';
+import { ruled } from './plugins/problem.js';
 
-export const PATTERN_RULES = new Map<string, string>();
-
-export function ruled(pattern: string, rule: string): string {
-  PATTERN_RULES.set(pattern, rule);
-  return pattern;
-}
 
 const ID_NAMES: Record<IdPrefix, string> = {
   wksp: 'a workspace id (wksp_…)', we: 'a webhook endpoint id (we_…)', evt: 'an event id (evt_…)',
@@ -46,6 +41,15 @@ export const EVENT_TYPE_PATTERN = ruled('^[a-z0-9_]+(\\.[a-z0-9_]+)+$', 'must be
 
 export const Timestamp = Type.String({ format: 'date-time', description: 'ISO 8601, UTC, millisecond precision' });
 
+/** A time (Unix ms) as a Timestamp. */
+export const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** s: a rolled key or secret keeps working at most a week; a longer overlap would defeat the point of rolling a leaked one. */
+const ROLL_GRACE_MAX_S = 7 * 86_400;
+
+/** The `expires_in` of a roll: how long what it replaces keeps working. */
+export const RollGrace = (description: string) => Type.Optional(Type.Integer({ minimum: 0, maximum: ROLL_GRACE_MAX_S, description }));
+
 export const Problem = Type.Object({
   type: Type.String(),
   title: Type.String(),
@@ -73,5 +77,3 @@ export function withProblems<T extends Record<number, TSchema>>(ok: T, ...status
   for (const s of [400, 401, ...statuses]) out[s] = Type.Ref('Problem');
   return out;
 }
-
-export const Metadata = Type.Record(Type.String(), Type.String(), { description: 'String map; keys start with a letter; at most 20 keys' });

@@ -13,7 +13,7 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { Config } from '../config.js';
-import { openStore } from '../serve.js';
+import { openStore } from '../server/serve.js';
 import { createSecretBox, loadKeyRing, writeKeyFile } from '../store/secret-box.js';
 
 export async function rotateEncryption(config: Config, print: (line: string) => void): Promise<{ endpoints: number; answers: number }> {

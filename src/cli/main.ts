@@ -15,7 +15,7 @@ import { printable } from '../domain/terminal-text.js';
 
 // The server side (Fastify, kysely, drivers) is imported by the commands that need it, so that
 // the client commands (listen, trigger…) start in a fraction of the time.
-const serverSide = () => import('../serve.js');
+const serverSide = () => import('../server/serve.js');
 
 type Flags = Partial<Record<keyof Config, string>>;
 

@@ -16,7 +16,6 @@ import { setMaxListeners } from 'node:events';
 import type { Config } from '../config.js';
 import type { Clock } from '../domain/clock.js';
 import { newId, randomToken } from '../domain/ids.js';
-import { renderEndpoint } from '../domain/render.js';
 import type { Delivery, Endpoint, HookdEvent } from '../domain/types.js';
 import type { DeliveryResult, Store } from '../store/types.js';
 import { runAttempt } from './attempt.js';
@@ -43,9 +42,14 @@ export interface DispatcherOptions {
   log: FastifyBaseLogger;
   metrics?: Metrics;
   random?: () => number;
+  /**
+   * The public endpoint object, for the webhook_endpoint.disabled event: resources/endpoints/shape.ts's
+   * renderEndpoint, handed in because delivery/ sits below resources/ (docs/development.md, Layout).
+   */
+  renderEndpoint: (endpoint: Endpoint) => unknown;
 }
 
-export function createDispatcher({ config, store, sender, clock, log, metrics, random = Math.random }: DispatcherOptions) {
+export function createDispatcher({ config, store, sender, clock, log, metrics, random = Math.random, renderEndpoint }: DispatcherOptions) {
   const slots = createEndpointSlots({ maxInFlight: config.maxInFlight, maxPerEndpoint: config.maxInFlightPerEndpoint, now: clock.now });
   const due = createDueEndpoints();
   const ready = createReadyBuffer();

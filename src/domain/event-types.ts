@@ -90,8 +90,7 @@ export const HOOKD_EVENT_TYPES: readonly string[] = [
 
 export const DEFAULT_EVENT_TYPES: readonly string[] = [...FALU_EVENT_TYPES, ...HOOKD_EVENT_TYPES];
 
-/** `[a-z0-9_]+(\.[a-z0-9_]+)+`, at most 100 characters. */
-export const EVENT_TYPE_NAME = /^[a-z0-9_]+(\.[a-z0-9_]+)+$/;
+/** Characters in an event type's name at most; its form is EVENT_TYPE_PATTERN (api/schemas.ts). */
 export const EVENT_TYPE_NAME_MAX = 100;
 
 /** "payment.refund.failed" → "Occurs when a payment refund failed." — a readable default. */

@@ -1,7 +1,7 @@
 /**
  * Self-contained signed tokens: `<base64url JSON>.<base64url HMAC-SHA256>`, carrying their own
  * expiry. Used where any process must accept what another issued without a shared table: the
- * listen grant (realtime/grant.ts) and the dashboard's portal sessions (api/portal-session.ts).
+ * listen grant (realtime/grant.ts) and the dashboard's portal sessions (api/plugins/portal-session.ts).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 

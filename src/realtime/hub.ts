@@ -15,7 +15,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../domain/clock.js';
 import { HookdError } from '../domain/errors.js';
 import { subscriptionCovers } from '../domain/event-matching.js';
-import { renderEvent } from '../domain/render.js';
+import { renderEvent } from '../resources/events/shape.js';
 import type { HookdEvent, Mode } from '../domain/types.js';
 import type { Store } from '../store/types.js';
 import { CLOSE_EXPIRED, CLOSE_REVOKED } from './grant.js';

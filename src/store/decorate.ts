@@ -1,6 +1,6 @@
 /**
  * The one way a Store is decorated (error classification and durable writes in
- * kysely-store.ts, query timing in timed-store.ts): every method goes through `wrap`, which
+ * sql/kysely-store.ts, query timing in timed-store.ts): every method goes through `wrap`, which
  * returns a replacement or the method itself, and everything else is carried over. A method
  * added to the interface reaches every decorator without anyone remembering to list it.
  */

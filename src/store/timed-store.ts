@@ -1,6 +1,6 @@
 /**
  * Times every Store call into `hookd_store_query_duration_seconds{operation}` and counts the
- * ones the store could not answer, by decorating the Store once where serve.ts opens it:
+ * ones the store could not answer, by decorating the Store once where server/serve.ts opens it:
  * a method added to the interface is timed without anyone remembering to.
  */
 import { HookdError } from '../domain/errors.js';

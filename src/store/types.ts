@@ -1,10 +1,12 @@
 /**
- * The store interface: everything api/ and delivery/ may ask of persistence. Two
- * implementations (sqlite/, postgres/) share the kysely queries in sql/; one contract suite
- * (store.contract.test.ts) holds both to this page.
+ * The store interface: everything api/, resources/ and delivery/ may ask of persistence, in
+ * domain types only, so that any folder may depend on it. Two implementations (sqlite/,
+ * postgres/) share one kysely Store (sql/kysely-store.ts, composed from each resource's
+ * queries.ts); test/store.test.ts runs in both vitest projects (sqlite and postgres) and holds
+ * both to this page.
  */
 import type {
-  ApiKeyRecord, Attempt, CreatedFilter, Cursor, Delivery, DeliveryStatus, Endpoint, EndpointStatus, EventRedaction, EventType, HookdEvent, ListOptions, Mode,
+  ApiKeyRecord, Attempt, Delivery, DeliveryStatus, Endpoint, EndpointStatus, EventRedaction, EventType, HookdEvent, ListOptions, Mode,
   Page, Workspace,
 } from '../domain/types.js';
 
@@ -227,5 +229,3 @@ export interface Store {
   abandonIdempotent(scope: string, key: string): Promise<void>;
   pruneIdempotency(before: number): Promise<number>;
 }
-
-export type { CreatedFilter, Cursor };

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import type { Store } from '../../store/types.js';
-import { signPortalToken } from '../portal-session.js';
+import { signPortalToken } from './portal-session.js';
 import { createAuth, hashKey, type Principal } from './auth.js';
 import { createRateLimiter } from './rate-limit.js';
 

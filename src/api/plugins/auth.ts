@@ -3,7 +3,7 @@
  * the platform key acts for any workspace through X-Workspace-Id and X-Live-Mode and alone may
  * manage workspaces and the catalog. Keys are compared by SHA-256 hash, the platform key in
  * constant time; a missing or wrong key is 401 with WWW-Authenticate. A portal session token
- * (`hkps_…`, api/portal-session.ts) acts like that workspace's key for one mode until it expires.
+ * (`hkps_…`, api/plugins/portal-session.ts) acts like that workspace's key for one mode until it expires.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
@@ -13,7 +13,7 @@ import { isId } from '../../domain/ids.js';
 import type { Mode } from '../../domain/types.js';
 import type { Store } from '../../store/types.js';
 import type { RateLimiter } from './rate-limit.js';
-import { openPortalToken, PORTAL_TOKEN_PREFIX } from '../portal-session.js';
+import { openPortalToken, PORTAL_TOKEN_PREFIX } from './portal-session.js';
 
 export type Principal =
   | { kind: 'platform' }

@@ -6,7 +6,7 @@
  *
  * The replay runs in preHandler, after every onRequest hook: a credential's right to make the
  * request is checked there (plugins/auth.ts), never in a handler, which a replay never reaches.
- * The store keeps answers sealed (store/sql/idempotency.ts): create and roll answers hold
+ * The store keeps answers sealed (store/idempotency.ts): create and roll answers hold
  * secrets and keys whole.
  */
 import { createHash } from 'node:crypto';

@@ -8,7 +8,18 @@ import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HookdError, type ErrorCode, type FieldErrors } from '../../domain/errors.js';
 import { newId } from '../../domain/ids.js';
-import { PATTERN_RULES } from '../schemas.js';
+
+/**
+ * Readable rules for the patterns of api/schemas.ts, by pattern: a validation problem names the
+ * rule a field breaks instead of showing the raw regular expression.
+ */
+const PATTERN_RULES = new Map<string, string>();
+
+/** Registers `rule` as what a failed match of `pattern` tells the client; returns the pattern, for a schema. */
+export function ruled(pattern: string, rule: string): string {
+  PATTERN_RULES.set(pattern, rule);
+  return pattern;
+}
 
 const STATUS: Record<ErrorCode, number> = {
   validation_failed: 400,

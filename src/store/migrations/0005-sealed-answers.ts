@@ -1,6 +1,6 @@
 import type { Kysely, Migration } from 'kysely';
 import type { SecretBox } from '../secret-box.js';
-import { reencryptAnswers } from '../sql/idempotency.js';
+import { reencryptAnswers } from '../idempotency.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- migrations run against the schema as it was, not as it is now. */
 

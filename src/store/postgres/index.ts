@@ -6,7 +6,7 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { HookdError } from '../../domain/errors.js';
-import { createKyselyStore } from '../kysely-store.js';
+import { createKyselyStore } from '../sql/kysely-store.js';
 import { migrateToLatest } from '../migrations/index.js';
 import type { Database } from '../schema.js';
 import type { SecretBox } from '../secret-box.js';

@@ -19,7 +19,7 @@ import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import type { Delivery } from '../../domain/types.js';
 import type { Database, DeliveriesTable } from '../schema.js';
 import type { ClaimOptions, DueEndpoint } from '../types.js';
-import { deliveryFromRow } from './deliveries.js';
+import { deliveryFromRow } from '../../resources/deliveries/queries.js';
 
 /** Endpoints per claim statement: 4 parameters each, well under either dialect's limit. */
 const ENDPOINTS_PER_STATEMENT = 64;

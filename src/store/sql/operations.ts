@@ -1,14 +1,15 @@
 /**
- * Operational reads: the backlog for /metrics, the summary behind `GET /v1/status` (`hookd
- * status`), and which migrations the store records for /ready. Each query is bounded (a count
- * over an index, a LIMIT, a time window), because operators and scrapers call them on a
- * timer whatever the store's size. The same SQL serves SQLite and PostgreSQL.
+ * The store's own operations: the backlog for /metrics, the summary behind `GET /v1/status`
+ * (`hookd status`), which migrations the store records for /ready, the settings table, and
+ * retention. Each read is bounded (a count over an index, a LIMIT, a time window), because
+ * operators and scrapers call them on a timer whatever the store's size; retention deletes in
+ * bounded batches. The same SQL serves SQLite and PostgreSQL.
  */
 import { sql, type Kysely } from 'kysely';
 import type { Mode } from '../../domain/types.js';
 import type { Database } from '../schema.js';
-import type { DeliveryHealth, DeliveryHealthOptions } from '../types.js';
-import { bit } from './rows.js';
+import type { DeliveryHealth, DeliveryHealthOptions, Store } from '../types.js';
+import { bit, isSet } from '../columns.js';
 
 /**
  * `status = 'pending'` as a literal, in both queries here: the partial index deliveries_pending
@@ -44,7 +45,7 @@ export async function deliveryHealth(db: Kysely<Database>, scope: Mode | null, o
     oldestDue: backlog.oldestDue,
     failingEndpointCount: Number(failingCount.n),
     failingEndpoints: failing.map((r) => ({
-      id: r.id, workspace: r.workspace, live: r.live === 1, url: r.url, status: r.status as 'enabled' | 'disabled', failingSince: Number(r.failing_since),
+      id: r.id, workspace: r.workspace, live: isSet(r.live), url: r.url, status: r.status as 'enabled' | 'disabled', failingSince: Number(r.failing_since),
     })),
     recentErrors: errors,
   };
@@ -81,8 +82,8 @@ async function recentErrors(db: Kysely<Database>, scope: Mode | null, options: D
   if (scope) query = query.where('attempts.workspace', '=', scope.workspace).where('attempts.live', '=', bit(scope.live));
   const rows = await query.orderBy('attempts.attempted', 'desc').orderBy('attempts.id', 'desc').limit(options.limit).execute();
   return rows.map((r) => ({
-    delivery: r.delivery, endpoint: r.endpoint, event: r.event, workspace: r.workspace, live: r.live === 1, url: r.url,
-    attempted: Number(r.attempted), code: r.code, error: r.error, manual: r.manual === 1,
+    delivery: r.delivery, endpoint: r.endpoint, event: r.event, workspace: r.workspace, live: isSet(r.live), url: r.url,
+    attempted: Number(r.attempted), code: r.code, error: r.error, manual: isSet(r.manual),
   }));
 }
 
@@ -90,7 +91,62 @@ async function recentErrors(db: Kysely<Database>, scope: Mode | null, options: D
  * Names in kysely's migration table. The table lives in the store's own schema (PostgreSQL's
  * search_path), as migrateToLatest made it.
  */
-export async function appliedMigrations(db: Kysely<Database>): Promise<string[]> {
+async function appliedMigrations(db: Kysely<Database>): Promise<string[]> {
   const { rows } = await sql<{ name: string }>`SELECT name FROM hookd_migrations`.execute(db);
   return rows.map((r) => r.name);
+}
+
+/** Retention: events, deliveries and attempts created before `before`; returns how many events went. */
+export async function pruneBefore(db: Kysely<Database>, before: number, batch = 5_000): Promise<number> {
+  // In batches, so that a first prune of a large store never holds the write lock for long.
+  const old = await db.selectFrom('events').select('id').where('created', '<', before).limit(batch).execute();
+  if (old.length === 0) return 0;
+  const ids = old.map((r) => r.id);
+  await db.transaction().execute(async (tx) => {
+    for (let i = 0; i < ids.length; i += 500) {
+      const slice = ids.slice(i, i + 500);
+      const deliveries = await tx.selectFrom('deliveries').select('id').where('event', 'in', slice).execute();
+      const dIds = deliveries.map((d) => d.id);
+      for (let j = 0; j < dIds.length; j += 500) {
+        await tx.deleteFrom('attempts').where('delivery', 'in', dIds.slice(j, j + 500)).execute();
+        await tx.deleteFrom('deliveries').where('id', 'in', dIds.slice(j, j + 500)).execute();
+      }
+      await tx.deleteFrom('events').where('id', 'in', slice).execute();
+    }
+  });
+  return ids.length;
+}
+
+async function getSetting(db: Kysely<Database>, name: string): Promise<string | null> {
+  const row = await db.selectFrom('settings').select('value').where('name', '=', name).executeTakeFirst();
+  return row?.value ?? null;
+}
+
+async function putSettingIfAbsent(db: Kysely<Database>, name: string, value: string): Promise<string> {
+  await db.insertInto('settings').values({ name, value }).onConflict((oc) => oc.column('name').doNothing()).execute();
+  const row = await db.selectFrom('settings').select('value').where('name', '=', name).executeTakeFirstOrThrow();
+  return row.value;
+}
+
+/** These operations' part of the Store (kysely-store.ts composes the parts). */
+export function operationQueries(db: Kysely<Database>): Pick<Store,
+  'ping' | 'getSetting' | 'putSettingIfAbsent' | 'countPendingDeliveries' | 'countFailingEndpoints' | 'deliveryHealth' | 'missingMigrations' | 'pruneBefore'> {
+  // The openers (sqlite/, postgres/) migrate before they build the store, so the migration
+  // table read now lists every migration this build knows: /ready checks they stay applied.
+  const openedWith = appliedMigrations(db).catch(() => [] as string[]);
+  return {
+    async ping() {
+      await db.selectFrom('settings').select('name').limit(1).execute();
+    },
+    getSetting: (name) => getSetting(db, name),
+    putSettingIfAbsent: (name, value) => putSettingIfAbsent(db, name, value),
+    countPendingDeliveries: () => countPendingDeliveries(db),
+    countFailingEndpoints: () => countFailingEndpoints(db),
+    deliveryHealth: (scope, options) => deliveryHealth(db, scope, options),
+    async missingMigrations() {
+      const [opened, now] = await Promise.all([openedWith, appliedMigrations(db)]);
+      return opened.filter((name) => !now.includes(name));
+    },
+    pruneBefore: (before) => pruneBefore(db, before),
+  };
 }

@@ -23,7 +23,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely, Selectable } from 'kysely';
 import type { Delivery } from '../../domain/types.js';
 import type { Database, DeliveriesTable } from '../schema.js';
-import { deliveryFromRow } from '../sql/deliveries.js';
+import { deliveryFromRow } from '../../resources/deliveries/queries.js';
 import type { ClaimOptions } from '../types.js';
 
 interface Lease {

@@ -9,7 +9,7 @@ import { Kysely } from 'kysely';
 import { closeSync, existsSync, fsyncSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { HookdError } from '../../domain/errors.js';
-import { createKyselyStore } from '../kysely-store.js';
+import { createKyselyStore } from '../sql/kysely-store.js';
 import { createMemoryLeases } from './claim.js';
 import { createWalSync } from './wal-sync.js';
 import { createPreparedWrites } from './prepared-writes.js';

@@ -1,5 +1,5 @@
 /**
- * Bulk writes on SQLite (sql/batch-writes.ts): one prepared single-row statement per column
+ * Bulk writes on SQLite (store/batch-writes.ts): one prepared single-row statement per column
  * set, run once per row. kysely's multi-row insert builds an operation node per value and
  * compiles SQL with up to 6,500 placeholders, and each batch's row count makes a new SQL text
  * to prepare: at fan-out 51 (the isolation bench) that JavaScript, not SQLite, bounded how many
@@ -11,7 +11,7 @@
  * the rest of it.
  */
 import type Database from 'better-sqlite3';
-import type { BatchWrites } from '../sql/batch-writes.js';
+import type { BatchWrites } from '../batch-writes.js';
 
 export function createPreparedWrites(sqlite: Database.Database): BatchWrites {
   const inserts = new Map<string, Database.Statement>();

@@ -1,0 +1,135 @@
+/**
+ * What one does to an endpoint beyond editing it: test it, recover its failures, read and roll
+ * its secret, and read its hourly statistics (docs/dashboard.md).
+ */
+import { Type } from '@sinclair/typebox';
+import { HookdError } from '../../domain/errors.js';
+import { newId, newWebhookSecret, randomToken } from '../../domain/ids.js';
+import { newEvent } from '../../domain/new-event.js';
+import type { Endpoint, Mode } from '../../domain/types.js';
+import { runAttempt } from '../../delivery/attempt.js';
+import type { ApiDeps, App } from '../../api/deps.js';
+import { absentBodyIsEmpty } from '../../api/plugins/body.js';
+import { checkIfMatch, preconditionFailed, sendObject } from '../../api/plugins/etag.js';
+import { parseTimestamp } from '../../api/plugins/pagination.js';
+import { iso, RollGrace, withProblems } from '../../api/schemas.js';
+import { renderAttempt } from '../deliveries/shape.js';
+import { hourlyStats } from '../stats/routes.js';
+import { HourObject, HoursQuery } from '../stats/shape.js';
+import { loadEndpoint } from './routes.js';
+import { EndpointParams as Params, renderEndpoint } from './shape.js';
+
+/** s: a rolled secret keeps signing for a day by default (docs/delivery.md). */
+const ROLL_GRACE_DEFAULT_S = 86_400;
+/** Rolled secrets kept signing at once; older ones stop early rather than grow every request's headers. */
+const PREVIOUS_SECRETS_MAX = 4;
+
+export async function endpointActionRoutes(app: App, { store, clock, auth, sender, config, wake }: ApiDeps): Promise<void> {
+  const tags = ['webhook endpoints'];
+
+  const load = (mode: Mode, id: string) => loadEndpoint(store, mode, id);
+
+  app.post('/v1/webhooks/endpoints/:id/test', {
+    onRequest: auth.workspace,
+    preValidation: absentBodyIsEmpty,
+    schema: {
+      tags, summary: 'Send a webhook_endpoint.test event now (not stored as an event); answers with the attempt',
+      params: Params, body: Type.Object({}, { additionalProperties: false }),
+      response: withProblems({ 200: Type.Ref('WebhookAttempt') }, 403, 404),
+    },
+  }, async (request) => {
+    const mode = request.mode!;
+    const endpoint = await load(mode, request.params.id);
+    const now = clock.now();
+    const event = newEvent({ mode, type: 'webhook_endpoint.test', data: { object: renderEndpoint(endpoint) }, requestId: request.id }, now);
+    const run = await runAttempt(sender, event, endpoint, { deliveryId: newId('wh', now), manual: true, typePrefix: config.cloudEventsTypePrefix, now: clock.now });
+    return renderAttempt(run.attempt);
+  });
+
+  app.post('/v1/webhooks/endpoints/:id/recover', {
+    onRequest: auth.workspace,
+    schema: {
+      tags, summary: 'Queue again every failed delivery of the endpoint created in [since, until)',
+      params: Params,
+      body: Type.Object({
+        since: Type.String({ description: 'ISO 8601' }),
+        until: Type.Optional(Type.String({ description: 'ISO 8601; default now' })),
+      }, { additionalProperties: false }),
+      response: withProblems({ 200: Type.Object({ recovered: Type.Integer(), since: Type.String(), until: Type.String() }) }, 403, 404),
+    },
+  }, async (request) => {
+    const mode = request.mode!;
+    const endpoint = await load(mode, request.params.id);
+    const now = clock.now();
+    const since = parseTimestamp(request.body.since);
+    const until = request.body.until === undefined ? now : parseTimestamp(request.body.until);
+    const errors: Record<string, string[]> = {};
+    if (since === undefined) errors.since = ['must be an ISO 8601 date or date-time'];
+    if (until === undefined) errors.until = ['must be an ISO 8601 date or date-time'];
+    if (since !== undefined && until !== undefined && since >= until) errors.until = ['must be later than since'];
+    if (Object.keys(errors).length > 0) throw HookdError.validation(errors);
+    const recovered = await store.recoverDeliveries(mode, endpoint.id, since!, until!, now);
+    if (recovered > 0) wake([endpoint.id]);
+    return { recovered, since: iso(since!), until: iso(until!) };
+  });
+
+  // The endpoint object masks its secret; reading it whole is a call of its own, made only when
+  // someone asks to see it (the dashboard's Reveal), so lists and logs never carry it.
+  app.get('/v1/webhooks/endpoints/:id/secret', {
+    onRequest: auth.workspace,
+    schema: {
+      tags, summary: 'The endpoint\'s signing secret, whole, and how long rolled secrets keep signing',
+      params: Params,
+      response: withProblems({ 200: Type.Object({ secret: Type.String(), previous: Type.Array(Type.Object({ expires: Type.String() })) }) }, 403, 404),
+    },
+  }, async (request) => {
+    const endpoint = await load(request.mode!, request.params.id);
+    const now = clock.now();
+    return {
+      secret: endpoint.secret,
+      previous: endpoint.previousSecrets.filter((p) => p.expires > now).map((p) => ({ expires: iso(p.expires) })),
+    };
+  });
+
+  app.post('/v1/webhooks/endpoints/:id/secret/roll', {
+    onRequest: auth.workspace,
+    preValidation: absentBodyIsEmpty,
+    schema: {
+      tags, summary: 'New signing secret, shown whole once; the old one keeps signing for expires_in seconds (default 86400)',
+      params: Params,
+      body: Type.Object({
+        expires_in: RollGrace('Seconds the old secret keeps signing (0–604800)'),
+      }, { additionalProperties: false }),
+      response: withProblems({ 200: Type.Ref('WebhookEndpoint') }, 403, 404, 412),
+    },
+  }, async (request, reply) => {
+    const mode = request.mode!;
+    const current = await load(mode, request.params.id);
+    checkIfMatch(request, current.etag);
+    const now = clock.now();
+    const grace = (request.body.expires_in ?? ROLL_GRACE_DEFAULT_S) * 1000;
+    const previous = grace === 0 ? current.previousSecrets : [{ secret: current.secret, expires: now + grace }, ...current.previousSecrets];
+    const next: Endpoint = {
+      ...current,
+      secret: newWebhookSecret(),
+      previousSecrets: previous.filter((p) => p.expires > now).slice(0, PREVIOUS_SECRETS_MAX),
+      updated: now,
+      etag: randomToken(),
+    };
+    if (!(await store.updateEndpoint(next, current.etag))) throw preconditionFailed();
+    return sendObject(request, reply, next.etag, renderEndpoint(next, { secret: true }));
+  });
+
+  app.get('/v1/webhooks/endpoints/:id/stats', {
+    onRequest: auth.workspace,
+    schema: {
+      tags: ['statistics'], summary: 'Deliveries by outcome and attempt latency percentiles per hour, for one endpoint',
+      params: Params,
+      querystring: HoursQuery,
+      response: withProblems({ 200: Type.Array(HourObject) }, 403, 404),
+    },
+  }, async (request) => {
+    const endpoint = await load(request.mode!, request.params.id);
+    return hourlyStats({ store, clock }, request.mode!, request.query.hours ?? 24, endpoint.id);
+  });
+}

@@ -1,0 +1,132 @@
+/**
+ * Webhook endpoints in the store: rows (secrets sealed by the secret box), mapping, and the
+ * Store methods they serve.
+ */
+import type { Kysely, Selectable } from 'kysely';
+import { randomToken } from '../../domain/ids.js';
+import type { Endpoint, EndpointFormat, EndpointStatus, ListOptions, Mode, Page } from '../../domain/types.js';
+import { bit, fromJson, isSet, toJson } from '../../store/columns.js';
+import { fetchPage } from '../../store/pagination.js';
+import type { Database, EndpointsTable } from '../../store/schema.js';
+import type { SecretBox } from '../../store/secret-box.js';
+import type { Store } from '../../store/types.js';
+
+function endpointFromRow(r: Selectable<EndpointsTable>, box: SecretBox): Endpoint {
+  return {
+    id: r.id, workspace: r.workspace, live: isSet(r.live), url: r.url, description: r.description,
+    format: r.format as EndpointFormat, status: r.status as EndpointStatus, events: fromJson(r.events),
+    secret: box.open(r.secret), token: r.token === null ? null : box.open(r.token), metadata: fromJson(r.metadata),
+    created: Number(r.created), updated: Number(r.updated), etag: r.etag,
+    previousSecrets: r.previous_secrets === null ? [] : fromJson(box.open(r.previous_secrets)),
+    failingSince: r.failing_since === null ? null : Number(r.failing_since),
+  };
+}
+
+function endpointToRow(e: Endpoint, box: SecretBox): EndpointsTable {
+  return {
+    id: e.id, workspace: e.workspace, live: bit(e.live), url: e.url, description: e.description, format: e.format, status: e.status,
+    events: toJson(e.events), secret: box.seal(e.secret), token: e.token === null ? null : box.seal(e.token),
+    metadata: toJson(e.metadata), created: e.created, updated: e.updated, etag: e.etag,
+    previous_secrets: e.previousSecrets.length === 0 ? null : box.seal(toJson(e.previousSecrets)),
+    failing_since: e.failingSince,
+  };
+}
+
+export async function createEndpoint(db: Kysely<Database>, box: SecretBox, endpoint: Endpoint): Promise<void> {
+  await db.insertInto('endpoints').values(endpointToRow(endpoint, box)).execute();
+}
+
+export async function getEndpoint(db: Kysely<Database>, box: SecretBox, mode: Mode, id: string): Promise<Endpoint | null> {
+  const row = await db.selectFrom('endpoints').selectAll()
+    .where('id', '=', id).where('workspace', '=', mode.workspace).where('live', '=', bit(mode.live))
+    .executeTakeFirst();
+  return row ? endpointFromRow(row, box) : null;
+}
+
+export async function listEndpoints(db: Kysely<Database>, box: SecretBox, mode: Mode, options: ListOptions): Promise<Page<Endpoint>> {
+  const query = db.selectFrom('endpoints').selectAll()
+    .where('workspace', '=', mode.workspace).where('live', '=', bit(mode.live));
+  return fetchPage(query, options, 'id', (r) => endpointFromRow(r, box));
+}
+
+export async function countEndpoints(db: Kysely<Database>, mode: Mode): Promise<number> {
+  const row = await db.selectFrom('endpoints').select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('workspace', '=', mode.workspace).where('live', '=', bit(mode.live))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/**
+ * Compare-and-set on etag, so two concurrent PATCHes cannot silently overwrite each other.
+ * `failing_since` belongs to the dispatcher and is never written from here.
+ */
+export async function updateEndpoint(db: Kysely<Database>, box: SecretBox, endpoint: Endpoint, expectedEtag: string): Promise<boolean> {
+  const { id, workspace, live, created: _created, failing_since: _failing, ...row } = endpointToRow(endpoint, box);
+  const result = await db.updateTable('endpoints').set(row)
+    .where('id', '=', id).where('workspace', '=', workspace).where('live', '=', live).where('etag', '=', expectedEtag)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Its pending deliveries end as failed in the same transaction: nothing stays queued for an endpoint that is gone. */
+export async function deleteEndpoint(db: Kysely<Database>, mode: Mode, id: string, expectedEtag: string | undefined, now: number): Promise<boolean> {
+  return db.transaction().execute(async (tx) => {
+    let query = tx.deleteFrom('endpoints')
+      .where('id', '=', id).where('workspace', '=', mode.workspace).where('live', '=', bit(mode.live));
+    if (expectedEtag !== undefined) query = query.where('etag', '=', expectedEtag);
+    const result = await query.executeTakeFirst();
+    if (Number(result.numDeletedRows) !== 1) return false;
+    // A new etag, as for every change to a record that GET /v1/webhooks/{id} shows.
+    await tx.updateTable('deliveries').set({ status: 'failed', next_attempt_at: null, locked_until: null, updated: now, etag: randomToken() })
+      .where('endpoint', '=', id).where('status', '=', 'pending').execute();
+    return true;
+  });
+}
+
+/**
+ * Re-seals every endpoint's secrets with the box's current key (key rotation); returns how
+ * many rows changed. Compare-and-set on the sealed values, so a secret rolled meanwhile is
+ * never overwritten with the one it replaced; 500 rows a transaction.
+ */
+export async function reencryptSecrets(db: Kysely<Database>, box: SecretBox): Promise<number> {
+  let changed = 0;
+  let after = '';
+  for (;;) {
+    const rows = await db.selectFrom('endpoints').select(['id', 'secret', 'token', 'previous_secrets'])
+      .where('id', '>', after).orderBy('id').limit(500).execute();
+    if (rows.length === 0) return changed;
+    after = rows[rows.length - 1]!.id;
+    const reseal = (v: string | null) => (v === null ? null : box.seal(box.open(v)));
+    await db.transaction().execute(async (tx) => {
+      for (const r of rows) {
+        if ([r.secret, r.token, r.previous_secrets].every((v) => v === null || box.isCurrent(v))) continue;
+        let update = tx.updateTable('endpoints')
+          .set({ secret: reseal(r.secret)!, token: reseal(r.token), previous_secrets: reseal(r.previous_secrets) })
+          .where('id', '=', r.id).where('secret', '=', r.secret);
+        update = r.token === null ? update.where('token', 'is', null) : update.where('token', '=', r.token);
+        const result = await update.executeTakeFirst();
+        changed += Number(result.numUpdatedRows);
+      }
+    });
+  }
+}
+
+/** The dispatcher's unscoped read: it works across workspaces. */
+export async function getEndpointsByIds(db: Kysely<Database>, box: SecretBox, ids: string[]): Promise<Map<string, Endpoint>> {
+  const rows = ids.length === 0 ? [] : await db.selectFrom('endpoints').selectAll().where('id', 'in', ids).execute();
+  return new Map(rows.map((r) => [r.id, endpointFromRow(r, box)]));
+}
+
+/** This resource's part of the Store (store/sql/kysely-store.ts composes the parts). `queueDb` serves the dispatcher's read. */
+export function endpointQueries(db: Kysely<Database>, queueDb: Kysely<Database>, box: SecretBox): Pick<Store,
+  'createEndpoint' | 'getEndpoint' | 'listEndpoints' | 'countEndpoints' | 'updateEndpoint' | 'deleteEndpoint' | 'getEndpointsByIds'> {
+  return {
+    createEndpoint: (endpoint) => createEndpoint(db, box, endpoint),
+    getEndpoint: (mode, id) => getEndpoint(db, box, mode, id),
+    listEndpoints: (mode, options) => listEndpoints(db, box, mode, options),
+    countEndpoints: (mode) => countEndpoints(db, mode),
+    updateEndpoint: (endpoint, etag) => updateEndpoint(db, box, endpoint, etag),
+    deleteEndpoint: (mode, id, etag, now) => deleteEndpoint(db, mode, id, etag, now),
+    getEndpointsByIds: (ids) => getEndpointsByIds(queueDb, box, ids),
+  };
+}

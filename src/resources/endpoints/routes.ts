@@ -1,0 +1,167 @@
+/**
+ * Webhook endpoints (docs/api.md): create, list, get, update, delete. What one does to an
+ * endpoint beyond editing it, and its statistics, are in actions.ts.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import { DESCRIPTION_MAX, METADATA_MAX_KEYS, TOKEN_MAX, URL_MAX, eventPatternProblems, metadataProblems, normalisedUrl, urlProblems } from '../../domain/endpoint-rules.js';
+import { FieldErrorList, HookdError } from '../../domain/errors.js';
+import { newId, newWebhookSecret, randomToken } from '../../domain/ids.js';
+import type { Endpoint, Mode } from '../../domain/types.js';
+import { refusedLiteral } from '../../delivery/ssrf-guard.js';
+import type { ApiDeps, App } from '../../api/deps.js';
+import { orNotFound } from '../../api/load.js';
+import { checkIfMatch, preconditionFailed, sendObject } from '../../api/plugins/etag.js';
+import { ruled } from '../../api/plugins/problem.js';
+import { ListQuery, NO_CONTROL, withProblems } from '../../api/schemas.js';
+import { EndpointFormatField as Format, EndpointParams as Params, EndpointStatusField as Status, renderEndpoint } from './shape.js';
+
+const Url = Type.String({ minLength: 1, maxLength: URL_MAX, pattern: NO_CONTROL, description: `1–${URL_MAX} characters; https in live mode; stored and answered as parsed (URL.href)` });
+const Events = Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { minItems: 1, maxItems: 100, description: 'Event types; `*` and `prefix.*` wildcards allowed' });
+const Description = Type.String({ maxLength: DESCRIPTION_MAX, pattern: NO_CONTROL });
+const Token = Type.String({ minLength: 1, maxLength: TOKEN_MAX, pattern: ruled('^[\\x21-\\x7e]+$', 'must be visible ASCII characters, without spaces'), description: 'Sent as Authorization: Bearer <token>' });
+// Values are checked by metadataProblems so that the messages name the key.
+const MetadataIn = Type.Record(Type.String(), Type.Unknown(), { maxProperties: METADATA_MAX_KEYS + 50 });
+
+const CreateBody = Type.Object({
+  url: Url, events: Events, description: Type.Optional(Type.Union([Description, Type.Null()])), format: Type.Optional(Format),
+  status: Type.Optional(Status), token: Type.Optional(Type.Union([Token, Type.Null()])), metadata: Type.Optional(Type.Union([MetadataIn, Type.Null()])),
+}, { additionalProperties: false });
+
+const PatchBody = Type.Object({
+  url: Type.Optional(Url), events: Type.Optional(Events), description: Type.Optional(Type.Union([Description, Type.Null()])),
+  format: Type.Optional(Format), status: Type.Optional(Status), token: Type.Optional(Type.Union([Token, Type.Null()])),
+  metadata: Type.Optional(Type.Union([MetadataIn, Type.Null()])),
+}, { additionalProperties: false, description: 'JSON merge patch (RFC 7396): absent fields stay, null clears' });
+
+/** Applies RFC 7396 to the metadata map: a null value removes its key. */
+function mergeMetadata(current: Record<string, string>, patch: Record<string, unknown> | null): Record<string, unknown> {
+  if (patch === null) return {};
+  const next: Record<string, unknown> = { ...current };
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete next[k];
+    else next[k] = v;
+  }
+  return next;
+}
+
+/** Checks the fields a request sets; answers the URL to store (normalised), if one was given. */
+async function checkFields(deps: ApiDeps, mode: Mode, fields: { url?: string; events?: string[]; metadata?: Record<string, unknown> }): Promise<string | undefined> {
+  const errors = new FieldErrorList();
+  if (fields.url !== undefined) for (const p of urlProblems(fields.url, mode.live)) errors.add('url', p);
+  if (fields.events !== undefined) for (const p of eventPatternProblems(fields.events, await deps.catalog.names())) errors.add('events', p);
+  if (fields.metadata !== undefined) metadataProblems(fields.metadata, errors);
+  errors.throwIfAny();
+  if (fields.url === undefined) return undefined;
+  const url = normalisedUrl(fields.url);
+  // A well-formed URL whose host is a literal address the sender would refuse: not a typo but
+  // a target hookd will never reach, so 422 (docs/security.md). Names are checked at send time.
+  const refused = refusedLiteral(url, deps.allowNetworks);
+  if (refused) {
+    throw new HookdError('unprocessable', 'The endpoint URL points at a refused address', {
+      detail: `hookd does not deliver to loopback, private, link-local or reserved addresses unless HOOKD_ALLOW_NETWORKS opens them: ${refused}.`,
+      errors: { url: [`must not point at a refused address (${refused})`] },
+    });
+  }
+  return url;
+}
+
+/** The endpoint, or the 404 every endpoint route answers for one that is not there (or not the caller's). */
+export const loadEndpoint = (store: ApiDeps['store'], mode: Mode, id: string): Promise<Endpoint> => orNotFound(store.getEndpoint(mode, id), 'Webhook endpoint', id);
+
+export async function endpointRoutes(app: App, deps: ApiDeps): Promise<void> {
+  const { store, clock, auth, pagination, config } = deps;
+  const tags = ['webhook endpoints'];
+
+  const load = (mode: Mode, id: string) => loadEndpoint(store, mode, id);
+
+  app.post('/v1/webhooks/endpoints', {
+    onRequest: auth.workspace,
+    schema: { tags, summary: 'Create a webhook endpoint', body: CreateBody, response: withProblems({ 201: Type.Ref('WebhookEndpoint') }, 403, 404, 409, 422) },
+  }, async (request, reply) => {
+    const mode = request.mode!;
+    const body = request.body as Static<typeof CreateBody>;
+    const metadata = body.metadata ?? {};
+    const url = (await checkFields(deps, mode, { url: body.url, events: body.events, metadata }))!;
+    if (await store.countEndpoints(mode) >= config.maxEndpointsPerWorkspace) {
+      throw new HookdError('conflict', 'Too many webhook endpoints', {
+        detail: `A workspace may have ${config.maxEndpointsPerWorkspace} endpoints in each mode (HOOKD_MAX_ENDPOINTS). Delete one, or subscribe one endpoint to more event types.`,
+      });
+    }
+    const now = clock.now();
+    const endpoint: Endpoint = {
+      id: newId('we', now), workspace: mode.workspace, live: mode.live, url, description: body.description ?? null,
+      format: body.format ?? 'basic', status: body.status ?? 'enabled', events: body.events, secret: newWebhookSecret(),
+      token: body.token ?? null, metadata: metadata as Record<string, string>, created: now, updated: now, etag: randomToken(),
+      previousSecrets: [], failingSince: null,
+    };
+    await store.createEndpoint(endpoint);
+    reply.header('Location', `/v1/webhooks/endpoints/${endpoint.id}`);
+    return sendObject(request, reply, endpoint.etag, renderEndpoint(endpoint, { secret: true, token: true }), 201);
+  });
+
+  app.get('/v1/webhooks/endpoints', {
+    onRequest: auth.workspace,
+    schema: {
+      tags, summary: 'List webhook endpoints', querystring: Type.Object(ListQuery, { additionalProperties: false }),
+      response: withProblems({ 200: Type.Array(Type.Ref('WebhookEndpoint')) }, 403, 404),
+    },
+  }, async (request, reply) => {
+    const options = pagination.parse('endpoints', request.query);
+    const page = await store.listEndpoints(request.mode!, options);
+    return pagination.send(reply, 'endpoints', options, page, page.items.map((e) => renderEndpoint(e)));
+  });
+
+  app.get('/v1/webhooks/endpoints/:id', {
+    onRequest: auth.workspace,
+    schema: { tags, summary: 'Get a webhook endpoint', params: Params, response: withProblems({ 200: Type.Ref('WebhookEndpoint') }, 403, 404) },
+  }, async (request, reply) => {
+    const endpoint = await load(request.mode!, request.params.id);
+    return sendObject(request, reply, endpoint.etag, renderEndpoint(endpoint));
+  });
+
+  app.patch('/v1/webhooks/endpoints/:id', {
+    onRequest: auth.workspace,
+    schema: {
+      tags, summary: 'Update a webhook endpoint (merge patch; If-Match honoured)', params: Params, body: PatchBody,
+      response: withProblems({ 200: Type.Ref('WebhookEndpoint') }, 403, 404, 412, 422),
+    },
+  }, async (request, reply) => {
+    const mode = request.mode!;
+    const patch = request.body as Static<typeof PatchBody>;
+    const current = await load(mode, request.params.id);
+    checkIfMatch(request, current.etag);
+    const metadata = patch.metadata === undefined ? current.metadata : mergeMetadata(current.metadata, patch.metadata);
+    const url = await checkFields(deps, mode, { url: patch.url, events: patch.events, metadata: patch.metadata === undefined ? undefined : metadata });
+    const next: Endpoint = {
+      ...current,
+      url: url ?? current.url,
+      events: patch.events ?? current.events,
+      format: patch.format ?? current.format,
+      status: patch.status ?? current.status,
+      description: patch.description === undefined ? current.description : patch.description,
+      token: patch.token === undefined ? current.token : patch.token,
+      metadata: metadata as Record<string, string>,
+      updated: clock.now(),
+      etag: randomToken(),
+    };
+    if (!(await store.updateEndpoint(next, current.etag))) {
+      await load(mode, current.id); // gone meanwhile: 404; else the etag moved on
+      throw preconditionFailed();
+    }
+    return sendObject(request, reply, next.etag, renderEndpoint(next));
+  });
+
+  app.delete('/v1/webhooks/endpoints/:id', {
+    onRequest: auth.workspace,
+    schema: { tags, summary: 'Delete a webhook endpoint (If-Match honoured)', params: Params, response: withProblems({ 204: Type.Null() }, 403, 404, 412) },
+  }, async (request, reply) => {
+    const mode = request.mode!;
+    const current = await load(mode, request.params.id);
+    const expected = checkIfMatch(request, current.etag);
+    if (!(await store.deleteEndpoint(mode, current.id, expected, clock.now()))) {
+      await load(mode, current.id); // gone meanwhile: 404; else the etag moved on
+      throw preconditionFailed();
+    }
+    return reply.code(204).send();
+  });
+}

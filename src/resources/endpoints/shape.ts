@@ -1,0 +1,49 @@
+/**
+ * The public webhook endpoint object (docs/api.md): the Falu object, every field present, its
+ * secret and token masked except where the caller is meant to see them whole. Rendered for the
+ * API and for the webhook_endpoint.* events hookd sends about an endpoint.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import type { Endpoint } from '../../domain/types.js';
+import { IdString, iso, Timestamp } from '../../api/schemas.js';
+
+export const EndpointFormatField = Type.Union([Type.Literal('basic'), Type.Literal('cloud_events')]);
+export const EndpointStatusField = Type.Union([Type.Literal('enabled'), Type.Literal('disabled')]);
+
+export const EndpointObject = Type.Object({
+  id: Type.String(), created: Timestamp, updated: Timestamp, format: EndpointFormatField, secret: Type.String(), workspace: Type.String(),
+  live: Type.Boolean(), etag: Type.String(), events: Type.Array(Type.String()), description: Type.Union([Type.String(), Type.Null()]),
+  status: EndpointStatusField, url: Type.String(), token: Type.Union([Type.String(), Type.Null()]), metadata: Type.Record(Type.String(), Type.String()),
+}, { $id: 'WebhookEndpoint' });
+
+/** The `{id}` of every /v1/webhooks/endpoints/{id}… route. */
+export const EndpointParams = Type.Object({ id: IdString('we') });
+
+export type EndpointJson = Static<typeof EndpointObject>;
+
+/** `fwhs_…` → `fwhs_********abcd`: enough to tell secrets apart, not enough to use one. */
+function mask(value: string): string {
+  const underscore = value.indexOf('_');
+  const prefix = underscore > 0 && underscore < 6 ? value.slice(0, underscore + 1) : '';
+  return `${prefix}********${value.slice(-4)}`;
+}
+
+/** `reveal` shows the secret or token whole: only in the create answer (both) and the roll answer (secret). */
+export function renderEndpoint(e: Endpoint, reveal: { secret?: boolean; token?: boolean } = {}): EndpointJson {
+  return {
+    id: e.id,
+    created: iso(e.created),
+    updated: iso(e.updated),
+    format: e.format,
+    secret: reveal.secret ? e.secret : mask(e.secret),
+    workspace: e.workspace,
+    live: e.live,
+    etag: e.etag,
+    events: e.events,
+    description: e.description,
+    status: e.status,
+    url: e.url,
+    token: e.token === null ? null : reveal.token ? e.token : mask(e.token),
+    metadata: e.metadata,
+  };
+}
