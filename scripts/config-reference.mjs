@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-// Prints the configuration reference (a markdown table generated from src/config-settings.ts)
+// Prints the configuration reference (a markdown table generated from src/config/settings.ts)
 // from the build output; with --write, replaces the generated section of docs/operations.md.
-// Run `npm run build` first. src/config-reference.test.ts fails while the doc is out of date.
+// Run `npm run build` first. src/config/reference.test.ts fails while the doc is out of date.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { configReference, withConfigReference } from '../dist/config-reference.js';
+import { configReference, withConfigReference } from '../dist/config/reference.js';
 
 const doc = fileURLToPath(new URL('../docs/operations.md', import.meta.url));
 if (process.argv.includes('--write')) {

@@ -20,7 +20,7 @@ export const COMMAND = 'npm run build && node scripts/dashboard-types.mjs';
 /** The OpenAPI document of an app built with the default configuration: its routes' schemas depend on nothing else. */
 export async function openApiDocument() {
   // The one place the generator reaches into the server.
-  const [{ buildApp }, { defaultConfig }] = await Promise.all([import('../dist/server/app.js'), import('../dist/config.js')]);
+  const [{ buildApp }, { defaultConfig }] = await Promise.all([import('../dist/server/app.js'), import('../dist/config/config.js')]);
   const app = await buildApp({
     config: defaultConfig(),
     // Registering routes touches neither the store nor the sender; no request is made.

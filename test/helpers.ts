@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
-import { defaultConfig, type Config } from '../src/config.js';
+import { defaultConfig, type Config } from '../src/config/config.js';
 import { buildApp } from '../src/server/app.js';
 import type { App } from '../src/api/deps.js';
 import { hashKey } from '../src/api/plugins/auth.js';

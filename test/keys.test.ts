@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
-import { defaultConfig, type Config } from '../src/config.js';
+import { defaultConfig, type Config } from '../src/config/config.js';
 import { rotateEncryption } from '../src/cli/keys.js';
 import { startServer } from '../src/server/serve.js';
 import { createSecretBox, keyId, loadKeyRing } from '../src/store/secret-box.js';

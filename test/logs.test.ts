@@ -13,7 +13,7 @@ import { Writable } from 'node:stream';
 import { request } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LOG_REDACT } from '../src/server/logging.js';
-import { loadConfig } from '../src/config.js';
+import { loadConfig } from '../src/config/config.js';
 import { startServer } from '../src/server/serve.js';
 import { PLATFORM_KEY, startHookd } from './helpers.js';
 import { startReceiver } from './receiver.js';

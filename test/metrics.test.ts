@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { defaultConfig } from '../src/config.js';
+import { defaultConfig } from '../src/config/config.js';
 import { createMetrics } from '../src/metrics.js';
 import { startServer, type Server } from '../src/server/serve.js';
 import { TEST_STORE } from './helpers.js';

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
-import { defaultConfig } from '../src/config.js';
+import { defaultConfig } from '../src/config/config.js';
 import { buildApp } from '../src/server/app.js';
 import type { App } from '../src/api/deps.js';
 import { hashKey } from '../src/api/plugins/auth.js';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/server/app.js';
 import { hashKey } from '../src/api/plugins/auth.js';
-import { defaultConfig } from '../src/config.js';
+import { defaultConfig } from '../src/config/config.js';
 import { createSender } from '../src/delivery/sender.js';
 import { HookdError } from '../src/domain/errors.js';
 import pg from 'pg';

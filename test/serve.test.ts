@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
-import { defaultConfig, type Config } from '../src/config.js';
+import { defaultConfig, type Config } from '../src/config/config.js';
 import { startServer } from '../src/server/serve.js';
 import { TEST_STORE } from './helpers.js';
 

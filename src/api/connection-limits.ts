@@ -9,7 +9,7 @@
  */
 import type { ServerOptions } from 'node:http';
 import type { FastifyServerOptions } from 'fastify';
-import type { Config } from '../config.js';
+import type { Config } from '../config/config.js';
 import type { App } from './deps.js';
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultConfig } from '../config.js';
+import { defaultConfig } from '../config/config.js';
 import { publicBase } from './public-url.js';
 
 const bound = (address: string, port = 8080) => ({ address: () => ({ address, port, family: address.includes(':') ? 'IPv6' : 'IPv4' }) });

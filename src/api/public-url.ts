@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import type { Config } from '../config.js';
+import type { Config } from '../config/config.js';
 
 /** What publicBase needs of the HTTP server: where it is bound (null before it listens). */
 export interface Listening {

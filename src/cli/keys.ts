@@ -12,7 +12,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
-import type { Config } from '../config.js';
+import type { Config } from '../config/config.js';
 import { openStore } from '../server/serve.js';
 import { createSecretBox, loadKeyRing, writeKeyFile } from '../store/secret-box.js';
 

@@ -7,7 +7,7 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { resolve } from 'node:path';
-import { loadConfig, type Config } from '../config.js';
+import { loadConfig, type Config } from '../config/config.js';
 import { HookdError } from '../domain/errors.js';
 import { VERSION } from '../version.js';
 import { registerClientCommands } from './client-commands.js';

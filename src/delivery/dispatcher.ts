@@ -13,7 +13,7 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 import { setMaxListeners } from 'node:events';
-import type { Config } from '../config.js';
+import type { Config } from '../config/config.js';
 import type { Clock } from '../domain/clock.js';
 import { newId, randomToken } from '../domain/ids.js';
 import type { Delivery, Endpoint, HookdEvent } from '../domain/types.js';

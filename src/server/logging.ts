@@ -5,7 +5,7 @@
  * HOOKD_LOG_FORMAT=pretty, the same lines are rewritten for people by pretty-log.ts.
  */
 import type { FastifyServerOptions } from 'fastify';
-import type { Config } from '../config.js';
+import type { Config } from '../config/config.js';
 import { createPrettyStream } from './pretty-log.js';
 
 /**

@@ -3,7 +3,7 @@
  * key exists, and starts the API. The one place that turns configuration into running parts.
  */
 import { join, resolve } from 'node:path';
-import type { Config } from '../config.js';
+import type { Config } from '../config/config.js';
 import { buildApp } from './app.js';
 import type { App } from '../api/deps.js';
 import { hashKey } from '../api/plugins/auth.js';

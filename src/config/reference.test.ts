@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { BEGIN_MARKER, configReference, END_MARKER, withConfigReference } from './config-reference.js';
-import { SETTINGS } from './config-settings.js';
+import { BEGIN_MARKER, configReference, END_MARKER, withConfigReference } from './reference.js';
+import { SETTINGS } from './settings.js';
 
 const doc = readFileSync(new URL('../docs/operations.md', import.meta.url), 'utf8');
 

@@ -1,13 +1,13 @@
 /**
  * The one loadConfig(): flags, then environment (HOOKD_*, DATABASE_URL), then
  * hookd.config.json in the working directory, then defaults (docs/configuration.md). Every setting is
- * one row of SETTINGS (config-settings.ts); a bad value stops the start with the setting's name
+ * one row of SETTINGS (settings.ts); a bad value stops the start with the setting's name
  * and what it accepts, and a misspelt name gets a "did you mean" hint.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { SETTINGS } from './config-settings.js';
-import { HookdError } from './domain/errors.js';
+import { SETTINGS } from './settings.js';
+import { HookdError } from '../domain/errors.js';
 
 export type Role = 'all' | 'api' | 'worker';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from './config.js';
-import { HookdError } from './domain/errors.js';
+import { HookdError } from '../domain/errors.js';
 
 const emptyDir = () => mkdtempSync(join(tmpdir(), 'hookd-config-'));
 

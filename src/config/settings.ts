@@ -5,7 +5,7 @@
  */
 import ipaddr from 'ipaddr.js';
 import type { Config } from './config.js';
-import { formatDuration, parseDuration, parseDurationWithin, type DurationBounds } from './domain/duration.js';
+import { formatDuration, parseDuration, parseDurationWithin, type DurationBounds } from '../domain/duration.js';
 
 export interface Setting {
   key: keyof Config;
