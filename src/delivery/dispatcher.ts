@@ -24,7 +24,7 @@ import { createDueEndpoints } from './due-endpoints.js';
 import { createEndpointSlots, SLOW_AFTER } from './endpoint-slots.js';
 import { createReadyBuffer, type ReadyJob } from './ready-buffer.js';
 import { createResultWriter } from './result-writer.js';
-import { nextDelay, verdictOf } from './retry-policy.js';
+import { nextDelay, retryDelay, STORE_RETRY, verdictOf } from './retry-policy.js';
 import type { Sender } from './sender.js';
 import type { Metrics } from '../metrics.js';
 
@@ -284,7 +284,7 @@ export function createDispatcher({ config, store, sender, clock, log, metrics, r
   }
 
   async function run(): Promise<void> {
-    const unwatch = store.watchForWork ? await store.watchForWork((endpoints) => wake(endpoints ?? undefined)).catch((err: unknown) => {
+    const unwatch = store.onWake ? await store.onWake((endpoints) => wake(endpoints ?? undefined)).catch((err: unknown) => {
       log.warn({ err }, 'cannot listen for new work; polling only');
       return null;
     }) : null;
@@ -323,7 +323,7 @@ export function createDispatcher({ config, store, sender, clock, log, metrics, r
         await sleep(Math.max(1, next - now));
       } catch (err) {
         // Store unreachable: back off (100 ms doubling to 5 s) instead of spinning on errors.
-        storeBackoff = Math.min(5_000, storeBackoff === 0 ? 100 : storeBackoff * 2);
+        storeBackoff = retryDelay(storeBackoff, STORE_RETRY);
         metrics?.claimErrors.inc();
         log.error({ err, retryInMs: storeBackoff }, 'claiming deliveries failed');
         // Pokes that came while the store was failing are not a reason to hammer it sooner.

@@ -8,6 +8,7 @@ import type { DeliveryResult, Store } from '../store/types.js';
 import { HookdError } from '../domain/errors.js';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Metrics } from '../metrics.js';
+import { retryDelay, STORE_RETRY } from './retry-policy.js';
 
 export interface ResultWriterOptions {
   store: Store;
@@ -49,7 +50,7 @@ export function createResultWriter({ store, now, onDisabled, onError, metrics, l
       } catch (err) {
         onError(err);
         storeDown = err instanceof HookdError && err.code === 'store_unavailable';
-        backoff = Math.min(5_000, backoff === 0 ? 100 : backoff * 2);
+        backoff = retryDelay(backoff, STORE_RETRY);
         await new Promise((r) => setTimeout(r, backoff));
       }
     }

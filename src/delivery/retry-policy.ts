@@ -23,8 +23,6 @@ export interface AttemptOutcome {
   status: number | null;
   /** Seconds from Retry-After, when the answer had a usable one. */
   retryAfter?: number | null;
-  /** Errors the guard refused: retrying cannot help, the address will not change by itself. */
-  refused?: boolean;
 }
 
 const RETRIED_4XX = new Set([408, 425, 429]);
@@ -57,9 +55,28 @@ export function nextDelay(schedule: readonly number[], attemptsMade: number, ran
   return delay;
 }
 
-/** Delay of the first attempt (entry 0, jittered). */
-export function firstDelay(schedule: readonly number[], random: number): number {
-  return nextDelay(schedule, 0, random) ?? 0;
+/** The bounds of a doubling backoff, in ms. */
+export interface Backoff {
+  /** The delay after the first failure. */
+  first: number;
+  /** The most it grows to. */
+  max: number;
+}
+
+/**
+ * The delay before trying again an operation that keeps failing (a store that went away, a
+ * dropped LISTEN connection, the CLI's dropped listen socket): `first` after the first
+ * failure, then doubling up to `max`. `previous` is the delay used after the last failure, 0
+ * when the last try succeeded; the caller keeps it and resets it to 0 on success.
+ */
+/**
+ * After a store error: soon enough that a short blip costs little latency, bounded so that a
+ * long outage costs one failed statement every few seconds instead of a spin of errors.
+ */
+export const STORE_RETRY: Backoff = { first: 100, max: 5_000 };
+
+export function retryDelay(previous: number, { first, max }: Backoff): number {
+  return previous <= 0 ? first : Math.min(max, previous * 2);
 }
 
 /** Retry-After as seconds: a whole number, or an HTTP date relative to `now` (ms). */

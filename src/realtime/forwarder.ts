@@ -12,6 +12,7 @@ import { newWebhookSecret } from '../domain/ids.js';
 import type { EndpointFormat, HookdEvent } from '../domain/types.js';
 import { serialisePayload } from '../delivery/payload.js';
 import { signatureHeaders } from '../delivery/signing.js';
+import { retryDelay } from '../delivery/retry-policy.js';
 import { VERSION } from '../version.js';
 import { callApi, type ApiTarget } from './api-client.js';
 import { CLOSE_EXPIRED, CLOSE_REVOKED, SUBPROTOCOL } from './grant.js';
@@ -125,7 +126,7 @@ export async function runListen(options: ListenOptions): Promise<void> {
       print(closeCode === CLOSE_EXPIRED ? 'The listen grant ended; negotiating a new one.' : 'The workspace\'s keys were rolled; negotiating a new grant.');
       continue;
     }
-    backoff = Math.min(BACKOFF_MAX, backoff === 0 ? BACKOFF_MIN : backoff * 2);
+    backoff = retryDelay(backoff, { first: BACKOFF_MIN, max: BACKOFF_MAX });
     print(`Disconnected; reconnecting in ${backoff} ms.`);
     await new Promise((r) => setTimeout(r, backoff));
   }

@@ -35,9 +35,10 @@ export interface KyselyStoreOptions {
   claim: (db: Kysely<Database>, options: ClaimOptions) => Promise<Delivery[]>;
   /** Where `claim` keeps its leases when not in the rows (SQLite's single owner keeps them in memory). */
   memoryLeases?: { release(ids: string[]): void; releaseAll(): number };
-  /** Tells other processes that deliveries are due for these endpoints (PostgreSQL NOTIFY); absent for SQLite's single process. */
-  announceWork?: (endpoints: string[]) => Promise<void>;
-  watchForWork?: Store['watchForWork'];
+  /** Wakes the dispatchers of other processes: deliveries are due for these endpoints (PostgreSQL NOTIFY); absent for SQLite's single process. */
+  wake?: (endpoints: string[]) => Promise<void>;
+  /** Where this process hears those wakes (PostgreSQL LISTEN). */
+  onWake?: Store['onWake'];
   /** Publish groups committing at once (publish-group.ts). */
   publishConcurrency: number;
   /**
@@ -51,10 +52,10 @@ export interface KyselyStoreOptions {
 }
 
 export function createKyselyStore(options: KyselyStoreOptions): Store {
-  const { dialect, db, queueDb = db, box, classifyError, onClose, claim, memoryLeases, announceWork, watchForWork, publishConcurrency, syncCommitted, batchWrites } = options;
-  // A failed announcement only costs latency (workers also poll), never the write itself.
-  const announce = async (endpoints: string[]) => {
-    await announceWork?.(endpoints).catch(() => undefined);
+  const { dialect, db, queueDb = db, box, classifyError, onClose, claim, memoryLeases, wake, onWake, publishConcurrency, syncCommitted, batchWrites } = options;
+  // A failed wake only costs latency (workers also poll), never the write itself.
+  const wakeOthers = async (endpoints: string[]) => {
+    await wake?.(endpoints).catch(() => undefined);
   };
   // The openers (sqlite/, postgres/) migrate before they build the store, so the migration
   // table read now lists every migration this build knows: /ready checks they stay applied.
@@ -65,7 +66,7 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
       await syncCommitted?.();
       return results;
     },
-    onCommitted: announce, concurrency: publishConcurrency,
+    onCommitted: wakeOthers, concurrency: publishConcurrency,
   });
   const store: Store = {
     dialect,
@@ -142,10 +143,10 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
     insertDelivery: (delivery) => deliveries.insertDelivery(db, delivery),
     async recoverDeliveries(mode, endpoint, since, until, now) {
       const recovered = await deliveries.recoverDeliveries(db, mode, endpoint, since, until, now);
-      if (recovered > 0) await announce([endpoint]);
+      if (recovered > 0) await wakeOthers([endpoint]);
       return recovered;
     },
-    watchForWork,
+    onWake,
     pruneBefore: (before) => deliveries.pruneBefore(db, before),
     countPendingDeliveries: () => operations.countPendingDeliveries(db),
     countFailingEndpoints: () => operations.countFailingEndpoints(db),
