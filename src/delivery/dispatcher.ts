@@ -7,9 +7,9 @@
  * a claim's answer, a written result, a timer) updates that state and calls `next()`, and
  * `next()` carries out what next-step.ts decides until the answer is to wait or sleep.
  *
- * Claims are per endpoint (due-endpoints.ts, store/sql/claim.ts): the dispatcher asks the store
- * for as many rows as each due endpoint has free slots, one statement for many endpoints, one
- * claim in flight at a time so that completions arriving meanwhile are served by the next one.
+ * Claims are per endpoint (claims.ts): as many rows as each due endpoint has free slots, one
+ * statement for many endpoints, one claim in flight at a time so that completions arriving
+ * meanwhile are served by the next one.
  *
  * Built so that a claimed delivery is always released: every started send ends in exactly one
  * of (result written, lease released at shutdown, lease expiry after a crash); a claimed row
@@ -19,10 +19,9 @@ import type { FastifyBaseLogger } from 'fastify';
 import { setMaxListeners } from 'node:events';
 import type { Config } from '../config.js';
 import { setTimer, type Clock } from '../domain/clock.js';
-import type { Endpoint, HookdEvent } from '../domain/types.js';
 import type { Store } from '../store/types.js';
-import { announceDisabled, attemptOutcome, endedWithoutRequest } from './outcome.js';
-import { runAttempt } from './attempt.js';
+import { announceDisabled, sendJob } from './outcome.js';
+import { createClaims } from './claims.js';
 import { createDueEndpoints, type ClaimPlan } from './due-endpoints.js';
 import { createEndpointSlots, SLOW_AFTER } from './endpoint-slots.js';
 import { nextStep, type Situation } from './next-step.js';
@@ -81,6 +80,8 @@ export function createDispatcher({ config, store, sender, clock, log, metrics, r
       next();
     },
   });
+  const claims = createClaims({ config, store, slots, due, ready, writer, metrics });
+  const sending = { sender, config, clock, random, writer, metrics, log };
 
   /** Everything the dispatcher knows besides the structures above; only events change it. */
   const state = {
@@ -106,7 +107,7 @@ export function createDispatcher({ config, store, sender, clock, log, metrics, r
 
   const situation: Situation = {
     now: 0, running: false, busy: false, startable: state.startable, resultsWaiting: false, retryAt: 0, discoverAt: 0,
-    claimable: () => due.plan(situation.now, wantFor, slots.free() + Math.max(0, config.maxInFlight - ready.size)),
+    claimable: () => claims.plan(situation.now),
     nextDue: () => due.nextAfter(situation.now),
   };
 
@@ -135,10 +136,11 @@ export function createDispatcher({ config, store, sender, clock, log, metrics, r
           continue;
         }
         case 'discover':
-          call(discover(situation.now));
+          state.discoverAt = situation.now + DISCOVER_EVERY;
+          call(claims.discover(situation.now));
           continue;
         case 'claim':
-          call(claimAndStart(action.plan, situation.now));
+          call(claim(action.plan, situation.now));
           continue;
         case 'sleep':
           sleepUntil(action.until, situation.now);
@@ -202,7 +204,8 @@ export function createDispatcher({ config, store, sender, clock, log, metrics, r
     for (const id of ready.endpoints()) state.startable.add(id);
   }
 
-  async function deliver({ delivery: d, event, endpoint: ep }: ReadyJob): Promise<void> {
+  async function deliver(job: ReadyJob): Promise<void> {
+    const { delivery: d, endpoint: ep } = job;
     inFlight.add(d.id);
     const { signal } = state.shutdown;
     metrics?.inFlight.set(inFlight.size);
@@ -213,34 +216,17 @@ export function createDispatcher({ config, store, sender, clock, log, metrics, r
       globalSlotFreed();
       next();
     }, SLOW_AFTER);
-    let outcome: 'success' | 'http_error' | 'unreachable' | 'aborted' = 'aborted';
-    try {
-      const run = await runAttempt(sender, event, ep, {
-        deliveryId: d.id, manual: false, typePrefix: config.cloudEventsTypePrefix, now: clock.now, signal,
-      });
-      if (signal.aborted) return; // shutdown: the lease is released, the delivery goes out after restart
-      outcome = run.attempt.successful ? 'success' : run.result.unreachable ? 'unreachable' : 'http_error';
-      const result = attemptOutcome({ config, end: clock.now(), random }, d, ep, run);
-      writer.push(result);
-      metrics?.attempts.inc({ outcome: result.status === 'pending' ? 'retry_scheduled' : result.status });
-      if (result.status === 'pending') metrics?.retriesScheduled.inc();
-      metrics?.attemptDuration.observe(run.attempt.time / 1000);
-    } catch (err) {
-      // runAttempt describes every network failure itself; reaching here is a bug. The lease
-      // expires and the delivery is sent again, so log loudly and lose nothing.
-      log.error({ err, delivery: d.id }, 'delivery attempt threw');
-    } finally {
-      cancelSlow();
-      inFlight.delete(d.id);
-      metrics?.inFlight.set(inFlight.size);
-      slots.release(ep.id, wasSlow, outcome);
-      // A lowered cap leaves more buffered than the endpoint will soon start: back to the queue.
-      if (outcome !== 'success') handBack(ready.trim(ep.id, slots.capOf(ep.id)));
-      state.startable.add(ep.id);
-      globalSlotFreed();
-      if (inFlight.size === 0) for (const resolve of state.idle.splice(0)) resolve();
-      next();
-    }
+    const outcome = await sendJob(job, signal, sending); // never throws
+    cancelSlow();
+    inFlight.delete(d.id);
+    metrics?.inFlight.set(inFlight.size);
+    slots.release(ep.id, wasSlow, outcome);
+    // A lowered cap leaves more buffered than the endpoint will soon start: back to the queue.
+    if (outcome !== 'success') handBack(ready.trim(ep.id, slots.capOf(ep.id)));
+    state.startable.add(ep.id);
+    globalSlotFreed();
+    if (inFlight.size === 0) for (const resolve of state.idle.splice(0)) resolve();
+    next();
   }
 
   /** Starts the endpoint's buffered jobs while it has slots; stale ones go back to the queue. */
@@ -268,60 +254,13 @@ export function createDispatcher({ config, store, sender, clock, log, metrics, r
     });
   }
 
-  /**
-   * How many rows to claim for an endpoint: enough for twice its cap between in flight and
-   * buffered, asked for only once half of that is missing (or nothing is buffered), so that
-   * claims come in batches rather than one row per finished request.
-   */
-  function wantFor(endpoint: string): number {
-    const cap = slots.capOf(endpoint);
-    const buffered = ready.count(endpoint);
-    const deficit = slots.freeFor(endpoint) + cap - buffered;
-    return buffered === 0 || deficit >= cap ? Math.max(0, deficit) : 0;
-  }
-
-  /** Claims what `plan` asks for and buffers it; the claimed endpoints start at the next step. */
-  async function claimAndStart(plan: ClaimPlan, now: number): Promise<void> {
-    const batch = await store.claimDeliveries({ now, lease: config.lease, take: plan.take });
-    const claimed = new Map<string, number>();
-    for (const d of batch) claimed.set(d.endpoint, (claimed.get(d.endpoint) ?? 0) + 1);
-    due.settle(plan, claimed, now);
-    metrics?.claims.inc();
-    metrics?.claimedDeliveries.inc(batch.length);
+  /** Claims what `plan` asks for; the endpoints that got rows start at the next step. */
+  async function claim(plan: ClaimPlan, now: number): Promise<void> {
+    for (const endpoint of await claims.claim(plan, now)) state.startable.add(endpoint);
     if (now >= state.sweepAt) {
       slots.sweep(FORGET_IDLE);
       state.sweepAt = now + SWEEP_EVERY;
     }
-    if (batch.length === 0) return;
-    let events: Map<string, HookdEvent>;
-    let endpoints: Map<string, Endpoint>;
-    try {
-      [events, endpoints] = await Promise.all([
-        store.getEventsByIds([...new Set(batch.map((d) => d.event))]),
-        store.getEndpointsByIds([...new Set(batch.map((d) => d.endpoint))]),
-      ]);
-    } catch (err) {
-      // Claimed but unreadable (the store went away between two statements): hand the batch
-      // back now if the store lets us, so that it does not wait out the lease.
-      await store.releaseDeliveries(batch.map((d) => d.id)).catch(() => undefined);
-      for (const ep of claimed.keys()) due.mark(ep, now);
-      throw err;
-    }
-    for (const d of batch) {
-      const ep = endpoints.get(d.endpoint);
-      const event = events.get(d.event);
-      if (!ep || !event || ep.status !== 'enabled') {
-        writer.push(endedWithoutRequest(d));
-        continue;
-      }
-      ready.push({ delivery: d, event, endpoint: ep, claimedAt: now });
-    }
-    for (const endpoint of claimed.keys()) state.startable.add(endpoint);
-  }
-
-  async function discover(now: number): Promise<void> {
-    state.discoverAt = now + DISCOVER_EVERY;
-    for (const { endpoint, due: at } of await store.dueEndpoints(now)) due.mark(endpoint, at);
   }
 
   /** Before the first claim: listen for other processes' wakes, and (SQLite) take back a crashed run's leases. */

@@ -10,8 +10,13 @@ import { newId, randomToken } from '../domain/ids.js';
 import { renderEndpoint } from '../domain/render.js';
 import type { Delivery, Endpoint } from '../domain/types.js';
 import type { DeliveryResult, Store } from '../store/types.js';
-import type { AttemptRun } from './attempt.js';
+import type { Metrics } from '../metrics.js';
+import { runAttempt, type AttemptRun } from './attempt.js';
+import type { RequestOutcome } from './endpoint-slots.js';
+import type { ReadyJob } from './ready-buffer.js';
+import type { ResultWriter } from './result-writer.js';
 import { nextDelay, verdictOf } from './retry-policy.js';
+import type { Sender } from './sender.js';
 
 export interface OutcomePolicy {
   config: Pick<Config, 'retrySchedule' | 'retryOn4xx' | 'disableAfter'>;
@@ -35,6 +40,43 @@ export function attemptOutcome({ config, end, random }: OutcomePolicy, d: Delive
     delivery: d.id, attempt: run.attempt, workspace: d.workspace, live: d.live, endpoint: d.endpoint, status, nextAttemptAt,
     etag: randomToken(), disableEndpoint: verdict === 'gone' || failingTooLong,
   };
+}
+
+export interface SendJobContext {
+  sender: Sender;
+  config: OutcomePolicy['config'] & Pick<Config, 'cloudEventsTypePrefix'>;
+  clock: Clock;
+  random: () => number;
+  writer: Pick<ResultWriter, 'push'>;
+  metrics?: Pick<Metrics, 'attempts' | 'retriesScheduled' | 'attemptDuration'>;
+  log: Pick<FastifyBaseLogger, 'error'>;
+}
+
+/**
+ * Sends one claimed job and hands its outcome to the result writer; resolves to how the
+ * request went, for the endpoint's slots, and never rejects. A request aborted by `signal` (a
+ * stop's grace period ended) writes nothing: stop() releases its lease, and the delivery goes
+ * out after the restart.
+ */
+export async function sendJob({ delivery: d, event, endpoint: ep }: ReadyJob, signal: AbortSignal, ctx: SendJobContext): Promise<RequestOutcome> {
+  const { config, clock, metrics } = ctx;
+  try {
+    const run = await runAttempt(ctx.sender, event, ep, {
+      deliveryId: d.id, manual: false, typePrefix: config.cloudEventsTypePrefix, now: clock.now, signal,
+    });
+    if (signal.aborted) return 'aborted';
+    const result = attemptOutcome({ config, end: clock.now(), random: ctx.random }, d, ep, run);
+    ctx.writer.push(result);
+    metrics?.attempts.inc({ outcome: result.status === 'pending' ? 'retry_scheduled' : result.status });
+    if (result.status === 'pending') metrics?.retriesScheduled.inc();
+    metrics?.attemptDuration.observe(run.attempt.time / 1000);
+    return run.attempt.successful ? 'success' : run.result.unreachable ? 'unreachable' : 'http_error';
+  } catch (err) {
+    // runAttempt describes every network failure itself; reaching here is a bug. The lease
+    // expires and the delivery is sent again, so log loudly and lose nothing.
+    ctx.log.error({ err, delivery: d.id }, 'delivery attempt threw');
+    return 'aborted';
+  }
 }
 
 /** The endpoint was disabled or deleted since the fan-out: the delivery ends failed, without a request. */

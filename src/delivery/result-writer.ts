@@ -105,3 +105,5 @@ export function createResultWriter({ store, now, onDisabled, onError, metrics, l
     },
   };
 }
+
+export type ResultWriter = ReturnType<typeof createResultWriter>;
