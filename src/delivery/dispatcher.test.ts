@@ -186,6 +186,26 @@ describe('dispatcher', () => {
     mem.accounted();
   });
 
+  it("with a first schedule entry, a publish's wake looks again when its deliveries come due", async () => {
+    const mem = memoryStore();
+    const held = heldSender();
+    const { clock, dispatcher } = start(mem.store, held.sender, { retrySchedule: [500, 60_000] });
+    await settle();
+    mem.add('wh_1', 'ep_a', START + 500); // as the store writes a publish now
+    dispatcher.wake(['ep_a']);
+    await settle();
+    expect(mem.log.claims.at(-1)).toMatchObject({ now: START }); // a recover's would be due now
+    clock.advance(499);
+    await settle();
+    expect(held.waiting).toHaveLength(0);
+    clock.advance(1);
+    await vi.waitFor(() => expect(held.waiting).toHaveLength(1));
+    expect(mem.log.claims.at(-1)).toMatchObject({ now: START + 500 });
+    held.waiting[0]!.answer({ status: 200 });
+    await vi.waitFor(() => expect(mem.log.results).toHaveLength(1));
+    mem.accounted();
+  });
+
   it('stops with work in flight: waits its grace on the clock, aborts, releases the leases and writes no outcome', async () => {
     const mem = memoryStore();
     mem.add('wh_1', 'ep_a');

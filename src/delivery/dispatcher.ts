@@ -69,6 +69,7 @@ export function createDispatcher({ config, store, sender, clock, log, metrics, r
   const due = createDueEndpoints();
   const ready = createReadyBuffer();
   const staleAfter = Math.max(MIN_STALE_AFTER, (config.lease - config.requestTimeout) / 2);
+  const firstAttemptDelay = config.retrySchedule[0] ?? 0;
   const inFlight = new Set<string>();
   const writer = createResultWriter({
     store, now: clock.now, metrics, log,
@@ -191,6 +192,9 @@ export function createDispatcher({ config, store, sender, clock, log, metrics, r
     if (endpoints) {
       const now = clock.now();
       for (const e of endpoints) due.mark(e, now);
+      // A publish's deliveries come due the schedule's first entry after it (docs/delivery.md):
+      // the claim now finds only a recover's, so look again when the publish's come due.
+      if (firstAttemptDelay > 0) state.discoverAt = Math.min(state.discoverAt, now + firstAttemptDelay);
     } else {
       state.discoverAt = 0;
     }

@@ -2,10 +2,11 @@
  * What an attempt's outcome means and when the next attempt runs (docs/delivery.md). Pure, so the
  * whole policy is one table of tests.
  *
- * Schedule: entry n is the delay before attempt n+1, counted from the end of the previous
- * attempt; entry 0 (normally 0) applies to the first attempt; the number of entries is the
- * number of automatic attempts. Each delay gets ±20 % jitter so that a burst of failures does
- * not come back as a burst of retries.
+ * Schedule: entry n (n ≥ 1) is the delay before attempt n+1, counted from the end of the
+ * previous attempt; the number of entries is the number of automatic attempts. Each of these
+ * delays gets ±20 % jitter so that a burst of failures does not come back as a burst of
+ * retries. Entry 0 is the delay from acceptance to the first attempt, applied exactly when the
+ * deliveries are written (store/sql/events.ts), not here.
  */
 
 export type Verdict =

@@ -39,6 +39,11 @@ export interface KyselyStoreOptions {
   wake?: (endpoints: string[]) => Promise<void>;
   /** Where this process hears those wakes (PostgreSQL LISTEN). */
   onWake?: Store['onWake'];
+  /**
+   * ms from an event's acceptance to its deliveries' first attempt: HOOKD_RETRY_SCHEDULE's first
+   * entry (docs/delivery.md), exact. Default 0: due at once.
+   */
+  firstAttemptDelay?: number;
   /** Publish groups committing at once (publish-group.ts). */
   publishConcurrency: number;
   /**
@@ -52,7 +57,7 @@ export interface KyselyStoreOptions {
 }
 
 export function createKyselyStore(options: KyselyStoreOptions): Store {
-  const { dialect, db, queueDb = db, box, classifyError, onClose, claim, memoryLeases, wake, onWake, publishConcurrency, syncCommitted, batchWrites } = options;
+  const { dialect, db, queueDb = db, box, classifyError, onClose, claim, memoryLeases, wake, onWake, publishConcurrency, syncCommitted, batchWrites, firstAttemptDelay } = options;
   // A failed wake only costs latency (workers also poll), never the write itself.
   const wakeOthers = async (endpoints: string[]) => {
     await wake?.(endpoints).catch(() => undefined);
@@ -62,7 +67,7 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
   const openedWith = operations.appliedMigrations(db).catch(() => [] as string[]);
   const publishGroup = createPublishGroup({
     write: async (list) => {
-      const results = await events.publishEvents(db, list, batchWrites);
+      const results = await events.publishEvents(db, list, batchWrites, firstAttemptDelay);
       await syncCommitted?.();
       return results;
     },

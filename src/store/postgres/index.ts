@@ -37,6 +37,8 @@ export interface PostgresStoreOptions {
   /** A schema of its own (created if missing): how tests give each file its own tables. */
   schema?: string;
   onPoolError?: (err: Error) => void;
+  /** ms before a published delivery's first attempt (kysely-store.ts). */
+  firstAttemptDelay?: number;
 }
 
 /** SQLSTATE classes and codes that mean "the database cannot answer now", not "this query is wrong". */
@@ -145,7 +147,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     onClose: () => (queueDb !== db ? queueDb.destroy() : undefined),
     // A quarter of the pool: enough groups in flight to keep commits overlapping, while the
     // dispatcher's claims and result writes and the API's reads keep connections of their own.
-    publishConcurrency: Math.max(1, Math.floor(poolSize / 4)),
+    publishConcurrency: Math.max(1, Math.floor(poolSize / 4)), firstAttemptDelay: options.firstAttemptDelay,
     wake: async (endpoints) => {
       await pool.query('SELECT pg_notify($1, $2)', [channel, notifyPayload(endpoints)]);
     },
