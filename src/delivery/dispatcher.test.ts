@@ -214,7 +214,7 @@ describe('dispatcher', () => {
     const { clock, dispatcher } = start(mem.store, held.sender);
     await vi.waitFor(() => expect(held.waiting).toHaveLength(2));
     held.waiting[0]!.answer({ status: 200 });
-    await vi.waitFor(() => expect(dispatcher.inFlight).toBe(1));
+    await vi.waitFor(() => expect(mem.log.results).toHaveLength(1));
     let stopped = false;
     const stopping = dispatcher.stop(5_000).then(() => (stopped = true));
     await settle();

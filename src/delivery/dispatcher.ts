@@ -322,9 +322,6 @@ export function createDispatcher({ config, store, sender, clock, log, metrics, r
         await store.releaseDeliveries(unfinished).catch((err: unknown) => log.error({ err }, 'releasing leases at shutdown failed'));
       }
     },
-    get inFlight(): number {
-      return inFlight.size;
-    },
     /** The dispatcher is claiming (between start and stop): /ready reports it. */
     get running(): boolean {
       return state.running;

@@ -91,9 +91,6 @@ export function createResultWriter({ store, now, onDisabled, onError, metrics, l
     async drain(): Promise<void> {
       while (queue.length > 0 || writing) await flush();
     },
-    get pending(): number {
-      return queue.length;
-    },
     /**
      * Outcomes wait because the store was unavailable at the last try. Their leases may run out
      * meanwhile (an outage longer than HOOKD_LEASE), so a claim made before they are written
