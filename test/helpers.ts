@@ -21,6 +21,7 @@ import { seedCatalog } from '../src/server/serve.js';
 import { createSender } from '../src/delivery/sender.js';
 import { createDispatcher, type Dispatcher } from '../src/delivery/dispatcher.js';
 import { renderEndpoint } from '../src/resources/endpoints/shape.js';
+import { ManualClock, systemClock } from '../src/domain/clock.js';
 
 /** Which store the integration tests run on: the vitest project sets it (vitest.config.ts). */
 export const TEST_STORE: 'sqlite' | 'postgres' = process.env.HOOKD_TEST_STORE === 'postgres' ? 'postgres' : 'sqlite';
@@ -33,14 +34,14 @@ export type TestDatabase = { kind: 'sqlite'; file: string } | { kind: 'postgres'
  * A fresh store of the kind under test: a SQLite file in `dir`, or a PostgreSQL schema of its
  * own (so test files run in parallel); `drop` removes it after `store.close()`.
  */
-export async function openTestStore(dir: string, box: SecretBox): Promise<{ store: Store; database: TestDatabase; drop: () => Promise<void> }> {
+export async function openTestStore(dir: string, box: SecretBox, firstAttemptDelay?: number): Promise<{ store: Store; database: TestDatabase; drop: () => Promise<void> }> {
   if (TEST_STORE === 'sqlite') {
     const database: TestDatabase = { kind: 'sqlite', file: join(dir, 'hookd.db') };
-    return { store: await reopenTestStore(database, box), database, drop: async () => undefined };
+    return { store: await reopenTestStore(database, box, firstAttemptDelay), database, drop: async () => undefined };
   }
   const database: TestDatabase = { kind: 'postgres', url: PG_URL, schema: `t_${randomBytes(6).toString('hex')}` };
   const { schema } = database;
-  const store = await reopenTestStore(database, box);
+  const store = await reopenTestStore(database, box, firstAttemptDelay);
   return {
     store,
     database,
@@ -54,25 +55,25 @@ export async function openTestStore(dir: string, box: SecretBox): Promise<{ stor
 }
 
 /** Opens the store of `database` again (a SQLite file's earlier store must be closed: it held the lock). */
-export function reopenTestStore(database: TestDatabase, box: SecretBox): Promise<Store> {
+export function reopenTestStore(database: TestDatabase, box: SecretBox, firstAttemptDelay?: number): Promise<Store> {
   return database.kind === 'sqlite'
-    ? openSqliteStore({ file: database.file, box })
-    : openPostgresStore({ url: database.url, box, poolSize: 4, queuePoolSize: 2, statementTimeout: 10_000, schema: database.schema });
+    ? openSqliteStore({ file: database.file, box, firstAttemptDelay })
+    : openPostgresStore({ url: database.url, box, poolSize: 4, queuePoolSize: 2, statementTimeout: 10_000, schema: database.schema, firstAttemptDelay });
 }
 
 export const PLATFORM_KEY = 'hkp_test_platform_key_0123456789abcdefghij';
 
-export class TestClock {
-  constructor(public ms = Date.UTC(2026, 0, 15, 12, 0, 0)) {}
-  now = (): number => this.ms;
-  advance(ms: number): void {
-    this.ms += ms;
+/** A clock that stands still until advanced; its timers run when `advance` passes them (domain/clock.ts). */
+export class TestClock extends ManualClock {
+  constructor(ms = Date.UTC(2026, 0, 15, 12, 0, 0)) {
+    super(ms);
   }
 }
 
 /** The system clock behind the TestClock interface, for tests where real time must pass. */
 export class RealClock extends TestClock {
   override now = (): number => Date.now();
+  override setTimer = systemClock.setTimer!;
   override advance(): void {
     throw new Error('RealClock cannot be advanced');
   }
@@ -109,6 +110,8 @@ export interface CallOptions {
 export interface StartOptions {
   /** Run the dispatcher in-process, on the real clock (delivery tests). */
   dispatcher?: boolean;
+  /** With `dispatcher`: run it on the test clock instead, whose timers run only when the test advances it. */
+  testClock?: boolean;
   /**
    * The dispatcher's source of retry jitter, in [0, 1) (default Math.random): a test that
    * asserts when a retry is due pins it, so that the ±20 % (retry-policy.ts) is not left to chance.
@@ -129,10 +132,10 @@ export async function startHookd(overrides: Partial<Config> = {}, options: Start
     rateLimit: { rate: 1_000_000, burst: 1_000_000 }, ...overrides,
   };
   const box = createSecretBox(randomBytes(32));
-  const { store, database, drop } = await openTestStore(dir, box);
+  const { store, database, drop } = await openTestStore(dir, box, config.retrySchedule[0]);
   await seedCatalog(store);
   // Delivery tests run on the real clock: the dispatcher's timers and the receivers' are real.
-  const clock = options.dispatcher ? new RealClock() : new TestClock();
+  const clock = options.dispatcher && !options.testClock ? new RealClock() : new TestClock();
   return startOn({ config, box, store, drop, database, clock, dir }, options);
 }
 
@@ -190,7 +193,7 @@ async function startOn({ config, box, store, drop, database, clock, dir }: Start
     dispatcher,
     async peer() {
       if (database.kind !== 'postgres') throw new Error('peer() needs PostgreSQL: a SQLite file has one owner');
-      const peerStore = await reopenTestStore(database, box);
+      const peerStore = await reopenTestStore(database, box, config.retrySchedule[0]);
       const peer = await startOn({ config, box, store: peerStore, drop: async () => undefined, database, clock, dir }, {});
       peers.push(peer);
       return peer;

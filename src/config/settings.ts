@@ -135,7 +135,7 @@ export const SETTINGS: readonly Setting[] = [
   {
     key: 'retrySchedule', env: 'HOOKD_RETRY_SCHEDULE', accepts: 'comma-separated durations, e.g. 0,5s,5m,30m,2h,5h,10h,10h',
     parse: (r) => { const d = list(r).map(duration); return d.length > 0 && d.every((x) => x !== undefined) ? d : undefined; },
-    meaning: 'delays before each automatic attempt (±20 % jitter); their number is the number of attempts', show: (v) => (v as number[]).map(formatDuration).join(','),
+    meaning: 'delays before each automatic attempt: the first from the event\'s acceptance (exact), each later one from the end of the previous attempt (±20 % jitter); their number is the number of attempts', show: (v) => (v as number[]).map(formatDuration).join(','),
   },
   { key: 'retryOn4xx', env: 'HOOKD_RETRY_ON_4XX', accepts: 'true or false', parse: bool, meaning: 'retry ordinary 4xx answers' },
   { key: 'disableAfter', env: 'HOOKD_DISABLE_AFTER', ...boundedDuration('5d', { min: 0 }), meaning: 'failing span after which an endpoint is disabled' },

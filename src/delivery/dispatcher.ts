@@ -1,11 +1,15 @@
 /**
- * The dispatcher loop (docs/architecture.md, docs/delivery.md): claim due deliveries with a lease, send each in its
- * own promise, hand every outcome to the batching result writer, and come back for more when a
- * slot frees, work is hinted, or a scheduled retry comes due.
+ * The dispatcher (docs/architecture.md, docs/delivery.md): claim due deliveries with a lease,
+ * send each in its own promise, hand every outcome to the batching result writer, and come back
+ * for more when a slot frees, work is woken, or a scheduled retry comes due.
  *
- * Claims are per endpoint (due-endpoints.ts, store/sql/claim.ts): the loop asks the store for
- * as many rows as each due endpoint has free slots, one statement for many endpoints, one claim
- * in flight at a time so that completions arriving meanwhile are served by the next one.
+ * A state machine with one way in: its state is one object, every event (wake, a request's end,
+ * a claim's answer, a written result, a timer) updates that state and calls `next()`, and
+ * `next()` carries out what next-step.ts decides until the answer is to wait or sleep.
+ *
+ * Claims are per endpoint (claims.ts): as many rows as each due endpoint has free slots, one
+ * statement for many endpoints, one claim in flight at a time so that completions arriving
+ * meanwhile are served by the next one.
  *
  * Built so that a claimed delivery is always released: every started send ends in exactly one
  * of (result written, lease released at shutdown, lease expiry after a crash); a claimed row
@@ -14,25 +18,35 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { setMaxListeners } from 'node:events';
 import type { Config } from '../config/config.js';
-import type { Clock } from '../domain/clock.js';
-import { newId, randomToken } from '../domain/ids.js';
-import type { Delivery, Endpoint, HookdEvent } from '../domain/types.js';
-import type { DeliveryResult, Store } from '../store/types.js';
-import { runAttempt } from './attempt.js';
-import { createDueEndpoints } from './due-endpoints.js';
+import { setTimer, type Clock } from '../domain/clock.js';
+import type { Endpoint } from '../domain/types.js';
+import type { Store } from '../store/types.js';
+import { announceDisabled, sendJob } from './outcome.js';
+import { createClaims } from './claims.js';
+import { createDueEndpoints, type ClaimPlan } from './due-endpoints.js';
 import { createEndpointSlots, SLOW_AFTER } from './endpoint-slots.js';
+import { nextStep, type Situation } from './next-step.js';
 import { createReadyBuffer, type ReadyJob } from './ready-buffer.js';
 import { createResultWriter } from './result-writer.js';
-import { nextDelay, verdictOf } from './retry-policy.js';
+import { retryDelay, STORE_RETRY } from './retry-policy.js';
 import type { Sender } from './sender.js';
 import type { Metrics } from '../metrics.js';
 
 /**
- * ms between discovery queries, the safety net for work no hint announced (another worker's
+ * ms between discovery queries, the safety net for work no wake announced (another worker's
  * expired leases, rows written while LISTEN was reconnecting). Two index seeks per endpoint
  * with queued work, so cheap enough to run often.
  */
 const DISCOVER_EVERY = 2_000;
+/** ms between sweeps of the per-endpoint slot state, and how long an endpoint must be idle to be forgotten: the map stays the size of the active set. */
+const SWEEP_EVERY = 60_000;
+const FORGET_IDLE = 600_000;
+/**
+ * ms: the least a buffered job may wait before it is stale. A buffered job must start while its
+ * lease still outlasts a whole request (docs/delivery.md: a slow request is never sent twice);
+ * half the margin between lease and request timeout leaves room for clock and loop delays.
+ */
+const MIN_STALE_AFTER = 1_000;
 
 export interface DispatcherOptions {
   config: Config;
@@ -49,48 +63,134 @@ export interface DispatcherOptions {
   renderEndpoint: (endpoint: Endpoint) => unknown;
 }
 
+/** Aborts what is still in flight when a stop's grace period ends; one for all, since an AbortController per request was 2 % of hookd's CPU. */
+function newShutdown(): AbortController {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal); // one listener per request in flight, by design
+  return controller;
+}
+
 export function createDispatcher({ config, store, sender, clock, log, metrics, random = Math.random, renderEndpoint }: DispatcherOptions) {
   const slots = createEndpointSlots({ maxInFlight: config.maxInFlight, maxPerEndpoint: config.maxInFlightPerEndpoint, now: clock.now });
   const due = createDueEndpoints();
   const ready = createReadyBuffer();
-  // A buffered job must start while its lease still outlasts a whole request (docs/delivery.md:
-  // a slow request is never sent twice); half the margin leaves room for clock and loop delays.
-  const staleAfter = Math.max(1_000, (config.lease - config.requestTimeout) / 2);
-  /** A buffered job waited for a global slot: the next freed slot looks at every endpoint. */
-  let globalBlocked = false;
+  const staleAfter = Math.max(MIN_STALE_AFTER, (config.lease - config.requestTimeout) / 2);
+  const firstAttemptDelay = config.retrySchedule[0] ?? 0;
   const inFlight = new Set<string>();
-  /** Aborts what is still in flight when a stop's grace period ends; one for all, since an AbortController per request was 2 % of hookd's CPU. */
-  const newShutdown = () => {
-    const controller = new AbortController();
-    setMaxListeners(0, controller.signal); // one listener per request in flight, by design
-    return controller;
-  };
-  let shutdown = newShutdown();
   const writer = createResultWriter({
     store, now: clock.now, metrics, log,
-    onDisabled: (ids) => void announceDisabled(ids),
+    onDisabled: (ids) => void announceDisabled({ store, clock, log, wake, renderEndpoint }, ids),
     onError: (err) => log.error({ err }, 'writing delivery results failed; retrying'),
-    // A retry is hinted once its result is written: before that its lease still hides it.
+    // A retry is marked due once its result is written: before that its lease still hides it.
     onWritten: (batch) => {
       for (const r of batch) if (r.status === 'pending' && r.nextAttemptAt !== null) due.mark(r.endpoint, r.nextAttemptAt);
-      poke();
+      next();
     },
   });
-  let running = false;
-  let wakeUp: (() => void) | null = null;
-  let runLoop: Promise<void> | null = null;
-  let storeBackoff = 0;
-  /** When the next discovery query runs (0: at the next turn of the loop). */
-  let discoverAt = 0;
+  const claims = createClaims({ config, store, slots, due, ready, writer, metrics });
+  const sending = { sender, config, clock, random, writer, metrics, log };
 
-  // A poke that lands while the loop is claiming (not sleeping) is kept, so that the next
-  // sleep returns at once instead of sleeping on work that is already due.
-  let wokenWhileBusy = false;
+  /** Everything the dispatcher knows besides the structures above; only events change it. */
+  const state = {
+    running: false,
+    /** The start-up, discovery or claim in flight (its end calls next()), or null. */
+    busy: null as Promise<void> | null,
+    startable: new Set<string>(),
+    /** A buffered job waited for a global slot: the next freed slot looks at every endpoint. */
+    globalBlocked: false,
+    discoverAt: 0,
+    storeBackoff: 0,
+    retryAt: 0,
+    sweepAt: 0,
+    /** The armed timer: when it fires, and how to cancel it. */
+    timer: null as { at: number; cancel: () => void } | null,
+    /** A next() is queued: events in the same turn share one pass. */
+    queued: false,
+    shutdown: newShutdown(),
+    unwatch: null as (() => Promise<void>) | null,
+    /** Resolved when the last request in flight ends (stop() waits on them). */
+    idle: [] as (() => void)[],
+  };
 
-  /** Makes a sleeping loop look again (a slot freed, a hint arrived). */
-  function poke(): void {
-    if (wakeUp) wakeUp();
-    else wokenWhileBusy = true;
+  const situation: Situation = {
+    now: 0, running: false, busy: false, startable: state.startable, resultsWaiting: false, retryAt: 0, discoverAt: 0,
+    claimable: () => claims.plan(situation.now),
+    nextDue: () => due.nextAfter(situation.now),
+  };
+
+  /** The one way in: every event calls it. Events of one turn share one pass, which batches their claims. */
+  function next(): void {
+    if (state.queued) return;
+    state.queued = true;
+    queueMicrotask(step);
+  }
+
+  function step(): void {
+    state.queued = false;
+    for (;;) {
+      situation.now = clock.now();
+      situation.running = state.running;
+      situation.busy = state.busy !== null;
+      situation.resultsWaiting = writer.storeDown;
+      situation.retryAt = state.retryAt;
+      situation.discoverAt = state.discoverAt;
+      const action = nextStep(situation);
+      switch (action.do) {
+        case 'start': {
+          const endpoints = [...action.endpoints];
+          state.startable.clear();
+          for (const endpoint of endpoints) pump(endpoint);
+          continue;
+        }
+        case 'discover':
+          state.discoverAt = situation.now + DISCOVER_EVERY;
+          call(claims.discover(situation.now));
+          continue;
+        case 'claim':
+          call(claim(action.plan, situation.now));
+          continue;
+        case 'sleep':
+          sleepUntil(action.until, situation.now);
+          return;
+        case 'stop':
+          cancelTimer();
+          return;
+        case 'wait':
+          return;
+      }
+    }
+  }
+
+  /** Runs a store call of the loop: one at a time, errors back off, its end calls next(). */
+  function call(work: Promise<unknown>): void {
+    state.busy = work.then(() => {
+      state.storeBackoff = 0;
+      state.retryAt = 0;
+    }, (err: unknown) => {
+      state.storeBackoff = retryDelay(state.storeBackoff, STORE_RETRY);
+      state.retryAt = clock.now() + state.storeBackoff;
+      metrics?.claimErrors.inc();
+      log.error({ err, retryInMs: state.storeBackoff }, 'claiming deliveries failed');
+    }).finally(() => {
+      state.busy = null;
+      next();
+    });
+  }
+
+  function sleepUntil(until: number, now: number): void {
+    if (state.timer && state.timer.at <= until) return; // an earlier timer asks again anyway
+    cancelTimer();
+    const timer: { at: number; cancel: () => void } = { at: until, cancel: () => undefined };
+    timer.cancel = setTimer(clock, () => {
+      if (state.timer === timer) state.timer = null;
+      next();
+    }, until - now);
+    state.timer = timer;
+  }
+
+  function cancelTimer(): void {
+    state.timer?.cancel();
+    state.timer = null;
   }
 
   /** New work for these endpoints, due now; without a list, work somewhere: look for it. */
@@ -98,251 +198,113 @@ export function createDispatcher({ config, store, sender, clock, log, metrics, r
     if (endpoints) {
       const now = clock.now();
       for (const e of endpoints) due.mark(e, now);
+      // A publish's deliveries come due the schedule's first entry after it (docs/delivery.md):
+      // the claim now finds only a recover's, so look again when the publish's come due.
+      if (firstAttemptDelay > 0) state.discoverAt = Math.min(state.discoverAt, now + firstAttemptDelay);
     } else {
-      discoverAt = 0;
+      state.discoverAt = 0;
     }
-    poke();
-  }
-
-  function sleep(ms: number): Promise<void> {
-    if (wokenWhileBusy) {
-      wokenWhileBusy = false;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        wakeUp = null;
-        resolve();
-      }
-      wakeUp = done;
-    });
-  }
-
-  /** The operational event `webhook_endpoint.disabled`, published into the endpoint's workspace. */
-  async function announceDisabled(ids: string[]): Promise<void> {
-    try {
-      const endpoints = await store.getEndpointsByIds(ids);
-      for (const ep of endpoints.values()) {
-        const now = clock.now();
-        const published = await store.publishEvent({
-          id: newId('evt', now), workspace: ep.workspace, live: ep.live, type: 'webhook_endpoint.disabled',
-          data: { object: renderEndpoint(ep) }, requestId: newId('req', now), idempotencyKey: null, redaction: null,
-          created: now, updated: now, etag: randomToken(),
-        });
-        wake(published.endpoints);
-        log.warn({ endpoint: ep.id, workspace: ep.workspace }, 'endpoint disabled');
-      }
-    } catch (err) {
-      log.error({ err }, 'publishing webhook_endpoint.disabled failed');
-    }
-  }
-
-  function outcomeOf(d: Delivery, ep: Endpoint, run: Awaited<ReturnType<typeof runAttempt>>): DeliveryResult {
-    const end = clock.now();
-    const verdict = verdictOf({ status: run.result.status }, config.retryOn4xx);
-    let status: DeliveryResult['status'] = 'failed';
-    let nextAttemptAt: number | null = null;
-    if (verdict === 'succeeded') status = 'succeeded';
-    else if (verdict === 'retry') {
-      const delay = nextDelay(config.retrySchedule, d.attemptCount + 1, random(), run.result.retryAfter);
-      if (delay !== null) [status, nextAttemptAt] = ['pending', end + delay];
-    }
-    const failingTooLong = !run.attempt.successful && ep.failingSince !== null && end - ep.failingSince >= config.disableAfter;
-    return {
-      delivery: d.id, attempt: run.attempt, workspace: d.workspace, live: d.live, endpoint: d.endpoint, status, nextAttemptAt,
-      etag: randomToken(), disableEndpoint: verdict === 'gone' || failingTooLong,
-    };
-  }
-
-  async function deliver({ delivery: d, event, endpoint: ep }: ReadyJob): Promise<void> {
-    inFlight.add(d.id);
-    const { signal } = shutdown;
-    metrics?.inFlight.set(inFlight.size);
-    let wasSlow = false;
-    const slowTimer = setTimeout(() => {
-      wasSlow = true;
-      slots.markSlow(ep.id);
-      pumpBlocked();
-      poke();
-    }, SLOW_AFTER);
-    let outcome: 'success' | 'http_error' | 'unreachable' | 'aborted' = 'aborted';
-    try {
-      const run = await runAttempt(sender, event, ep, {
-        deliveryId: d.id, manual: false, typePrefix: config.cloudEventsTypePrefix, now: clock.now, signal,
-      });
-      if (signal.aborted) return; // shutdown: the lease is released, the delivery goes out after restart
-      outcome = run.attempt.successful ? 'success' : run.result.unreachable ? 'unreachable' : 'http_error';
-      const result = outcomeOf(d, ep, run);
-      writer.push(result);
-      metrics?.attempts.inc({ outcome: result.status === 'pending' ? 'retry_scheduled' : result.status });
-      if (result.status === 'pending') metrics?.retriesScheduled.inc();
-      metrics?.attemptDuration.observe(run.attempt.time / 1000);
-    } catch (err) {
-      // runAttempt describes every network failure itself; reaching here is a bug. The lease
-      // expires and the delivery is sent again, so log loudly and lose nothing.
-      log.error({ err, delivery: d.id }, 'delivery attempt threw');
-    } finally {
-      clearTimeout(slowTimer);
-      inFlight.delete(d.id);
-      metrics?.inFlight.set(inFlight.size);
-      slots.release(ep.id, wasSlow, outcome);
-      // A lowered cap leaves more buffered than the endpoint will soon start: back to the queue.
-      if (outcome !== 'success') handBack(ready.trim(ep.id, slots.capOf(ep.id)));
-      pump(ep.id);
-      pumpBlocked();
-      poke();
-    }
+    next();
   }
 
   /** A global slot freed (a request ended or moved to the slow lane): buffered jobs that waited for one may start. */
-  function pumpBlocked(): void {
-    if (!globalBlocked) return;
-    globalBlocked = false;
-    for (const id of ready.endpoints()) pump(id);
+  function globalSlotFreed(): void {
+    if (!state.globalBlocked) return;
+    state.globalBlocked = false;
+    for (const id of ready.endpoints()) state.startable.add(id);
+  }
+
+  async function deliver(job: ReadyJob): Promise<void> {
+    const { delivery: d, endpoint: ep } = job;
+    inFlight.add(d.id);
+    const { signal } = state.shutdown;
+    metrics?.inFlight.set(inFlight.size);
+    let wasSlow = false;
+    const cancelSlow = setTimer(clock, () => {
+      wasSlow = true;
+      slots.markSlow(ep.id);
+      globalSlotFreed();
+      next();
+    }, SLOW_AFTER);
+    const outcome = await sendJob(job, signal, sending); // never throws
+    cancelSlow();
+    inFlight.delete(d.id);
+    metrics?.inFlight.set(inFlight.size);
+    slots.release(ep.id, wasSlow, outcome);
+    // A lowered cap leaves more buffered than the endpoint will soon start: back to the queue.
+    if (outcome !== 'success') handBack(ready.trim(ep.id, slots.capOf(ep.id)));
+    state.startable.add(ep.id);
+    globalSlotFreed();
+    if (inFlight.size === 0) for (const resolve of state.idle.splice(0)) resolve();
+    next();
   }
 
   /** Starts the endpoint's buffered jobs while it has slots; stale ones go back to the queue. */
   function pump(endpoint: string): void {
-    if (!running) return; // stopping: buffered jobs are released, not started
     for (let job = ready.peek(endpoint); job; job = ready.peek(endpoint)) {
       if (clock.now() - job.claimedAt > staleAfter) {
         handBack([ready.shift(endpoint)!]);
         continue;
       }
       if (!slots.take(endpoint)) {
-        if (slots.free() === 0) globalBlocked = true;
+        if (slots.free() === 0) state.globalBlocked = true;
         break;
       }
       void deliver(ready.shift(endpoint)!);
     }
   }
 
-  /** Releases leased jobs that will not start here, and hints their endpoints for the next claim. */
+  /** Releases leased jobs that will not start here, and marks their endpoints for the next claim. */
   function handBack(jobs: ReadyJob[]): void {
     if (jobs.length === 0) return;
     const now = clock.now();
     for (const job of jobs) due.mark(job.endpoint.id, now);
-    store.releaseDeliveries(jobs.map((j) => j.delivery.id)).then(poke, (err: unknown) => {
+    store.releaseDeliveries(jobs.map((j) => j.delivery.id)).then(next, (err: unknown) => {
       log.warn({ err, deliveries: jobs.length }, 'handing back claimed deliveries failed; their leases will end');
     });
   }
 
-  /**
-   * How many rows to claim for an endpoint: enough for twice its cap between in flight and
-   * buffered, asked for only once half of that is missing (or nothing is buffered), so that
-   * claims come in batches rather than one row per finished request.
-   */
-  function wantFor(endpoint: string): number {
-    const cap = slots.capOf(endpoint);
-    const buffered = ready.count(endpoint);
-    const deficit = slots.freeFor(endpoint) + cap - buffered;
-    return buffered === 0 || deficit >= cap ? Math.max(0, deficit) : 0;
-  }
-
-  /** Claims for every due endpoint that wants rows and starts what it can; returns how many it claimed. */
-  async function claimAndStart(): Promise<number> {
-    const now = clock.now();
-    const plan = due.plan(now, wantFor, slots.free() + Math.max(0, config.maxInFlight - ready.size));
-    if (plan.take.length === 0) return 0;
-    const batch = await store.claimDeliveries({ now, lease: config.lease, take: plan.take });
-    const claimed = new Map<string, number>();
-    for (const d of batch) claimed.set(d.endpoint, (claimed.get(d.endpoint) ?? 0) + 1);
-    due.settle(plan, claimed, now);
-    metrics?.claims.inc();
-    metrics?.claimedDeliveries.inc(batch.length);
-    if (batch.length === 0) return 0;
-    let events: Map<string, HookdEvent>;
-    let endpoints: Map<string, Endpoint>;
-    try {
-      [events, endpoints] = await Promise.all([
-        store.getEventsByIds([...new Set(batch.map((d) => d.event))]),
-        store.getEndpointsByIds([...new Set(batch.map((d) => d.endpoint))]),
-      ]);
-    } catch (err) {
-      // Claimed but unreadable (the store went away between two statements): hand the batch
-      // back now if the store lets us, so that it does not wait out the lease.
-      await store.releaseDeliveries(batch.map((d) => d.id)).catch(() => undefined);
-      for (const ep of claimed.keys()) due.mark(ep, now);
-      throw err;
+  /** Claims what `plan` asks for; the endpoints that got rows start at the next step. */
+  async function claim(plan: ClaimPlan, now: number): Promise<void> {
+    for (const endpoint of await claims.claim(plan, now)) state.startable.add(endpoint);
+    if (now >= state.sweepAt) {
+      slots.sweep(FORGET_IDLE);
+      state.sweepAt = now + SWEEP_EVERY;
     }
-    for (const d of batch) {
-      const ep = endpoints.get(d.endpoint);
-      const event = events.get(d.event);
-      if (!ep || !event || ep.status !== 'enabled') {
-        // Disabled or deleted since the fan-out: the delivery ends here, without a request.
-        writer.push({ delivery: d.id, attempt: null, workspace: d.workspace, live: d.live, endpoint: d.endpoint, status: 'failed', nextAttemptAt: null, etag: randomToken(), disableEndpoint: false });
-        continue;
-      }
-      ready.push({ delivery: d, event, endpoint: ep, claimedAt: now });
-    }
-    for (const endpoint of claimed.keys()) pump(endpoint);
-    return batch.length;
   }
 
-  async function discover(): Promise<void> {
-    const now = clock.now();
-    discoverAt = now + DISCOVER_EVERY;
-    for (const { endpoint, due: at } of await store.dueEndpoints(now)) due.mark(endpoint, at);
-  }
-
-  async function run(): Promise<void> {
-    const unwatch = store.watchForWork ? await store.watchForWork((endpoints) => wake(endpoints ?? undefined)).catch((err: unknown) => {
+  /** Before the first claim: listen for other processes' wakes, and (SQLite) take back a crashed run's leases. */
+  async function boot(): Promise<void> {
+    state.unwatch = store.onWake ? await store.onWake((endpoints) => wake(endpoints ?? undefined)).catch((err: unknown) => {
       log.warn({ err }, 'cannot listen for new work; polling only');
       return null;
     }) : null;
-    try {
-      await loop();
-    } finally {
-      await unwatch?.();
-    }
-  }
-
-  async function loop(): Promise<void> {
     if (store.dialect === 'sqlite') {
       // One process owns the SQLite file, so every lease on it is a leftover of a crash or stop.
       const taken = await store.releaseAllLeases();
       if (taken > 0) log.info({ deliveries: taken }, 'took back leases left by the previous run');
     }
-    let lastSweep = clock.now();
-    while (running) {
-      try {
-        if (writer.storeDown) {
-          // Outcomes of sent deliveries wait for the store: claim nothing until they are written.
-          await sleep(100);
-          continue;
-        }
-        if (clock.now() >= discoverAt) await discover();
-        const claimed = await claimAndStart();
-        storeBackoff = 0;
-        const now = clock.now();
-        if (now - lastSweep > 60_000) {
-          slots.sweep(600_000);
-          lastSweep = now;
-        }
-        if (claimed > 0) continue;
-        // Nothing to start: sleep until the next scheduled retry or discovery, or a poke.
-        const next = Math.min(discoverAt, due.nextAfter(now) ?? Infinity);
-        await sleep(Math.max(1, next - now));
-      } catch (err) {
-        // Store unreachable: back off (100 ms doubling to 5 s) instead of spinning on errors.
-        storeBackoff = Math.min(5_000, storeBackoff === 0 ? 100 : storeBackoff * 2);
-        metrics?.claimErrors.inc();
-        log.error({ err, retryInMs: storeBackoff }, 'claiming deliveries failed');
-        // Pokes that came while the store was failing are not a reason to hammer it sooner.
-        wokenWhileBusy = false;
-        await sleep(storeBackoff);
-      }
-    }
+  }
+
+  /** Resolves when nothing is in flight, or after `ms` on the clock if given. */
+  function allEnded(ms?: number): Promise<void> {
+    if (inFlight.size === 0 || (ms !== undefined && ms <= 0)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const cancel = ms === undefined ? () => undefined : setTimer(clock, resolve, ms);
+      state.idle.push(() => {
+        cancel();
+        resolve();
+      });
+    });
   }
 
   return {
     start(): void {
-      if (running) return;
-      running = true;
-      if (shutdown.signal.aborted) shutdown = newShutdown();
-      runLoop = run();
+      if (state.running) return;
+      state.running = true;
+      if (state.shutdown.signal.aborted) state.shutdown = newShutdown();
+      state.discoverAt = 0;
+      call(boot());
     },
     /** Work was queued for these endpoints (or somewhere, without a list): claim it now. */
     wake,
@@ -351,26 +313,24 @@ export function createDispatcher({ config, store, sender, clock, log, metrics, r
      * releases their leases, then writes every outcome it holds.
      */
     async stop(graceMs: number): Promise<void> {
-      if (!running) return;
-      running = false;
-      poke();
-      await runLoop;
-      const deadline = Date.now() + graceMs;
-      while (inFlight.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      if (!state.running) return;
+      state.running = false;
+      cancelTimer();
+      while (state.busy) await state.busy;
+      await state.unwatch?.();
+      state.unwatch = null;
+      await allEnded(graceMs);
       const unfinished = [...inFlight, ...ready.drain().map((j) => j.delivery.id)];
-      shutdown.abort();
-      while (inFlight.size > 0) await new Promise((r) => setTimeout(r, 5));
+      state.shutdown.abort();
+      await allEnded();
       await writer.drain();
       if (unfinished.length > 0) {
         await store.releaseDeliveries(unfinished).catch((err: unknown) => log.error({ err }, 'releasing leases at shutdown failed'));
       }
     },
-    get inFlight(): number {
-      return inFlight.size;
-    },
-    /** The loop is claiming (between start and stop): /ready reports it. */
+    /** The dispatcher is claiming (between start and stop): /ready reports it. */
     get running(): boolean {
-      return running;
+      return state.running;
     },
   };
 }

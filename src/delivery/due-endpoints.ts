@@ -4,11 +4,11 @@
  * store/sql/claim.ts), so a claim is made only for endpoints with free slots, for as many rows
  * as they have slots: nothing claimed has to be handed back, and a full endpoint costs nothing.
  *
- * Fed by hints (a publish names its endpoints, a scheduled retry its time, PostgreSQL NOTIFY
- * carries endpoint ids) and by an occasional discovery query for what no hint covered (start,
- * another worker's expired leases). A claim that returns fewer rows than asked proves the
- * endpoint drained, unless a hint arrived after the claim was planned: the sequence number
- * keeps a publish that lands mid-claim from being forgotten.
+ * Fed by hints: wakes (a publish names its endpoints, in-process or through PostgreSQL
+ * NOTIFY), written retries (their endpoint and time), and an occasional discovery query for
+ * what no wake covered (start, another worker's expired leases). A claim that returns fewer
+ * rows than asked proves the endpoint drained, unless a hint arrived after the claim was
+ * planned: the sequence number keeps a publish that lands mid-claim from being forgotten.
  */
 
 export interface ClaimPlan {

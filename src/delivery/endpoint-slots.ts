@@ -21,6 +21,9 @@
 export const SLOW_AFTER = 250;
 const START_SLOTS = 1;
 
+/** How a request ended, as the endpoint's slots see it. */
+export type RequestOutcome = 'success' | 'http_error' | 'unreachable' | 'aborted';
+
 interface EndpointState {
   inFlight: number;
   slow: number;
@@ -76,7 +79,7 @@ export function createEndpointSlots(options: { maxInFlight: number; maxPerEndpoi
       slow++;
     },
     /** Gives the slot back and adapts the endpoint's cap to how the request went. */
-    release(id: string, wasSlow: boolean, outcome: 'success' | 'http_error' | 'unreachable' | 'aborted'): void {
+    release(id: string, wasSlow: boolean, outcome: RequestOutcome): void {
       const s = stateOf(id);
       s.inFlight--;
       s.touched = now();

@@ -8,6 +8,7 @@ import type { DeliveryResult, Store } from '../store/types.js';
 import { HookdError } from '../domain/errors.js';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Metrics } from '../metrics.js';
+import { retryDelay, STORE_RETRY } from './retry-policy.js';
 
 export interface ResultWriterOptions {
   store: Store;
@@ -49,7 +50,7 @@ export function createResultWriter({ store, now, onDisabled, onError, metrics, l
       } catch (err) {
         onError(err);
         storeDown = err instanceof HookdError && err.code === 'store_unavailable';
-        backoff = Math.min(5_000, backoff === 0 ? 100 : backoff * 2);
+        backoff = retryDelay(backoff, STORE_RETRY);
         await new Promise((r) => setTimeout(r, backoff));
       }
     }
@@ -90,9 +91,6 @@ export function createResultWriter({ store, now, onDisabled, onError, metrics, l
     async drain(): Promise<void> {
       while (queue.length > 0 || writing) await flush();
     },
-    get pending(): number {
-      return queue.length;
-    },
     /**
      * Outcomes wait because the store was unavailable at the last try. Their leases may run out
      * meanwhile (an outage longer than HOOKD_LEASE), so a claim made before they are written
@@ -104,3 +102,5 @@ export function createResultWriter({ store, now, onDisabled, onError, metrics, l
     },
   };
 }
+
+export type ResultWriter = ReturnType<typeof createResultWriter>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { firstDelay, nextDelay, parseRetryAfter, verdictOf } from './retry-policy.js';
+import { nextDelay, parseRetryAfter, retryDelay, verdictOf } from './retry-policy.js';
 
 describe('verdictOf', () => {
   it.each([
@@ -31,11 +31,6 @@ describe('nextDelay', () => {
     expect(nextDelay([0], 1, 0.5)).toBeNull();
   });
 
-  it('the first attempt uses entry 0', () => {
-    expect(firstDelay(schedule, 0.5)).toBe(0);
-    expect(firstDelay([1_000, 2_000], 0.5)).toBe(1_000);
-  });
-
   it.each([
     [1, 1, 5_000], // Retry-After shorter than the schedule: the schedule wins
     [1, 60, 60_000], // longer: honoured
@@ -48,6 +43,20 @@ describe('nextDelay', () => {
   it('honours Retry-After up to an hour even with a millisecond test schedule', () => {
     expect(nextDelay([0, 10, 10], 1, 0.5, 1)).toBe(1_000);
     expect(nextDelay([0, 10, 10], 1, 0.5, 7_200)).toBe(3_600_000);
+  });
+});
+
+describe('retryDelay', () => {
+  it.each([
+    [0, 100, 5_000, 100], // the first failure after a success
+    [100, 100, 5_000, 200],
+    [2_000, 100, 5_000, 4_000],
+    [4_000, 100, 5_000, 5_000], // doubling stops at the bound
+    [5_000, 100, 5_000, 5_000],
+    [0, 500, 10_000, 500],
+    [-1, 200, 5_000, 200], // nothing sensible to double: start again
+  ])('after %d ms (first %d, max %d) waits %d ms', (previous, first, max, expected) => {
+    expect(retryDelay(previous, { first, max })).toBe(expected);
   });
 });
 

@@ -2,10 +2,11 @@
  * What an attempt's outcome means and when the next attempt runs (docs/delivery.md). Pure, so the
  * whole policy is one table of tests.
  *
- * Schedule: entry n is the delay before attempt n+1, counted from the end of the previous
- * attempt; entry 0 (normally 0) applies to the first attempt; the number of entries is the
- * number of automatic attempts. Each delay gets ±20 % jitter so that a burst of failures does
- * not come back as a burst of retries.
+ * Schedule: entry n (n ≥ 1) is the delay before attempt n+1, counted from the end of the
+ * previous attempt; the number of entries is the number of automatic attempts. Each of these
+ * delays gets ±20 % jitter so that a burst of failures does not come back as a burst of
+ * retries. Entry 0 is the delay from acceptance to the first attempt, applied exactly when the
+ * deliveries are written (store/sql/events.ts), not here.
  */
 
 export type Verdict =
@@ -23,8 +24,6 @@ export interface AttemptOutcome {
   status: number | null;
   /** Seconds from Retry-After, when the answer had a usable one. */
   retryAfter?: number | null;
-  /** Errors the guard refused: retrying cannot help, the address will not change by itself. */
-  refused?: boolean;
 }
 
 const RETRIED_4XX = new Set([408, 425, 429]);
@@ -57,11 +56,6 @@ export function nextDelay(schedule: readonly number[], attemptsMade: number, ran
   return delay;
 }
 
-/** Delay of the first attempt (entry 0, jittered). */
-export function firstDelay(schedule: readonly number[], random: number): number {
-  return nextDelay(schedule, 0, random) ?? 0;
-}
-
 /** The bounds of a doubling backoff, in ms. */
 export interface Backoff {
   /** The delay after the first failure. */
@@ -71,9 +65,16 @@ export interface Backoff {
 }
 
 /**
- * The delay before trying again an operation that keeps failing (the CLI's dropped listen
- * socket): `first` after the first failure, then doubling up to `max`. `previous` is the delay
- * used after the last failure, 0 when the last try succeeded.
+ * After a store error: soon enough that a short blip costs little latency, bounded so that a
+ * long outage costs one failed statement every few seconds instead of a spin of errors.
+ */
+export const STORE_RETRY: Backoff = { first: 100, max: 5_000 };
+
+/**
+ * The delay before trying again an operation that keeps failing (a store that went away, a
+ * dropped LISTEN connection, the CLI's dropped listen socket): `first` after the first
+ * failure, then doubling up to `max`. `previous` is the delay used after the last failure, 0
+ * when the last try succeeded; the caller keeps it and resets it to 0 on success.
  */
 export function retryDelay(previous: number, { first, max }: Backoff): number {
   return previous <= 0 ? first : Math.min(max, previous * 2);

@@ -39,10 +39,10 @@ export async function openStore(config: Config, box: SecretBox, onPoolError?: (e
     const { openPostgresStore } = await import('../store/postgres/index.js');
     return openPostgresStore({
       url: config.databaseUrl, box, poolSize: config.dbPoolSize, queuePoolSize: queueConnections(config), statementTimeout: config.statementTimeout,
-      queryTimeout: config.queryTimeout, connectTimeout: config.dbConnectTimeout, onPoolError,
+      queryTimeout: config.queryTimeout, connectTimeout: config.dbConnectTimeout, onPoolError, firstAttemptDelay: config.retrySchedule[0],
     });
   }
-  return openSqliteStore({ file: join(resolve(config.dataDir), 'hookd.db'), box });
+  return openSqliteStore({ file: join(resolve(config.dataDir), 'hookd.db'), box, firstAttemptDelay: config.retrySchedule[0] });
 }
 
 export async function seedCatalog(store: Store): Promise<void> {

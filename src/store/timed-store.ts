@@ -9,7 +9,7 @@ import { decorateStore } from './decorate.js';
 import type { Store } from './types.js';
 
 /** Not timed: they hold no query, or (close) end the store. */
-const UNTIMED = new Set<keyof Store>(['close', 'watchForWork']);
+const UNTIMED = new Set<keyof Store>(['close', 'onWake']);
 
 export function withQueryTiming(store: Store, metrics: Pick<Metrics, 'storeQueryDuration' | 'storeUnavailable'>): Store {
   return decorateStore(store, (operation, method) => (UNTIMED.has(operation) ? method : async (...args) => {

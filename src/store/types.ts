@@ -188,12 +188,12 @@ export interface Store {
   dueEndpoints(now: number): Promise<DueEndpoint[]>;
   releaseDeliveries(ids: string[]): Promise<void>;
   /**
-   * Calls `onWork` when another process queues deliveries (PostgreSQL LISTEN), with the
-   * endpoints they are for, or null when the announcement did not say (too many, or a recover);
-   * resolves to a stop function. Absent where one process owns the store (SQLite), which wakes
-   * its dispatcher in-process.
+   * Calls `onWork` when another process wakes the dispatchers (PostgreSQL LISTEN), with the
+   * endpoints that have new work, or null when the wake did not say (too many to name); resolves
+   * to a stop function. Absent where one process owns the store (SQLite), which wakes its
+   * dispatcher in-process.
    */
-  watchForWork?(onWork: (endpoints: string[] | null) => void): Promise<() => Promise<void>>;
+  onWake?(onWork: (endpoints: string[] | null) => void): Promise<() => Promise<void>>;
   /** Clears every lease: the owning SQLite process calls it on start. */
   releaseAllLeases(): Promise<number>;
   /** Writes a batch of outcomes in one transaction; returns the endpoints this batch disabled. */

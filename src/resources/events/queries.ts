@@ -38,7 +38,7 @@ function eventToRow(e: HookdEvent): EventsTable {
  * one endpoint read for the group, so that a commit's fsync (SQLite) or round trips
  * (PostgreSQL) are paid per group, not per event.
  */
-export async function publishEvents(db: Kysely<Database>, events: HookdEvent[], { insertRows }: BatchWrites = portableWrites): Promise<PublishResult[]> {
+export async function publishEvents(db: Kysely<Database>, events: HookdEvent[], { insertRows }: BatchWrites = portableWrites, firstAttemptDelay = 0): Promise<PublishResult[]> {
   if (events.length === 0) return [];
   return db.transaction().execute(async (tx) => {
     await insertRows(tx, 'events', events.map(eventToRow));
@@ -63,7 +63,7 @@ export async function publishEvents(db: Kysely<Database>, events: HookdEvent[], 
         endpoints.push(e.id);
         rows.push({
           id: newId('wh', event.created), event: event.id, endpoint: e.id, workspace: event.workspace, live: bit(event.live),
-          type: event.type, status: 'pending', attempts: 0, next_attempt_at: event.created, locked_until: null,
+          type: event.type, status: 'pending', attempts: 0, next_attempt_at: event.created + firstAttemptDelay, locked_until: null,
           created: event.created, updated: event.created, etag: randomToken(),
         });
       }

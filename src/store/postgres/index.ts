@@ -6,6 +6,7 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { HookdError } from '../../domain/errors.js';
+import { retryDelay, type Backoff } from '../../delivery/retry-policy.js';
 import { createKyselyStore } from '../sql/kysely-store.js';
 import { migrateToLatest } from '../migrations/index.js';
 import type { Database } from '../schema.js';
@@ -36,6 +37,8 @@ export interface PostgresStoreOptions {
   /** A schema of its own (created if missing): how tests give each file its own tables. */
   schema?: string;
   onPoolError?: (err: Error) => void;
+  /** ms before a published delivery's first attempt (kysely-store.ts). */
+  firstAttemptDelay?: number;
 }
 
 /** SQLSTATE classes and codes that mean "the database cannot answer now", not "this query is wrong". */
@@ -144,19 +147,14 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     onClose: () => (queueDb !== db ? queueDb.destroy() : undefined),
     // A quarter of the pool: enough groups in flight to keep commits overlapping, while the
     // dispatcher's claims and result writes and the API's reads keep connections of their own.
-    publishConcurrency: Math.max(1, Math.floor(poolSize / 4)),
-    announceWork: async (endpoints) => {
+    publishConcurrency: Math.max(1, Math.floor(poolSize / 4)), firstAttemptDelay: options.firstAttemptDelay,
+    wake: async (endpoints) => {
       await pool.query('SELECT pg_notify($1, $2)', [channel, notifyPayload(endpoints)]);
     },
-    watchForWork: (onWork) => listen({ connectionString: url, connectionTimeoutMillis: connectTimeout, query_timeout: queryTimeout }, channel, onWork, options.onPoolError),
+    onWake: (onWork) => listen({ connectionString: url, connectionTimeoutMillis: connectTimeout, query_timeout: queryTimeout }, channel, onWork, options.onPoolError),
   });
 }
 
-/**
- * LISTEN on a connection of its own (a pooled one would be handed to other queries). When the
- * connection drops (PostgreSQL restarting), it reconnects with backoff; meanwhile the
- * dispatcher's poll still finds the work, only later.
- */
 /**
  * NOTIFY payloads are limited to 8,000 bytes: the endpoint ids when they fit (about 270), else
  * empty, which tells listeners to look for due work themselves.
@@ -166,6 +164,14 @@ function notifyPayload(endpoints: string[]): string {
   return payload.length <= 7_900 ? payload : '';
 }
 
+/** Reconnecting LISTEN: a restarting server is back within seconds; the poll covers the gap meanwhile. */
+const LISTEN_RETRY: Backoff = { first: 200, max: 5_000 };
+
+/**
+ * LISTEN on a connection of its own (a pooled one would be handed to other queries). When the
+ * connection drops (PostgreSQL restarting), it reconnects with backoff; meanwhile the
+ * dispatcher's poll still finds the work, only later.
+ */
 async function listen(clientConfig: pg.ClientConfig, channel: string, onWork: (endpoints: string[] | null) => void, onError?: (err: Error) => void): Promise<() => Promise<void>> {
   let client: pg.Client | null = null;
   let stopped = false;
@@ -196,7 +202,7 @@ async function listen(clientConfig: pg.ClientConfig, channel: string, onWork: (e
     if (stopped || retry || (client !== null && client !== c)) return;
     client = null;
     c.end().catch(() => undefined);
-    backoff = Math.min(5_000, backoff === 0 ? 200 : backoff * 2);
+    backoff = retryDelay(backoff, LISTEN_RETRY);
     retry = setTimeout(() => {
       retry = null;
       void connect();

@@ -67,8 +67,8 @@ export async function claimPerEndpoint(db: Kysely<Database>, { now, lease, take 
  * future). A loose index scan, written as a recursive CTE because neither dialect does one by
  * itself: each step seeks the next endpoint after the last one found, so the cost is two index
  * seeks per endpoint with work, however many rows each has queued (a GROUP BY would read them
- * all). The dispatcher runs it at start, on a hint it cannot attribute, and every few seconds as
- * a safety net; everything else reaches it as hints.
+ * all). The dispatcher runs it at start, on a wake that names no endpoints, and every few
+ * seconds as a safety net; everything else reaches it as wakes and written retries.
  */
 export async function dueEndpoints(db: Kysely<Database>, now: number): Promise<DueEndpoint[]> {
   const { rows } = await sql<{ endpoint: string; due: number | string | null }>`

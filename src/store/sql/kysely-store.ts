@@ -2,7 +2,7 @@
  * The Store built on kysely, for both dialects: composed from each resource's query set
  * (resources/<name>/queries.ts) and the store-level ones (idempotency, operations, and the
  * dispatcher's queue: claim.ts, results.ts), with what ties them together here: the publish
- * group, the announcement of new work, the leases a dialect keeps in memory, durable writes and
+ * group, waking other processes' dispatchers, the leases a dialect keeps in memory, durable writes and
  * error classification. sqlite/ and postgres/ only open the connection and pass what differs.
  */
 import type { Kysely } from 'kysely';
@@ -38,9 +38,15 @@ export interface KyselyStoreOptions {
   claim: (db: Kysely<Database>, options: ClaimOptions) => Promise<Delivery[]>;
   /** Where `claim` keeps its leases when not in the rows (SQLite's single owner keeps them in memory). */
   memoryLeases?: { release(ids: string[]): void; releaseAll(): number };
-  /** Tells other processes that deliveries are due for these endpoints (PostgreSQL NOTIFY); absent for SQLite's single process. */
-  announceWork?: (endpoints: string[]) => Promise<void>;
-  watchForWork?: Store['watchForWork'];
+  /** Wakes the dispatchers of other processes: deliveries are due for these endpoints (PostgreSQL NOTIFY); absent for SQLite's single process. */
+  wake?: (endpoints: string[]) => Promise<void>;
+  /** Where this process hears those wakes (PostgreSQL LISTEN). */
+  onWake?: Store['onWake'];
+  /**
+   * ms from an event's acceptance to its deliveries' first attempt: HOOKD_RETRY_SCHEDULE's first
+   * entry (docs/delivery.md), exact. Default 0: due at once.
+   */
+  firstAttemptDelay?: number;
   /** Publish groups committing at once (publish-group.ts). */
   publishConcurrency: number;
   /**
@@ -54,18 +60,18 @@ export interface KyselyStoreOptions {
 }
 
 export function createKyselyStore(options: KyselyStoreOptions): Store {
-  const { dialect, db, queueDb = db, box, classifyError, onClose, claim, memoryLeases, announceWork, watchForWork, publishConcurrency, syncCommitted, batchWrites } = options;
-  // A failed announcement only costs latency (workers also poll), never the write itself.
-  const announce = async (endpoints: string[]) => {
-    await announceWork?.(endpoints).catch(() => undefined);
+  const { dialect, db, queueDb = db, box, classifyError, onClose, claim, memoryLeases, wake, onWake, publishConcurrency, syncCommitted, batchWrites, firstAttemptDelay } = options;
+  // A failed wake only costs latency (workers also poll), never the write itself.
+  const wakeOthers = async (endpoints: string[]) => {
+    await wake?.(endpoints).catch(() => undefined);
   };
   const publishGroup = createPublishGroup({
     write: async (list) => {
-      const results = await publishEvents(db, list, batchWrites);
+      const results = await publishEvents(db, list, batchWrites, firstAttemptDelay);
       await syncCommitted?.();
       return results;
     },
-    onCommitted: announce, concurrency: publishConcurrency,
+    onCommitted: wakeOthers, concurrency: publishConcurrency,
   });
   const store: Store = {
     dialect,
@@ -99,10 +105,10 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
     ...deliveryQueries(db),
     async recoverDeliveries(mode, endpoint, since, until, now) {
       const recovered = await recoverDeliveries(db, mode, endpoint, since, until, now);
-      if (recovered > 0) await announce([endpoint]);
+      if (recovered > 0) await wakeOthers([endpoint]);
       return recovered;
     },
-    watchForWork,
+    onWake,
     ...statsQueries(db),
   };
   return withErrorClassification(syncCommitted ? withDurableWrites(store, syncCommitted) : store, classifyError);

@@ -26,9 +26,11 @@ export { classifySqliteError };
 export interface SqliteStoreOptions {
   file: string;
   box: SecretBox;
+  /** ms before a published delivery's first attempt (kysely-store.ts). */
+  firstAttemptDelay?: number;
 }
 
-export async function openSqliteStore({ file, box }: SqliteStoreOptions): Promise<Store> {
+export async function openSqliteStore({ file, box, firstAttemptDelay }: SqliteStoreOptions): Promise<Store> {
   if (file !== ':memory:') {
     makePrivateDir(dirname(file));
     createPrivateFile(file);
@@ -76,6 +78,6 @@ export async function openSqliteStore({ file, box }: SqliteStoreOptions): Promis
   }
   return createKyselyStore({
     dialect: 'sqlite', db, box, classifyError: classifySqliteError, claim: leases.claim, memoryLeases: leases, publishConcurrency: 1,
-    syncCommitted: walSync?.sync, onClose: walSync?.close, batchWrites: createPreparedWrites(sqlite),
+    syncCommitted: walSync?.sync, onClose: walSync?.close, batchWrites: createPreparedWrites(sqlite), firstAttemptDelay,
   });
 }
