@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { BEGIN_MARKER, configReference, END_MARKER, withConfigReference } from './reference.js';
 import { SETTINGS } from './settings.js';
 
-const doc = readFileSync(new URL('../docs/operations.md', import.meta.url), 'utf8');
+const doc = readFileSync(new URL('../../docs/operations.md', import.meta.url), 'utf8');
 
 describe('the configuration reference in docs/operations.md', () => {
   it('is the one generated from the settings (regenerate: npm run build && node scripts/config-reference.mjs --write)', () => {
