@@ -11,6 +11,7 @@ import { eventPatternProblems } from '../domain/endpoint-rules.js';
 import { HookdError } from '../domain/errors.js';
 import type { ApiDeps, App } from '../api/deps.js';
 import { absentBodyIsEmpty } from '../api/plugins/body.js';
+import { orNotFound } from '../api/load.js';
 import { withProblems } from '../api/schemas.js';
 import { publicBase } from '../api/public-url.js';
 import type { Hub } from './hub.js';
@@ -53,9 +54,8 @@ export async function realtimeRoutes(app: App, deps: ApiDeps & { hub: Hub; grant
     const principal = request.principal!;
     // A key's generation was read with the key (store.findApiKey), so a roll cannot slip in
     // between them; a portal session or the platform key is not rolled, so reading it now is as good.
-    let keyGeneration = principal.kind === 'workspace' ? principal.keyGeneration : undefined;
-    keyGeneration ??= (await store.getWorkspace(mode.workspace))?.keyGeneration;
-    if (keyGeneration === undefined) throw HookdError.notFound('Workspace', mode.workspace);
+    const keyGeneration = (principal.kind === 'workspace' ? principal.keyGeneration : undefined)
+      ?? (await orNotFound(store.getWorkspace(mode.workspace), 'Workspace', mode.workspace)).keyGeneration;
     // Never outlives the credential behind it: a portal session's end, a rolled key's grace.
     const credentialEnds = principal.kind === 'workspace' ? principal.expires ?? Infinity : Infinity;
     const grant: ListenGrant = { workspace: mode.workspace, live: mode.live, events, keyGeneration, expires: Math.min(clock.now() + GRANT_TTL, credentialEnds) };
