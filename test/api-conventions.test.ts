@@ -265,6 +265,15 @@ describe('authentication', () => {
     expect((await h.call('GET', '/v1/events', { key: ws.test, headers: { 'x-live-mode': 'false', 'x-workspace-id': ws.id } })).statusCode).toBe(200);
   });
 
+  it('reads X-Live-Mode in any case, as Falu does: its Python SDK sends False on every request', async () => {
+    for (const spelling of ['False', 'FALSE', 'false']) {
+      expect((await h.call('GET', '/v1/events', { key: ws.test, headers: { 'x-live-mode': spelling } })).statusCode).toBe(200);
+      expect((await h.call('GET', '/v1/events', { headers: { 'x-workspace-id': ws.id, 'x-live-mode': spelling } })).statusCode).toBe(200);
+    }
+    expectProblem(await h.call('GET', '/v1/events', { key: ws.test, headers: { 'x-live-mode': 'True' } }), 403, 'X-Live-Mode');
+    expectProblem(await h.call('GET', '/v1/events', { key: ws.test, headers: { 'x-live-mode': 'Yes' } }), 400, 'X-Live-Mode');
+  });
+
   it('keeps workspace keys off platform routes (403)', async () => {
     expectProblem(await h.call('GET', '/v1/workspaces', { key: ws.test }), 403);
     expectProblem(await h.call('POST', '/v1/workspaces', { key: ws.live, body: { name: 'x' } }), 403);
@@ -340,6 +349,8 @@ describe('tenant and mode isolation', () => {
 
     const as = (live?: string) => ({ headers: { 'x-workspace-id': w.id, ...(live ? { 'x-live-mode': live } : {}) } });
     expect(ids(await h.call('GET', '/v1/events', as('true')))).toEqual([liveEvt]);
+    expect(ids(await h.call('GET', '/v1/events', as('True')))).toEqual([liveEvt]);
+    expect(ids(await h.call('GET', '/v1/events', as('False')))).toEqual([testEvt]);
     expect(ids(await h.call('GET', '/v1/events', as('false')))).toEqual([testEvt]);
     expect(ids(await h.call('GET', '/v1/events', as()))).toEqual([testEvt]);
     expect(ids(await h.call('GET', '/v1/webhooks/endpoints', as('true')))).toEqual([liveEp.id]);

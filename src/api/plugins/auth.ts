@@ -13,6 +13,7 @@ import { isId } from '../../domain/ids.js';
 import type { Mode } from '../../domain/types.js';
 import type { Store } from '../../store/types.js';
 import type { RateLimiter } from './rate-limit.js';
+import { headerBoolean } from './header-boolean.js';
 import { openPortalToken, PORTAL_TOKEN_PREFIX } from './portal-session.js';
 
 export type Principal =
@@ -112,14 +113,15 @@ export function createAuth({ store, clock, platformKeyHash, portalKey, limits }:
     const principal = await identify(request);
     request.principal = principal;
     const headerWorkspace = single(request, 'x-workspace-id');
-    const headerLive = single(request, 'x-live-mode');
+    const liveHeader = single(request, 'x-live-mode');
+    const headerLive = liveHeader === undefined ? undefined : headerBoolean(liveHeader);
     // Malformed headers are a 400 whichever key sent them; only a well-formed header that
     // disagrees with a workspace key is the 403 below.
     if (headerWorkspace !== undefined && !isId(headerWorkspace, 'wksp')) {
       throw HookdError.validation({ 'X-Workspace-Id': ['must be a workspace id (wksp_…)'] });
     }
-    if (headerLive !== undefined && headerLive !== 'true' && headerLive !== 'false') {
-      throw HookdError.validation({ 'X-Live-Mode': ['must be true or false'] });
+    if (headerLive === null) {
+      throw HookdError.validation({ 'X-Live-Mode': ['must be true or false (in any case)'] });
     }
     if (principal.kind === 'workspace') {
       if (headerWorkspace !== undefined && headerWorkspace !== principal.workspace) {
@@ -127,7 +129,7 @@ export function createAuth({ store, clock, platformKeyHash, portalKey, limits }:
           errors: { 'X-Workspace-Id': ['must be the key\'s own workspace, or absent'] },
         });
       }
-      if (headerLive !== undefined && headerLive !== String(principal.live)) {
+      if (headerLive !== undefined && headerLive !== principal.live) {
         throw new HookdError('forbidden', 'The key and X-Live-Mode disagree', {
           errors: { 'X-Live-Mode': [`this is a ${principal.live ? 'live' : 'test'} key; send ${principal.live} or leave the header out`] },
         });
@@ -145,7 +147,7 @@ export function createAuth({ store, clock, platformKeyHash, portalKey, limits }:
       if (knownWorkspaces.size >= KNOWN_WORKSPACES_MAX) knownWorkspaces.clear();
       knownWorkspaces.add(headerWorkspace);
     }
-    request.mode = { workspace: headerWorkspace, live: headerLive === 'true' };
+    request.mode = { workspace: headerWorkspace, live: headerLive === true };
   }
 
   /**
