@@ -21,11 +21,6 @@ export function setTimer(clock: Clock, fn: () => void, ms: number): () => void {
   return clock.setTimer ? clock.setTimer(fn, ms) : systemTimer(fn, ms);
 }
 
-/** Resolves once `ms` have passed on `clock`. */
-export function delay(clock: Clock, ms: number): Promise<void> {
-  return new Promise((resolve) => setTimer(clock, resolve, ms));
-}
-
 /**
  * A clock that moves only when told to: `advance` runs, in time order, every timer that comes
  * due on the way. For tests of code that schedules by time (the dispatcher's retries, sleeps
