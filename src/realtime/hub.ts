@@ -86,15 +86,20 @@ export function createHub(options: { store: Store; clock: Clock; log: FastifyBas
   const expire = (s: Tracked) => end(s, CLOSE_EXPIRED, 'listen token expired; negotiate again');
   const revoked = (s: Tracked) => end(s, CLOSE_REVOKED, 'the workspace\'s keys were rolled; negotiate again');
 
+  function remember(session: Tracked, id: string): void {
+    session.sent.add(id);
+    if (session.sent.size > REMEMBERED) session.sent.delete(session.sent.values().next().value as string);
+  }
+
   function deliver(session: Tracked, event: HookdEvent): void {
     if (clock.now() >= session.expires) return expire(session);
     if (session.sent.has(event.id)) return;
     if (session.events.length > 0 && !subscriptionCovers(session.events, event.type)) return;
     const subscribed = session.subscribed;
-    if (subscribed === null && session.awaitsSubscription) return;
+    // Remembered as if sent: the PostgreSQL read, which overlaps, must not send it once subscribed.
+    if (subscribed === null && session.awaitsSubscription) return remember(session, event.id);
     if (subscribed !== null && subscribed.length > 0 && !subscriptionCovers(subscribed, event.type)) return;
-    session.sent.add(event.id);
-    if (session.sent.size > REMEMBERED) session.sent.delete(session.sent.values().next().value as string);
+    remember(session, event.id);
     session.send(eventMessage(event, session.maxMessageBytes));
   }
 
