@@ -24,7 +24,7 @@ import type { Hub, SessionHandle } from './hub.js';
 import { CLOSE_BAD_MESSAGE, CLOSE_TOO_MANY, openGrant, signGrant, SUBPROTOCOL, type ListenClient, type ListenGrant } from './grant.js';
 import { closeReason, FALU_CLI_MESSAGE_MAX, parseSubscribe } from './messages.js';
 
-/** ms a grant lasts at most; the CLI negotiates again when it ends. */
+/** ms a grant lasts at most; `hookd listen` negotiates again when it ends. */
 export const GRANT_TTL = 60 * 60_000;
 /** ms a grant lasts at least: Falu's CLI stops 2 s before `expires`, and cannot start when that is past. */
 const TTL_MIN = 60_000;
