@@ -190,13 +190,17 @@ export interface Responses {
     /** ISO 8601, UTC, millisecond precision */
     expires: string;
   };
-  'POST /v1/realtime/negotiate/events': {
+  'POST /v1/realtime/negotiate': {
+    type: 'events';
     url: string;
     expires: string;
     token: string;
+    /** Opaque; Falu's CLI sends it back as X-Negotiated-State, which hookd ignores */
+    state: string;
     workspace: string;
     live: boolean;
   };
+  'POST /v1/realtime/negotiate/events': Responses['POST /v1/realtime/negotiate'];
   'GET /v1/stats/endpoints': {
     endpoint: string;
     attempts: number;

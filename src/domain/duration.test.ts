@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, parseDuration, parseDurationWithin } from './duration.js';
+import { formatDuration, parseDuration, parseDurationWithin, parseIsoDuration } from './duration.js';
 
 describe('parseDuration', () => {
   it.each([
@@ -23,5 +23,17 @@ describe('parseDurationWithin', () => {
     ['0', { min: 0 }, 0], ['0', { min: 1 }, undefined], ['5', { min: 0 }, undefined], ['soon', { min: 0 }, undefined],
   ])('%j within %j → %j', (text, bounds, expected) => {
     expect(parseDurationWithin(text, bounds)).toBe(expected);
+  });
+});
+
+describe('parseIsoDuration', () => {
+  it.each([
+    ['PT1H', 3_600_000], ['PT60M', 3_600_000], ['PT90S', 90_000], ['PT1.5S', 1_500], ['PT0,5S', 500], ['PT0S', 0],
+    ['P1D', 86_400_000], ['P1W', 604_800_000], ['P1DT2H', 93_600_000], ['PT1H30M', 5_400_000],
+    ['P', undefined], ['PT', undefined], ['P1DT', undefined], ['1H', undefined], ['pt1h', undefined], ['PT1H ', undefined],
+    ['P1Y', undefined], ['P1M', undefined], ['PT-1H', undefined], ['PT1M1H', undefined], ['', undefined], ['01:00:00', undefined],
+    [`PT${'9'.repeat(30)}H`, undefined],
+  ])('%j → %j', (text, expected) => {
+    expect(parseIsoDuration(text)).toBe(expected);
   });
 });

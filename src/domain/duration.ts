@@ -31,3 +31,18 @@ export function parseDurationWithin(text: string, { min, max = Infinity }: Durat
   const ms = parseDuration(text);
   return ms !== undefined && ms >= min && ms <= max ? ms : undefined;
 }
+
+/**
+ * An ISO 8601 duration (`PT1H`, `PT60M`, `P1DT2H`, `PT1.5S`) in ms, as Falu's clients write one
+ * (Falu's CLI sends its `--ttl` so). Years and months are refused: their length depends on
+ * the date they start from, and no duration hookd reads is that long.
+ */
+export function parseIsoDuration(text: string): number | undefined {
+  const m = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:[.,]\d+)?)S)?)?$/.exec(text);
+  // "P" and "PT" alone match the pattern with no part: not a duration.
+  if (!m || text === 'P' || text.endsWith('T')) return undefined;
+  const [weeks, days, hours, minutes] = [m[1], m[2], m[3], m[4]].map((v) => Number(v ?? 0));
+  const seconds = Number((m[5] ?? '0').replace(',', '.'));
+  const ms = Math.round(((((weeks! * 7 + days!) * 24 + hours!) * 60 + minutes!) * 60 + seconds) * 1000);
+  return Number.isSafeInteger(ms) ? ms : undefined;
+}

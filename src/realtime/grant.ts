@@ -15,6 +15,16 @@ export const CLOSE_EXPIRED = 4001;
 export const CLOSE_REVOKED = 4003;
 /** WebSocket close code for a session over the workspace and mode's cap. */
 export const CLOSE_TOO_MANY = 4029;
+/** WebSocket close code for a client message hookd cannot act on: not a subscription, or a malformed one. */
+export const CLOSE_BAD_MESSAGE = 4400;
+
+/**
+ * Falu's CLI, when it negotiated (docs/api.md, "Falu's CLI"). `falu`: it reads each message
+ * into a 10 KiB buffer. `falu-subscribe`: the same, and it names its filter in a subscribe
+ * message once connected (the versions that negotiate at `/v1/realtime/negotiate`), so no
+ * event is sent before that message.
+ */
+export type ListenClient = 'falu' | 'falu-subscribe';
 
 export interface ListenGrant {
   workspace: string;
@@ -25,6 +35,8 @@ export interface ListenGrant {
   keyGeneration: number;
   /** Unix ms: never later than the credential that negotiated it stops working. */
   expires: number;
+  /** Absent for hookd's own protocol (`hookd listen`). */
+  client?: ListenClient;
 }
 
 export function signGrant(grant: ListenGrant, key: Buffer): string {

@@ -1,5 +1,6 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
+import type { HookdEvent } from '../domain/types.js';
 import type { Store } from '../store/types.js';
 import { CLOSE_EXPIRED, CLOSE_REVOKED } from './grant.js';
 import { createHub, type Session } from './hub.js';
@@ -54,6 +55,50 @@ describe('listen hub', () => {
     hub.revoke('wksp_a', 1);
     expect(codes).toEqual([CLOSE_REVOKED]);
     expect(hub.size).toBe(1);
+    hub.close();
+  });
+
+  const published = (id: string, type: string): HookdEvent => ({
+    id, workspace: 'wksp_a', live: false, type, data: { object: {} }, requestId: 'req_1', idempotencyKey: null, redaction: null, created: 0, updated: 0, etag: 'e',
+  });
+  const ids = (sent: string[]) => sent.map((m) => (JSON.parse(m) as { object: { id: string } }).object.id);
+
+  it('sends a session that awaits a subscription nothing before it, then what it subscribed to within the grant\'s filter', () => {
+    const hub = createHub({ store: fakeStore(new Map()), clock: { now: () => 0 }, log, maxSessionsPerMode: 10 });
+    const sent: string[] = [];
+    const handle = hub.add(session('wksp_a', { events: ['payment.*'], awaitsSubscription: true, send: (m) => sent.push(m) }));
+    hub.publish(published('evt_1', 'payment.succeeded'));
+    handle.subscribe(['payment.succeeded', 'customer.created']);
+    hub.publish(published('evt_2', 'payment.succeeded'));
+    hub.publish(published('evt_3', 'payment.failed'));
+    hub.publish(published('evt_4', 'customer.created'));
+    handle.subscribe([]);
+    hub.publish(published('evt_5', 'payment.failed'));
+    expect(ids(sent)).toEqual(['evt_2', 'evt_5']);
+    hub.close();
+  });
+
+  it('streams at once to a session that does not await a subscription, and a subscription narrows it', () => {
+    const hub = createHub({ store: fakeStore(new Map()), clock: { now: () => 0 }, log, maxSessionsPerMode: 10 });
+    const sent: string[] = [];
+    const handle = hub.add(session('wksp_a', { send: (m) => sent.push(m) }));
+    hub.publish(published('evt_1', 'payment.succeeded'));
+    handle.subscribe(['customer.*']);
+    hub.publish(published('evt_2', 'payment.succeeded'));
+    hub.publish(published('evt_3', 'customer.created'));
+    expect(ids(sent)).toEqual(['evt_1', 'evt_3']);
+    handle.remove();
+    expect(hub.size).toBe(0);
+    hub.close();
+  });
+
+  it('keeps a session\'s messages within its maxMessageBytes', () => {
+    const hub = createHub({ store: fakeStore(new Map()), clock: { now: () => 0 }, log, maxSessionsPerMode: 10 });
+    const sent: string[] = [];
+    hub.add(session('wksp_a', { maxMessageBytes: 1_000, send: (m) => sent.push(m) }));
+    hub.publish({ ...published('evt_1', 'payment.succeeded'), data: { object: { note: 'x'.repeat(2_000) } } });
+    expect(Buffer.byteLength(sent[0]!)).toBeLessThanOrEqual(1_000);
+    expect(JSON.parse(sent[0]!)).toMatchObject({ type: 'event', object: { id: 'evt_1', data: { object: null } } });
     hub.close();
   });
 });

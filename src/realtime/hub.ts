@@ -10,15 +10,18 @@
  * the sessions at once (revoke); one in another process is seen on the next tick, which reads
  * the key generation of every workspace with sessions, on SQLite too (it also catches a roll
  * that lands between a socket's admission and its joining the hub).
+ *
+ * A client may narrow what it receives with a subscribe message (routes.ts, messages.ts); a
+ * session of Falu's CLI's subscribing versions receives nothing before one.
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../domain/clock.js';
 import { HookdError } from '../domain/errors.js';
 import { subscriptionCovers } from '../domain/event-matching.js';
-import { renderEvent } from '../resources/events/shape.js';
 import type { HookdEvent, Mode } from '../domain/types.js';
 import type { Store } from '../store/types.js';
 import { CLOSE_EXPIRED, CLOSE_REVOKED } from './grant.js';
+import { eventMessage } from './messages.js';
 
 /** ms between ticks: the bound on how late an expiry or another process's roll ends a session. */
 const TICK_MS = 500;
@@ -33,6 +36,10 @@ export interface Session {
   keyGeneration: number;
   /** Unix ms: the grant's end. */
   expires: number;
+  /** Bytes one message may hold (Falu's CLI's buffer); absent: no limit. */
+  maxMessageBytes?: number;
+  /** No event is sent before the client's subscribe message (Falu's CLI's versions that send one). */
+  awaitsSubscription?: boolean;
   send(message: string): void;
   /** Closes the socket; the hub has already let go of the session. */
   close(code: number, reason: string): void;
@@ -40,6 +47,16 @@ export interface Session {
 
 interface Tracked extends Session {
   sent: Set<string>;
+  /** The types of the client's last subscribe message, on top of the grant's; null before one. */
+  subscribed: string[] | null;
+}
+
+/** What the socket's owner may do with its session. */
+export interface SessionHandle {
+  /** Ends the session, for when its socket closes. */
+  remove(): void;
+  /** The client subscribed: from now on only these types (empty: every type), within the grant's. */
+  subscribe(types: string[]): void;
 }
 
 export function createHub(options: { store: Store; clock: Clock; log: FastifyBaseLogger; maxSessionsPerMode: number }) {
@@ -69,13 +86,21 @@ export function createHub(options: { store: Store; clock: Clock; log: FastifyBas
   const expire = (s: Tracked) => end(s, CLOSE_EXPIRED, 'listen token expired; negotiate again');
   const revoked = (s: Tracked) => end(s, CLOSE_REVOKED, 'the workspace\'s keys were rolled; negotiate again');
 
+  function remember(session: Tracked, id: string): void {
+    session.sent.add(id);
+    if (session.sent.size > REMEMBERED) session.sent.delete(session.sent.values().next().value as string);
+  }
+
   function deliver(session: Tracked, event: HookdEvent): void {
     if (clock.now() >= session.expires) return expire(session);
     if (session.sent.has(event.id)) return;
     if (session.events.length > 0 && !subscriptionCovers(session.events, event.type)) return;
-    session.sent.add(event.id);
-    if (session.sent.size > REMEMBERED) session.sent.delete(session.sent.values().next().value as string);
-    session.send(JSON.stringify({ type: 'event', object: renderEvent(event) }));
+    const subscribed = session.subscribed;
+    // Remembered as if sent: the PostgreSQL read, which overlaps, must not send it once subscribed.
+    if (subscribed === null && session.awaitsSubscription) return remember(session, event.id);
+    if (subscribed !== null && subscribed.length > 0 && !subscriptionCovers(subscribed, event.type)) return;
+    remember(session, event.id);
+    session.send(eventMessage(event, session.maxMessageBytes));
   }
 
   function publish(event: HookdEvent): void {
@@ -139,17 +164,20 @@ export function createHub(options: { store: Store; clock: Clock; log: FastifyBas
 
   return {
     checkRoom,
-    /** Adds a session (429 as checkRoom says). Returns its removal, for when its socket closes. */
-    add(session: Session): () => void {
+    /** Adds a session (429 as checkRoom says). */
+    add(session: Session): SessionHandle {
       checkRoom(session.mode);
-      const tracked: Tracked = { ...session, sent: new Set() };
+      const tracked: Tracked = { ...session, sent: new Set(), subscribed: null };
       sessions.add(tracked);
       if (!since.has(modeKey(session.mode))) since.set(modeKey(session.mode), clock.now());
       if (!timer) {
         timer = setInterval(() => void tick(), TICK_MS);
         timer.unref();
       }
-      return () => void drop(tracked);
+      return {
+        remove: () => void drop(tracked),
+        subscribe: (types) => void (tracked.subscribed = types),
+      };
     },
     publish,
     /** The workspace's keys were rolled here to `generation`: its older sessions end now. */
