@@ -1,6 +1,6 @@
 /**
  * Falu's .NET SDK (faluapp/falu-dotnet, FaluSdk) against hookd, request by request, as it
- * writes them (docs/api.md, "Falu's SDKs"). Every request (src/FaluSdk/Core/BaseServiceClient.cs,
+ * writes them (docs/api.md, "Falu's SDKs"). Every request (falu-dotnet/src/FaluSdk/Core/BaseServiceClient.cs,
  * RequestCoreAsync): `X-Falu-Version: 2022-09-01` (FaluClientOptions.ApiVersion), `Accept:
  * application/json`, `Authorization: Bearer <key>`, on POST and PATCH a fresh GUID as
  * `X-Idempotency-Key`, and `X-Workspace-Id`/`X-Live-Mode` (lowercase `true`/`false`) only when
@@ -24,10 +24,10 @@ function dotnet(method: string, target: string, body?: string, extra: [string, s
   return { method, target, headers, body, chunked: true };
 }
 
-/** What WebhookEndpoint (src/FaluSdk/Webhooks/WebhookEndpoint.cs) reads. */
+/** What WebhookEndpoint (falu-dotnet/src/FaluSdk/Webhooks/WebhookEndpoint.cs) reads. */
 interface Endpoint { id: string; url: string; events: string[]; description: string | null; status: string; format: string; secret: string; metadata: Record<string, string>; created: string; updated: string; etag: string; workspace: string; live: boolean }
 
-describe("Falu's .NET SDK: webhook endpoints (src/FaluSdk/Webhooks/WebhooksServiceClient.cs)", () => {
+describe("Falu's .NET SDK: webhook endpoints (falu-dotnet/src/FaluSdk/Webhooks/WebhooksServiceClient.cs)", () => {
   let id = '';
 
   it('CreateAsync: POST /v1/webhooks/endpoints with a WebhookEndpointCreateRequest is 201 with the endpoint and its secret whole', async () => {
@@ -121,7 +121,7 @@ describe("Falu's .NET SDK: webhook endpoints (src/FaluSdk/Webhooks/WebhooksServi
   });
 });
 
-describe("Falu's .NET SDK: events (src/FaluSdk/Events/EventsServiceClient.cs)", () => {
+describe("Falu's .NET SDK: events (falu-dotnet/src/FaluSdk/Events/EventsServiceClient.cs)", () => {
   it('ListAsync with Type: each type its own type= parameter (QueryValues.Add of a list), and GetAsync', async () => {
     const created = await publish(s, 'customer.created', { id: 'cus_1' });
     const updated = await publish(s, 'customer.updated', { id: 'cus_1', name: 'A' });

@@ -1,6 +1,6 @@
 /**
  * Falu's Java SDK (faluapp/falu-java) against hookd, request by request, as OkHttp writes
- * them (docs/api.md, "Falu's SDKs"). src/main/java/io/falu/networking/FaluApiClient.java
+ * them (docs/api.md, "Falu's SDKs"). falu-java/src/main/java/io/falu/networking/FaluApiClient.java
  * (buildRequest) sets `X-Live-Mode` on every request (`String.valueOf(live)`: `false`), and
  * `X-Workspace-Id`/`X-Idempotency-Key` only when the RequestOptions have them; the
  * interceptors add `Authorization: Bearer <key>` (client/headers/AuthenticationHeaderProvider.java)
