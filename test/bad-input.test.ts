@@ -93,7 +93,9 @@ describe('bodies that are not JSON documents', () => {
   ];
   const table = BODY_ROUTES.flatMap((r) => CASES.map((c) => [routeName(r), ...c, r] as const));
   it.each(table)('%s: %s', async (_name, _case, contentType, payload, status, field, route) => {
-    await rejected(route.method, route.url, { key: keyOf(route.who), body: payload, headers: { 'content-type': contentType } }, status, field);
+    // On PATCH an array is a JSON Patch (docs/api.md): this one's first operation has no op.
+    const named = route.method === 'PATCH' && payload.startsWith('[') ? '0.op' : field;
+    await rejected(route.method, route.url, { key: keyOf(route.who), body: payload, headers: { 'content-type': contentType } }, status, named);
   });
 
   it.each(BODY_ROUTES.map((r) => [routeName(r), r] as const))('%s: a body over the route limit is 413', async (_name, route) => {

@@ -16,6 +16,7 @@ async function app() {
       response: { 200: Type.Object({ n: Type.Integer(), tags: Type.Array(Type.String()), count: Type.Optional(Type.Integer()) }), 400: Type.Ref('Shared') },
     },
   }, async (request) => ({ ...(request.body as object), count: (request.query as { count?: number }).count, secret: 'dropped by the serializer' }));
+  fastify.get('/flags', { schema: { querystring: Type.Object({ on: Type.Optional(Type.Boolean()) }, { additionalProperties: false }) } }, async (request) => ({ on: (request.query as { on?: boolean }).on ?? null }));
   fastify.get('/bad', { schema: { querystring: { type: 'object', properties: { at: { type: 'string', format: 'no-such-format' } } } } }, async () => 'never');
   await fastify.ready();
   return { fastify, compilers };
@@ -40,5 +41,19 @@ describe('createSchemaCompilers', () => {
     expect((await fastify.inject({ method: 'GET', url: '/bad' })).statusCode).toBe(500);
     // …and for compileAll(), which the routes test calls on the real app.
     expect(() => compilers.compileAll()).toThrow(/unknown format "no-such-format"/);
+  });
+
+  it('reads a boolean query parameter in any case, as a boolean header is read, and refuses anything else', async () => {
+    const { fastify } = await app();
+    for (const [text, value] of [['True', true], ['false', false], ['FALSE', false]] as const) {
+      const res = await fastify.inject({ method: 'GET', url: `/flags?on=${text}` });
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json()).toEqual({ on: value });
+    }
+    for (const text of ['1', 'yes', '']) {
+      const res = await fastify.inject({ method: 'GET', url: `/flags?on=${text}` });
+      expect(res.statusCode, text).toBe(400);
+      expect(res.json().message).toMatch(/on must be true or false/);
+    }
   });
 });

@@ -14,6 +14,7 @@ import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { routeSchemaAjvLogger } from './ajv-logger.js';
 import { integerFields, notDecimal } from './query-integers.js';
+import { booleanFields, readBooleans } from './query-booleans.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -79,13 +80,14 @@ export function createSchemaCompilers(): SchemaCompilers {
       return ({ schema, httpPart }) => {
         const compiled = deferred(() => (httpPart === 'querystring' ? queryAjv : strictAjv).compile(schema));
         const integers = httpPart === 'querystring' ? integerFields(schema) : [];
+        const booleans = httpPart === 'querystring' ? booleanFields(schema) : [];
         // Fastify hands Ajv's second argument (the request as parent data, so that Ajv may replace
         // a root value) only to a function with `schemaEnv`, and reads a failure's `errors` from
         // the function it was given: both are passed through to the compiled one.
         const validate = ((data: unknown, cxt?: Parameters<ValidateFunction>[1]) => {
           const v = compiled();
-          // Before Ajv runs: it coerces the query's text in place (query-integers.ts).
-          const refused = integers.length > 0 ? notDecimal(integers, data) : [];
+          // Before Ajv runs: it coerces the query's text in place (query-integers.ts, query-booleans.ts).
+          const refused = [...(integers.length > 0 ? notDecimal(integers, data) : []), ...(booleans.length > 0 ? readBooleans(booleans, data) : [])];
           const ok = v(data, cxt);
           // Ajv's own verdict on a refused parameter (`1e3` read as 1000, "must be <= 100") is about a number the client did not write.
           validate.errors = refused.length === 0 ? v.errors

@@ -69,6 +69,11 @@ export const ListQuery = {
   'created.lte': Type.Optional(Type.String()),
   'created.gt': Type.Optional(Type.String()),
   'created.gte': Type.Optional(Type.String()),
+  'updated.eq': Type.Optional(Type.String()),
+  'updated.lt': Type.Optional(Type.String()),
+  'updated.lte': Type.Optional(Type.String()),
+  'updated.gt': Type.Optional(Type.String()),
+  'updated.gte': Type.Optional(Type.String()),
 };
 
 /** Standard error answers for a route, for the OpenAPI document. */

@@ -104,6 +104,8 @@ export interface ListOptions {
   sort: 'asc' | 'desc';
   after?: Cursor;
   created?: CreatedFilter;
+  /** The same filter on the `updated` time (Falu's `updated.*` list options). */
+  updated?: CreatedFilter;
 }
 
 export interface Page<T> {

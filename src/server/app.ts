@@ -21,6 +21,7 @@ import type { ApiDeps, App } from '../api/deps.js';
 import { healthRoutes } from '../api/health.js';
 import { createAuth } from '../api/plugins/auth.js';
 import { registerBodyParsing } from '../api/plugins/body.js';
+import { registerFaluVersion } from '../api/plugins/falu-version.js';
 import { registerIdempotency } from '../api/plugins/idempotency.js';
 import { createPagination } from '../api/plugins/pagination.js';
 import { clientErrors, frameworkErrors, registerProblemHandling } from '../api/plugins/problem.js';
@@ -96,6 +97,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   app.addHook('onRequest', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
   });
+  registerFaluVersion(app);
   const metrics = options.metrics ?? createMetrics({ defaultMetrics: false });
   registerConnectionLimits(app, config, () => metrics.connectionsDropped.inc());
   app.addHook('onResponse', async (request, reply) => {

@@ -38,7 +38,7 @@ export function toPage<Row, T>(rows: Row[], options: ListOptions, map: (row: Row
 }
 
 /**
- * Runs a list query one page at a time: `created.*` filters, the cursor, (created, key) order
+ * Runs a list query one page at a time: `created.*` and `updated.*` filters, the cursor, (created, key) order
  * in the list's direction, and one row past the page to know whether another follows.
  */
 export async function fetchPage<Row extends { created: number }, T>(
@@ -51,7 +51,7 @@ export async function fetchPage<Row extends { created: number }, T>(
   const rows = await query
     .where((eb) => {
       const after = afterCondition(eb, options, keyColumn);
-      return eb.and([...createdConditions(eb, options.created), ...(after ? [after] : [])]);
+      return eb.and([...createdConditions(eb, options.created), ...createdConditions(eb, options.updated, 'updated'), ...(after ? [after] : [])]);
     })
     .orderBy(sql.ref('created'), options.sort).orderBy(sql.ref(keyColumn), options.sort)
     .limit(options.limit + 1)

@@ -13,7 +13,7 @@ import { isId } from '../../domain/ids.js';
 import type { Mode } from '../../domain/types.js';
 import type { Store } from '../../store/types.js';
 import type { RateLimiter } from './rate-limit.js';
-import { headerBoolean } from './header-boolean.js';
+import { booleanText } from './boolean-text.js';
 import { openPortalToken, PORTAL_TOKEN_PREFIX } from './portal-session.js';
 
 export type Principal =
@@ -114,7 +114,7 @@ export function createAuth({ store, clock, platformKeyHash, portalKey, limits }:
     request.principal = principal;
     const headerWorkspace = single(request, 'x-workspace-id');
     const liveHeader = single(request, 'x-live-mode');
-    const headerLive = liveHeader === undefined ? undefined : headerBoolean(liveHeader);
+    const headerLive = liveHeader === undefined ? undefined : booleanText(liveHeader);
     // Malformed headers are a 400 whichever key sent them; only a well-formed header that
     // disagrees with a workspace key is the 403 below.
     if (headerWorkspace !== undefined && !isId(headerWorkspace, 'wksp')) {

@@ -1,7 +1,9 @@
 /**
- * Request bodies: JSON (and merge-patch JSON for PATCH) only, parsed with Fastify's
- * prototype-poisoning-safe parser, with the raw text kept for idempotency fingerprints and a
- * nesting-depth cap so that a 100 000-deep `[[[[…` cannot exhaust the stack later.
+ * Request bodies: JSON only (and, for PATCH, merge-patch and JSON Patch media types), parsed
+ * with Fastify's prototype-poisoning-safe parser, with the raw text kept for idempotency
+ * fingerprints and a nesting-depth cap so that a 100 000-deep `[[[[…` cannot exhaust the stack
+ * later. JSON is UTF-8 (RFC 8259): Falu's SDKs say so (`application/json; charset=utf-8`), and
+ * any other charset is a 415, never text decoded as something it is not (docs/api.md).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HookdError } from '../../domain/errors.js';
@@ -31,11 +33,56 @@ export function jsonDepth(text: string): number {
   return max;
 }
 
+/** The media types a body may have; the JSON Patch and merge-patch ones are read by PATCH routes only (endpoints/json-patch.ts). */
+export const JSON_MEDIA_TYPES = ['application/json', 'application/merge-patch+json', 'application/json-patch+json'] as const;
+
+/** The media type of a Content-Type header, lowercased, without parameters (`application/json`). */
+export function mediaTypeOf(contentType: string | undefined): string | undefined {
+  return contentType?.split(';')[0]?.trim().toLowerCase();
+}
+
+/**
+ * The problem with a Content-Type's parameters, or null. `charset` may be absent or UTF-8 in
+ * any case, quoted or not (.NET writes `charset=utf-8`); every other parameter is ignored, as
+ * RFC 8259 defines none for JSON.
+ */
+export function charsetProblem(contentType: string): string | null {
+  for (const parameter of contentType.split(';').slice(1)) {
+    const at = parameter.indexOf('=');
+    const name = (at < 0 ? parameter : parameter.slice(0, at)).trim().toLowerCase();
+    if (name !== 'charset') continue;
+    const value = at < 0 ? '' : parameter.slice(at + 1).trim().replace(/^"(.*)"$/, '$1');
+    if (at < 0 || value.toLowerCase() !== 'utf-8') return `declares charset=${value || '(empty)'}; JSON is read as UTF-8 only: send charset=utf-8 or no charset`;
+  }
+  return null;
+}
+
 export function registerBodyParsing(app: FastifyInstance): void {
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser(['application/json', 'application/merge-patch+json'], { parseAs: 'string' }, (request, body, done) => {
+  app.addContentTypeParser([...JSON_MEDIA_TYPES], { parseAs: 'string' }, (request, body, done) => {
     const text = body as string;
+    const charset = charsetProblem(request.headers['content-type'] ?? '');
+    if (charset) {
+      done(new HookdError('unsupported_media_type', 'Unsupported charset', {
+        detail: 'JSON bodies are UTF-8 (RFC 8259).', errors: { 'content-type': [charset] },
+      }), undefined);
+      return;
+    }
+    const media = mediaTypeOf(request.headers['content-type']);
+    if (media !== 'application/json' && request.method !== 'PATCH') {
+      done(new HookdError('unsupported_media_type', 'Unsupported content type', {
+        detail: `${media} describes a change to an object; send it with PATCH, or send application/json.`,
+        errors: { 'content-type': [`'${media}' is accepted on PATCH only; use application/json`] },
+      }), undefined);
+      return;
+    }
+    // Falu's Python SDK sends `Content-Type: application/json` and `Content-Length: 0` on a
+    // DELETE, which has no body to parse: an empty body there is no body, as on Falu's server.
+    if (text === '' && request.method === 'DELETE') {
+      done(null, undefined);
+      return;
+    }
     request.rawBody = text;
     if (jsonDepth(text) > MAX_JSON_DEPTH) {
       done(HookdError.validation({ body: [`must not nest objects and arrays deeper than ${MAX_JSON_DEPTH} levels`] }), undefined);

@@ -1,11 +1,11 @@
 /**
- * Falu list conventions (docs/api.md): `count`, `sort`, `ct`, `created.*`; the body is a bare
+ * Falu list conventions (docs/api.md): `count`, `sort`, `ct`, `created.*`, `updated.*`; the body is a bare
  * array and the next page's token comes back in X-Continuation-Token. Tokens are signed (HMAC,
  * key derived from the encryption key) and bound to their list and sort, so a token hookd did
  * not issue, or one from another list, is a 400, never a silent restart from the top.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { FieldErrorList } from '../../domain/errors.js';
 import type { CreatedFilter, Cursor, ListOptions, Page } from '../../domain/types.js';
 
@@ -18,6 +18,11 @@ export interface ListQueryInput {
   'created.lte'?: string;
   'created.gt'?: string;
   'created.gte'?: string;
+  'updated.eq'?: string;
+  'updated.lt'?: string;
+  'updated.lte'?: string;
+  'updated.gt'?: string;
+  'updated.gte'?: string;
 }
 
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
@@ -72,17 +77,22 @@ export function createPagination(key: Buffer) {
   function parse(list: string, query: ListQueryInput): ListOptions {
     const errors = new FieldErrorList();
     const sort = query.sort ?? 'desc';
-    const created: CreatedFilter = {};
-    for (const op of ['eq', 'lt', 'lte', 'gt', 'gte'] as const) {
-      const raw = query[`created.${op}`];
-      if (raw === undefined) continue;
-      const ms = parseTimestamp(raw);
-      if (ms === undefined) errors.add(`created.${op}`, 'must be an ISO 8601 date or date-time, such as 2026-01-31 or 2026-01-31T12:00:00Z');
-      else created[op] = ms;
-    }
+    const range = (field: 'created' | 'updated'): CreatedFilter | undefined => {
+      const filter: CreatedFilter = {};
+      for (const op of ['eq', 'lt', 'lte', 'gt', 'gte'] as const) {
+        const raw = query[`${field}.${op}`];
+        if (raw === undefined) continue;
+        const ms = parseTimestamp(raw);
+        if (ms === undefined) errors.add(`${field}.${op}`, 'must be an ISO 8601 date or date-time, such as 2026-01-31 or 2026-01-31T12:00:00Z');
+        else filter[op] = ms;
+      }
+      return Object.keys(filter).length > 0 ? filter : undefined;
+    };
+    const created = range('created');
+    const updated = range('updated');
     const after = query.ct === undefined ? undefined : decode(list, sort, query.ct, errors);
     errors.throwIfAny();
-    return { limit: query.count ?? 10, sort, after, created: Object.keys(created).length > 0 ? created : undefined };
+    return { limit: query.count ?? 10, sort, after, created, updated };
   }
 
   function send<T>(reply: FastifyReply, list: string, options: ListOptions, page: Page<unknown>, items: T[]): T[] {
@@ -95,3 +105,17 @@ export function createPagination(key: Buffer) {
 
 export type Pagination = ReturnType<typeof createPagination>;
 
+/**
+ * preValidation for a repeatable list filter (`type`) that also takes its values joined by
+ * commas, as Falu's Java SDK sends them (`type=a.b,c.d`; its .NET SDK repeats the parameter).
+ * The names it filters on never hold a comma, so splitting cannot change what one means.
+ */
+export function commaSeparated(name: string) {
+  return async (request: FastifyRequest): Promise<void> => {
+    const query = request.query as Record<string, unknown>;
+    const value = query[name];
+    if (value === undefined) return;
+    const values = (Array.isArray(value) ? value : [value]).flatMap((v) => (typeof v === 'string' ? v.split(',') : [v]));
+    query[name] = values;
+  };
+}

@@ -106,7 +106,7 @@ function fromFastify(error: FastifyError, request: FastifyRequest): HookdError |
       });
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new HookdError('unsupported_media_type', 'Unsupported content type', {
-        detail: `Send application/json${request.method === 'PATCH' ? ' or application/merge-patch+json' : ''}.`,
+        detail: `Send application/json${request.method === 'PATCH' ? ', application/merge-patch+json or application/json-patch+json' : ''}.`,
         errors: { 'content-type': [`'${request.headers['content-type'] ?? ''}' is not accepted; use application/json`] },
       });
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':

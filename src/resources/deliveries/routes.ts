@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { ApiDeps, App } from '../../api/deps.js';
 import { orNotFound } from '../../api/load.js';
 import { sendObject } from '../../api/plugins/etag.js';
+import { commaSeparated } from '../../api/plugins/pagination.js';
 import { EVENT_TYPE_PATTERN, IdString, ListQuery, withProblems } from '../../api/schemas.js';
 import { DeliveryStatusField, renderDelivery } from './shape.js';
 
@@ -11,6 +12,7 @@ export async function deliveryRoutes(app: App, { store, auth, pagination }: ApiD
 
   app.get('/v1/webhooks', {
     onRequest: auth.workspace,
+    preValidation: commaSeparated('type'),
     schema: {
       tags, summary: 'List delivery records, each with its attempts',
       querystring: Type.Object({

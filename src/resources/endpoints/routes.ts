@@ -13,6 +13,7 @@ import { orNotFound } from '../../api/load.js';
 import { checkIfMatch, preconditionFailed, sendObject } from '../../api/plugins/etag.js';
 import { ruled } from '../../api/plugins/problem.js';
 import { ListQuery, NO_CONTROL, withProblems } from '../../api/schemas.js';
+import { jsonPatchAsMerge, readJsonPatch } from './json-patch.js';
 import { EndpointFormatField as Format, EndpointParams as Params, EndpointStatusField as Status, renderEndpoint } from './shape.js';
 
 const Url = Type.String({ minLength: 1, maxLength: URL_MAX, pattern: NO_CONTROL, description: `1–${URL_MAX} characters; https in live mode; stored and answered as parsed (URL.href)` });
@@ -31,7 +32,7 @@ const PatchBody = Type.Object({
   url: Type.Optional(Url), events: Type.Optional(Events), description: Type.Optional(Type.Union([Description, Type.Null()])),
   format: Type.Optional(Format), status: Type.Optional(Status), token: Type.Optional(Type.Union([Token, Type.Null()])),
   metadata: Type.Optional(Type.Union([MetadataIn, Type.Null()])),
-}, { additionalProperties: false, description: 'JSON merge patch (RFC 7396): absent fields stay, null clears' });
+}, { additionalProperties: false, description: 'JSON merge patch (RFC 7396): absent fields stay, null clears. An array body is a JSON Patch (RFC 6902) over these fields (json-patch.ts)' });
 
 /** Applies RFC 7396 to the metadata map: a null value removes its key. */
 function mergeMetadata(current: Record<string, string>, patch: Record<string, unknown> | null): Record<string, unknown> {
@@ -121,15 +122,16 @@ export async function endpointRoutes(app: App, deps: ApiDeps): Promise<void> {
 
   app.patch('/v1/webhooks/endpoints/:id', {
     onRequest: auth.workspace,
+    preValidation: readJsonPatch,
     schema: {
       tags, summary: 'Update a webhook endpoint (merge patch; If-Match honoured)', params: Params, body: PatchBody,
       response: withProblems({ 200: Type.Ref('WebhookEndpoint') }, 403, 404, 412, 422),
     },
   }, async (request, reply) => {
     const mode = request.mode!;
-    const patch = request.body as Static<typeof PatchBody>;
     const current = await load(mode, request.params.id);
     checkIfMatch(request, current.etag);
+    const patch = (request.jsonPatch ? jsonPatchAsMerge(request, request.jsonPatch, current) : request.body) as Static<typeof PatchBody>;
     const metadata = patch.metadata === undefined ? current.metadata : mergeMetadata(current.metadata, patch.metadata);
     const url = await checkFields(deps, mode, { url: patch.url, events: patch.events, metadata: patch.metadata === undefined ? undefined : metadata });
     const next: Endpoint = {

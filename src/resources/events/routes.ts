@@ -13,6 +13,7 @@ import type { ApiDeps, App } from '../../api/deps.js';
 import { orNotFound } from '../../api/load.js';
 import { absentBodyIsEmpty } from '../../api/plugins/body.js';
 import { checkIfMatch, preconditionFailed, sendObject } from '../../api/plugins/etag.js';
+import { commaSeparated } from '../../api/plugins/pagination.js';
 import { idempotencyKeyOf } from '../../api/plugins/idempotency.js';
 import { EVENT_TYPE_PATTERN, IdString, ListQuery, withProblems } from '../../api/schemas.js';
 import { renderAttempt } from '../deliveries/shape.js';
@@ -60,11 +61,12 @@ export async function eventRoutes(app: App, { store, clock, auth, pagination, ca
 
   app.get('/v1/events', {
     onRequest: auth.workspace,
+    preValidation: commaSeparated('type'),
     schema: {
       tags, summary: 'List events',
       querystring: Type.Object({
         ...ListQuery,
-        type: Type.Optional(Type.Array(TypeName, { maxItems: 20, description: 'Repeat to match any of several types' })),
+        type: Type.Optional(Type.Array(TypeName, { maxItems: 20, description: 'Repeat, or join with commas, to match any of several types' })),
       }, { additionalProperties: false }),
       response: withProblems({ 200: Type.Array(Type.Ref('Event')) }, 403, 404),
     },

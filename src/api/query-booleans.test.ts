@@ -1,0 +1,35 @@
+import { Type } from '@sinclair/typebox';
+import { describe, expect, it } from 'vitest';
+import { booleanFields, readBooleans } from './query-booleans.js';
+
+describe('booleanFields', () => {
+  it('names the boolean properties of a querystring schema, and nothing for other schemas', () => {
+    expect(booleanFields(Type.Object({ a: Type.Optional(Type.Boolean()), b: Type.Optional(Type.Integer()), c: Type.Boolean() }))).toEqual(['a', 'c']);
+    expect(booleanFields(undefined)).toEqual([]);
+    expect(booleanFields(Type.String())).toEqual([]);
+  });
+});
+
+describe('readBooleans', () => {
+  it.each([
+    ['true', true], ['True', true], ['FALSE', false], ['false', false], [' false ', false],
+    ['1', 'refused'], ['0', 'refused'], ['yes', 'refused'], ['', 'refused'], ['on', 'refused'], ['truth', 'refused'],
+  ])('?flag=%j is %j', (raw, expected) => {
+    const query: Record<string, unknown> = { flag: raw, other: 'True' };
+    const errors = readBooleans(['flag'], query);
+    if (expected === 'refused') {
+      expect(errors.map((e) => e.instancePath)).toEqual(['/flag']);
+      expect(query.flag).toBe(raw);
+    } else {
+      expect(errors).toEqual([]);
+      expect(query.flag).toBe(expected);
+    }
+    expect(query.other).toBe('True'); // not a boolean field: untouched
+  });
+
+  it('leaves absent and repeated parameters to Ajv', () => {
+    const query: Record<string, unknown> = { flag: ['true', 'false'] };
+    expect(readBooleans(['flag', 'missing'], query)).toEqual([]);
+    expect(query.flag).toEqual(['true', 'false']);
+  });
+});
