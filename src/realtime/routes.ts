@@ -36,13 +36,13 @@ export async function realtimeRoutes(app: App, deps: ApiDeps & { hub: Hub; grant
     onRequest: auth.workspace,
     preValidation: absentBodyIsEmpty,
     schema: {
-      tags: ['realtime'], summary: 'Grant a listen session: a WebSocket URL and a token that expires',
+      tags: ['realtime'], operationId: 'negotiateRealtimeEvents', summary: 'Grant a listen session: a WebSocket URL and a token that expires',
       body: Type.Object({
         events: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 100, description: 'Event types or wildcards; default every type' })),
       }, { additionalProperties: false }),
       response: withProblems({
         200: Type.Object({ url: Type.String(), expires: Type.String(), token: Type.String(), workspace: Type.String(), live: Type.Boolean() }),
-      }, 403, 404),
+      }, 403, 404, 409, 413, 415),
     },
   }, async (request) => {
     const mode = request.mode!;

@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { ApiDeps, App } from '../../api/deps.js';
 import { orNotFound } from '../../api/load.js';
 import { sendObject } from '../../api/plugins/etag.js';
-import { EVENT_TYPE_PATTERN, IdString, ListQuery, withProblems } from '../../api/schemas.js';
+import { EVENT_TYPE_PATTERN, IdString, ListQuery, NotModified, withProblems } from '../../api/schemas.js';
 import { DeliveryStatusField, renderDelivery } from './shape.js';
 
 export async function deliveryRoutes(app: App, { store, auth, pagination }: ApiDeps): Promise<void> {
@@ -12,7 +12,7 @@ export async function deliveryRoutes(app: App, { store, auth, pagination }: ApiD
   app.get('/v1/webhooks', {
     onRequest: auth.workspace,
     schema: {
-      tags, summary: 'List delivery records, each with its attempts',
+      tags, operationId: 'listWebhookDeliveries', summary: 'List delivery records, each with its attempts',
       querystring: Type.Object({
         ...ListQuery,
         endpoint: Type.Optional(IdString('we')),
@@ -32,9 +32,9 @@ export async function deliveryRoutes(app: App, { store, auth, pagination }: ApiD
   app.get('/v1/webhooks/:id', {
     onRequest: auth.workspace,
     schema: {
-      tags, summary: 'Get one delivery record with its attempts, oldest first',
+      tags, operationId: 'getWebhookDelivery', summary: 'Get one delivery record with its attempts, oldest first',
       params: Type.Object({ id: IdString('wh') }),
-      response: withProblems({ 200: Type.Ref('WebhookDelivery') }, 403, 404),
+      response: withProblems({ 200: Type.Ref('WebhookDelivery'), 304: NotModified }, 403, 404),
     },
   }, async (request, reply) => {
     const delivery = await orNotFound(store.getDelivery(request.mode!, request.params.id), 'Webhook delivery', request.params.id);

@@ -12,7 +12,7 @@ import type { ApiDeps, App } from '../../api/deps.js';
 import { orNotFound } from '../../api/load.js';
 import { checkIfMatch, preconditionFailed, sendObject } from '../../api/plugins/etag.js';
 import { ruled } from '../../api/plugins/problem.js';
-import { ListQuery, NO_CONTROL, withProblems } from '../../api/schemas.js';
+import { ListQuery, NO_CONTROL, NotModified, withProblems } from '../../api/schemas.js';
 import { EndpointFormatField as Format, EndpointParams as Params, EndpointStatusField as Status, renderEndpoint } from './shape.js';
 
 const Url = Type.String({ minLength: 1, maxLength: URL_MAX, pattern: NO_CONTROL, description: `1–${URL_MAX} characters; https in live mode; stored and answered as parsed (URL.href)` });
@@ -76,7 +76,7 @@ export async function endpointRoutes(app: App, deps: ApiDeps): Promise<void> {
 
   app.post('/v1/webhooks/endpoints', {
     onRequest: auth.workspace,
-    schema: { tags, summary: 'Create a webhook endpoint', body: CreateBody, response: withProblems({ 201: Type.Ref('WebhookEndpoint') }, 403, 404, 409, 422) },
+    schema: { tags, operationId: 'createWebhookEndpoint', summary: 'Create a webhook endpoint', body: CreateBody, response: withProblems({ 201: Type.Ref('WebhookEndpoint') }, 403, 404, 409, 413, 415, 422) },
   }, async (request, reply) => {
     const mode = request.mode!;
     const body = request.body as Static<typeof CreateBody>;
@@ -102,7 +102,7 @@ export async function endpointRoutes(app: App, deps: ApiDeps): Promise<void> {
   app.get('/v1/webhooks/endpoints', {
     onRequest: auth.workspace,
     schema: {
-      tags, summary: 'List webhook endpoints', querystring: Type.Object(ListQuery, { additionalProperties: false }),
+      tags, operationId: 'listWebhookEndpoints', summary: 'List webhook endpoints', querystring: Type.Object(ListQuery, { additionalProperties: false }),
       response: withProblems({ 200: Type.Array(Type.Ref('WebhookEndpoint')) }, 403, 404),
     },
   }, async (request, reply) => {
@@ -113,7 +113,7 @@ export async function endpointRoutes(app: App, deps: ApiDeps): Promise<void> {
 
   app.get('/v1/webhooks/endpoints/:id', {
     onRequest: auth.workspace,
-    schema: { tags, summary: 'Get a webhook endpoint', params: Params, response: withProblems({ 200: Type.Ref('WebhookEndpoint') }, 403, 404) },
+    schema: { tags, operationId: 'getWebhookEndpoint', summary: 'Get a webhook endpoint', params: Params, response: withProblems({ 200: Type.Ref('WebhookEndpoint'), 304: NotModified }, 403, 404) },
   }, async (request, reply) => {
     const endpoint = await load(request.mode!, request.params.id);
     return sendObject(request, reply, endpoint.etag, renderEndpoint(endpoint));
@@ -122,8 +122,8 @@ export async function endpointRoutes(app: App, deps: ApiDeps): Promise<void> {
   app.patch('/v1/webhooks/endpoints/:id', {
     onRequest: auth.workspace,
     schema: {
-      tags, summary: 'Update a webhook endpoint (merge patch; If-Match honoured)', params: Params, body: PatchBody,
-      response: withProblems({ 200: Type.Ref('WebhookEndpoint') }, 403, 404, 412, 422),
+      tags, operationId: 'updateWebhookEndpoint', summary: 'Update a webhook endpoint (merge patch; If-Match honoured)', params: Params, body: PatchBody,
+      response: withProblems({ 200: Type.Ref('WebhookEndpoint') }, 403, 404, 409, 412, 413, 415, 422),
     },
   }, async (request, reply) => {
     const mode = request.mode!;
@@ -153,7 +153,7 @@ export async function endpointRoutes(app: App, deps: ApiDeps): Promise<void> {
 
   app.delete('/v1/webhooks/endpoints/:id', {
     onRequest: auth.workspace,
-    schema: { tags, summary: 'Delete a webhook endpoint (If-Match honoured)', params: Params, response: withProblems({ 204: Type.Null() }, 403, 404, 412) },
+    schema: { tags, operationId: 'deleteWebhookEndpoint', summary: 'Delete a webhook endpoint (If-Match honoured)', params: Params, response: withProblems({ 204: Type.Null() }, 403, 404, 412, 413, 415) },
   }, async (request, reply) => {
     const mode = request.mode!;
     const current = await load(mode, request.params.id);

@@ -25,7 +25,7 @@ export async function statsRoutes(app: App, deps: ApiDeps): Promise<void> {
   app.get('/v1/stats/endpoints', {
     onRequest: auth.workspace,
     schema: {
-      tags, summary: 'Success rate and p95 latency of each endpoint with attempts in the last `hours`',
+      tags, operationId: 'listEndpointStats', summary: 'Success rate and p95 latency of each endpoint with attempts in the last `hours`',
       querystring: HoursQuery,
       response: withProblems({ 200: Type.Array(EndpointStatsObject) }, 403, 404),
     },
@@ -37,7 +37,7 @@ export async function statsRoutes(app: App, deps: ApiDeps): Promise<void> {
   app.get('/v1/stats/hourly', {
     onRequest: auth.workspace,
     schema: {
-      tags, summary: 'Deliveries by outcome and attempt latency percentiles per hour, for the workspace',
+      tags, operationId: 'getHourlyStats', summary: 'Deliveries by outcome and attempt latency percentiles per hour, for the workspace',
       querystring: HoursQuery,
       response: withProblems({ 200: Type.Array(HourObject) }, 403, 404),
     },

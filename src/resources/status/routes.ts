@@ -29,7 +29,7 @@ export async function statusRoutes(app: App, { store, clock, auth }: ApiDeps): P
   app.get('/v1/status', {
     onRequest: scoped,
     schema: {
-      tags: ['operations'], summary: 'Backlog, failing endpoints and recent errors, for `hookd status`',
+      tags: ['operations'], operationId: 'getStatus', summary: 'Backlog, failing endpoints and recent errors, for `hookd status`',
       querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 10, description: 'Endpoints and errors listed, 1–100' })) }, { additionalProperties: false }),
       response: withProblems({ 200: Type.Ref('Status') }, 403, 404),
     },
