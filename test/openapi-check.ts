@@ -14,10 +14,13 @@ export interface Answer {
   status: number;
   /** The Content-Type header, or '' */
   contentType: string;
+  /** Whether the answer carries a header (any case). */
+  has: (header: string) => boolean;
   body: string;
 }
 
 interface ResponseObject {
+  headers?: Record<string, unknown>;
   content?: Record<string, { schema: unknown }>;
 }
 
@@ -40,6 +43,9 @@ interface Route {
 }
 
 const METHODS = ['get', 'put', 'post', 'patch', 'delete'];
+
+/** Declared headers an answer may lack, as their descriptions say: no next page; a reused idempotency key whose first request has ended. */
+const SOMETIMES = new Set(['X-Continuation-Token', '409 Retry-After']);
 const DOCUMENT_ID = 'https://hookd.invalid/openapi.json';
 
 /** A JSON Pointer segment (RFC 6901). */
@@ -119,6 +125,9 @@ export function createChecker(document: ServedDocument) {
         mismatches.push(`${where}: ${r.operationId} does not declare ${answer.status}`);
         return r.operationId;
       }
+      for (const header of Object.keys(declared.headers ?? {})) {
+        if (!answer.has(header) && !SOMETIMES.has(header) && !SOMETIMES.has(`${answer.status} ${header}`)) mismatches.push(`${where}: no ${header} header, which ${r.operationId} declares`);
+      }
       const media = answer.contentType.split(';')[0]!.trim().toLowerCase();
       const types = Object.keys(declared.content ?? {});
       if (types.length === 0) {
@@ -163,8 +172,9 @@ export function rawExchange(port: number, request: string): Promise<Answer> {
         reject(new Error(`no HTTP answer: ${JSON.stringify(text.slice(0, 200))}`));
         return;
       }
-      const contentType = /\r\ncontent-type: *([^\r]*)/i.exec(text.slice(0, end))?.[1] ?? '';
-      resolve({ status: Number(status), contentType, body: text.slice(end + 4) });
+      const head = text.slice(0, end).split('\r\n').slice(1).map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()] as const);
+      const contentType = head.find(([name]) => name === 'content-type')?.[1] ?? '';
+      resolve({ status: Number(status), contentType, has: (header) => head.some(([name]) => name === header.toLowerCase()), body: text.slice(end + 4) });
     });
   });
 }

@@ -53,7 +53,7 @@ async function call(expected: number, method: string, url: string, options: Call
   Object.assign(headers, options.headers);
   const res = await fetch(`http://127.0.0.1:${port}${url}`, { method, headers, body, redirect: 'manual' });
   const text = await res.text();
-  checker.check(method, url, expected, { status: res.status, contentType: res.headers.get('content-type') ?? '', body: text });
+  checker.check(method, url, expected, { status: res.status, contentType: res.headers.get('content-type') ?? '', has: (header) => res.headers.has(header), body: text });
   return { status: res.status, headers: res.headers, json: <T>() => JSON.parse(text) as T };
 }
 
@@ -112,7 +112,11 @@ describe('the session', () => {
     expect(replay.headers.get('x-cached-response')).toBe('true');
     await call(409, 'POST', '/v1/workspaces', { body: { name: 'Another' }, headers: idem });
 
-    await call(200, 'GET', '/v1/workspaces?count=2');
+    const page = await call(200, 'GET', '/v1/workspaces?count=1');
+    const next = page.headers.get('x-continuation-token');
+    expect(next).toBeTruthy();
+    await call(200, 'GET', `/v1/workspaces?count=1&ct=${encodeURIComponent(next!)}`);
+    await call(400, 'GET', '/v1/workspaces?count=1&ct=forged');
     await call(400, 'GET', '/v1/workspaces?count=0');
     await call(403, 'GET', '/v1/workspaces', { key: ws.test });
     const one = await call(200, 'GET', `/v1/workspaces/${ws.id}`);

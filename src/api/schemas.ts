@@ -132,5 +132,29 @@ export function withProblems(ok: Record<number, TSchema>, ...statuses: number[])
   return { ...ok, ...problemAnswers(400, 401, 429, 431, 503, ...statuses) };
 }
 
+const ETAG = { ETag: Type.String({ description: 'The object\'s version, for If-None-Match and If-Match' }) };
+
+/**
+ * A success answer as the OpenAPI document describes it: the schema it is serialised with,
+ * plus what @fastify/swagger reads beside it (the description, and `headers`, each header's
+ * schema), which the serializer ignores. The description goes in `x-response-description`,
+ * which @fastify/swagger takes out of the schema it shows, except beside a $ref: there it
+ * drops every sibling before reading that, and reads the raw schema's `description` instead.
+ */
+export function answer<T extends TSchema>(schema: T, description: string, headers?: Record<string, TSchema>): T {
+  return { ...schema, [schema.$ref === undefined ? 'x-response-description' : 'description']: description, ...(headers ? { headers } : {}) };
+}
+
+/** One object with its ETag (api/plugins/etag.ts sendObject). */
+export const objectAnswer = (component: string, description: string) => answer(Type.Ref(component), description, ETAG);
+
+/** A created object: its ETag, and its URL in Location. */
+export const createdAnswer = (component: string, description: string) =>
+  answer(Type.Ref(component), description, { ...ETAG, Location: Type.String({ description: 'The new object\'s path' }) });
+
+/** A page of a list: a bare array, and the next page's token in a header (api/plugins/pagination.ts). */
+export const pageAnswer = (item: TSchema, description: string) =>
+  answer(Type.Array(item), description, { 'X-Continuation-Token': Type.String({ description: 'Send as `ct` for the next page; absent on the last page' }) });
+
 /** The answer of a conditional GET whose If-None-Match names the current ETag: no body. */
 export const NotModified = Type.Null({ description: 'Not modified: If-None-Match names the current ETag; no body' });

@@ -12,7 +12,7 @@ import { HookdError } from '../domain/errors.js';
 import type { ApiDeps, App } from '../api/deps.js';
 import { absentBodyIsEmpty } from '../api/plugins/body.js';
 import { orNotFound } from '../api/load.js';
-import { withProblems } from '../api/schemas.js';
+import { answer, withProblems } from '../api/schemas.js';
 import { publicBase } from '../api/public-url.js';
 import type { Hub } from './hub.js';
 import { CLOSE_TOO_MANY, openGrant, signGrant, SUBPROTOCOL, type ListenGrant } from './grant.js';
@@ -41,7 +41,7 @@ export async function realtimeRoutes(app: App, deps: ApiDeps & { hub: Hub; grant
         events: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 100, description: 'Event types or wildcards; default every type' })),
       }, { additionalProperties: false }),
       response: withProblems({
-        200: Type.Object({ url: Type.String(), expires: Type.String(), token: Type.String(), workspace: Type.String(), live: Type.Boolean() }),
+        200: answer(Type.Object({ url: Type.String(), expires: Type.String(), token: Type.String(), workspace: Type.String(), live: Type.Boolean() }), 'The WebSocket URL, and the token to open it with'),
       }, 403, 404, 409, 413, 415),
     },
   }, async (request) => {

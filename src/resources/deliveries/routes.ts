@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { ApiDeps, App } from '../../api/deps.js';
 import { orNotFound } from '../../api/load.js';
 import { sendObject } from '../../api/plugins/etag.js';
-import { EVENT_TYPE_PATTERN, IdString, ListQuery, NotModified, withProblems } from '../../api/schemas.js';
+import { EVENT_TYPE_PATTERN, IdString, ListQuery, NotModified, objectAnswer, pageAnswer, withProblems } from '../../api/schemas.js';
 import { DeliveryStatusField, renderDelivery } from './shape.js';
 
 export async function deliveryRoutes(app: App, { store, auth, pagination }: ApiDeps): Promise<void> {
@@ -20,7 +20,7 @@ export async function deliveryRoutes(app: App, { store, auth, pagination }: ApiD
         type: Type.Optional(Type.Array(Type.String({ pattern: EVENT_TYPE_PATTERN, maxLength: 100 }), { maxItems: 20 })),
         status: Type.Optional(DeliveryStatusField),
       }, { additionalProperties: false }),
-      response: withProblems({ 200: Type.Array(Type.Ref('WebhookDelivery')) }, 403, 404),
+      response: withProblems({ 200: pageAnswer(Type.Ref('WebhookDelivery'), 'Delivery records') }, 403, 404),
     },
   }, async (request, reply) => {
     const { endpoint, event, type, status } = request.query;
@@ -34,7 +34,7 @@ export async function deliveryRoutes(app: App, { store, auth, pagination }: ApiD
     schema: {
       tags, operationId: 'getWebhookDelivery', summary: 'Get one delivery record with its attempts, oldest first',
       params: Type.Object({ id: IdString('wh') }),
-      response: withProblems({ 200: Type.Ref('WebhookDelivery'), 304: NotModified }, 403, 404),
+      response: withProblems({ 200: objectAnswer('WebhookDelivery', 'The delivery record'), 304: NotModified }, 403, 404),
     },
   }, async (request, reply) => {
     const delivery = await orNotFound(store.getDelivery(request.mode!, request.params.id), 'Webhook delivery', request.params.id);

@@ -12,7 +12,7 @@ import type { ApiDeps, App } from '../../api/deps.js';
 import { orNotFound } from '../../api/load.js';
 import { checkIfMatch, preconditionFailed, sendObject } from '../../api/plugins/etag.js';
 import { ruled } from '../../api/plugins/problem.js';
-import { ListQuery, NO_CONTROL, NotModified, withProblems } from '../../api/schemas.js';
+import { answer, createdAnswer, ListQuery, NO_CONTROL, NotModified, objectAnswer, pageAnswer, withProblems } from '../../api/schemas.js';
 import { EndpointFormatField as Format, EndpointParams as Params, EndpointStatusField as Status, renderEndpoint } from './shape.js';
 
 const Url = Type.String({ minLength: 1, maxLength: URL_MAX, pattern: NO_CONTROL, description: `1–${URL_MAX} characters; https in live mode; stored and answered as parsed (URL.href)` });
@@ -76,7 +76,7 @@ export async function endpointRoutes(app: App, deps: ApiDeps): Promise<void> {
 
   app.post('/v1/webhooks/endpoints', {
     onRequest: auth.workspace,
-    schema: { tags, operationId: 'createWebhookEndpoint', summary: 'Create a webhook endpoint', body: CreateBody, response: withProblems({ 201: Type.Ref('WebhookEndpoint') }, 403, 404, 409, 413, 415, 422) },
+    schema: { tags, operationId: 'createWebhookEndpoint', summary: 'Create a webhook endpoint', body: CreateBody, response: withProblems({ 201: createdAnswer('WebhookEndpoint', 'The endpoint, its secret and token whole: the only time') }, 403, 404, 409, 413, 415, 422) },
   }, async (request, reply) => {
     const mode = request.mode!;
     const body = request.body as Static<typeof CreateBody>;
@@ -103,7 +103,7 @@ export async function endpointRoutes(app: App, deps: ApiDeps): Promise<void> {
     onRequest: auth.workspace,
     schema: {
       tags, operationId: 'listWebhookEndpoints', summary: 'List webhook endpoints', querystring: Type.Object(ListQuery, { additionalProperties: false }),
-      response: withProblems({ 200: Type.Array(Type.Ref('WebhookEndpoint')) }, 403, 404),
+      response: withProblems({ 200: pageAnswer(Type.Ref('WebhookEndpoint'), 'Endpoints, secrets and tokens masked') }, 403, 404),
     },
   }, async (request, reply) => {
     const options = pagination.parse('endpoints', request.query);
@@ -113,7 +113,7 @@ export async function endpointRoutes(app: App, deps: ApiDeps): Promise<void> {
 
   app.get('/v1/webhooks/endpoints/:id', {
     onRequest: auth.workspace,
-    schema: { tags, operationId: 'getWebhookEndpoint', summary: 'Get a webhook endpoint', params: Params, response: withProblems({ 200: Type.Ref('WebhookEndpoint'), 304: NotModified }, 403, 404) },
+    schema: { tags, operationId: 'getWebhookEndpoint', summary: 'Get a webhook endpoint', params: Params, response: withProblems({ 200: objectAnswer('WebhookEndpoint', 'The endpoint, secret and token masked'), 304: NotModified }, 403, 404) },
   }, async (request, reply) => {
     const endpoint = await load(request.mode!, request.params.id);
     return sendObject(request, reply, endpoint.etag, renderEndpoint(endpoint));
@@ -123,7 +123,7 @@ export async function endpointRoutes(app: App, deps: ApiDeps): Promise<void> {
     onRequest: auth.workspace,
     schema: {
       tags, operationId: 'updateWebhookEndpoint', summary: 'Update a webhook endpoint (merge patch; If-Match honoured)', params: Params, body: PatchBody,
-      response: withProblems({ 200: Type.Ref('WebhookEndpoint') }, 403, 404, 409, 412, 413, 415, 422),
+      response: withProblems({ 200: objectAnswer('WebhookEndpoint', 'The endpoint as updated') }, 403, 404, 409, 412, 413, 415, 422),
     },
   }, async (request, reply) => {
     const mode = request.mode!;
@@ -153,7 +153,7 @@ export async function endpointRoutes(app: App, deps: ApiDeps): Promise<void> {
 
   app.delete('/v1/webhooks/endpoints/:id', {
     onRequest: auth.workspace,
-    schema: { tags, operationId: 'deleteWebhookEndpoint', summary: 'Delete a webhook endpoint (If-Match honoured)', params: Params, response: withProblems({ 204: Type.Null() }, 403, 404, 412, 413, 415) },
+    schema: { tags, operationId: 'deleteWebhookEndpoint', summary: 'Delete a webhook endpoint (If-Match honoured)', params: Params, response: withProblems({ 204: answer(Type.Null(), 'Deleted; no body') }, 403, 404, 412, 413, 415) },
   }, async (request, reply) => {
     const mode = request.mode!;
     const current = await load(mode, request.params.id);

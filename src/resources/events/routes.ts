@@ -14,7 +14,7 @@ import { orNotFound } from '../../api/load.js';
 import { absentBodyIsEmpty } from '../../api/plugins/body.js';
 import { checkIfMatch, preconditionFailed, sendObject } from '../../api/plugins/etag.js';
 import { idempotencyKeyOf } from '../../api/plugins/idempotency.js';
-import { EVENT_TYPE_PATTERN, IdString, ListQuery, NotModified, withProblems } from '../../api/schemas.js';
+import { answer, createdAnswer, EVENT_TYPE_PATTERN, IdString, ListQuery, NotModified, objectAnswer, pageAnswer, withProblems } from '../../api/schemas.js';
 import { renderAttempt } from '../deliveries/shape.js';
 import { renderEvent } from './shape.js';
 
@@ -37,7 +37,7 @@ export async function eventRoutes(app: App, { store, clock, auth, pagination, ca
     bodyLimit: config.maxEventSize,
     schema: {
       tags, operationId: 'createEvent', summary: 'Publish an event; it is stored with its deliveries before the 201', body: PublishBody,
-      response: withProblems({ 201: Type.Ref('Event') }, 403, 404, 409, 413, 415, 422),
+      response: withProblems({ 201: createdAnswer('Event', 'The event, stored with its deliveries') }, 403, 404, 409, 413, 415, 422),
     },
   }, async (request, reply) => {
     const mode = request.mode!;
@@ -66,7 +66,7 @@ export async function eventRoutes(app: App, { store, clock, auth, pagination, ca
         ...ListQuery,
         type: Type.Optional(Type.Array(TypeName, { maxItems: 20, description: 'Repeat to match any of several types' })),
       }, { additionalProperties: false }),
-      response: withProblems({ 200: Type.Array(Type.Ref('Event')) }, 403, 404),
+      response: withProblems({ 200: pageAnswer(Type.Ref('Event'), 'Events') }, 403, 404),
     },
   }, async (request, reply) => {
     const options = pagination.parse('events', request.query);
@@ -76,7 +76,7 @@ export async function eventRoutes(app: App, { store, clock, auth, pagination, ca
 
   app.get('/v1/events/:id', {
     onRequest: auth.workspace,
-    schema: { tags, operationId: 'getEvent', summary: 'Get an event', params: Params, response: withProblems({ 200: Type.Ref('Event'), 304: NotModified }, 403, 404) },
+    schema: { tags, operationId: 'getEvent', summary: 'Get an event', params: Params, response: withProblems({ 200: objectAnswer('Event', 'The event'), 304: NotModified }, 403, 404) },
   }, async (request, reply) => {
     const event = await orNotFound(store.getEvent(request.mode!, request.params.id), 'Event', request.params.id);
     return sendObject(request, reply, event.etag, renderEvent(event));
@@ -89,7 +89,7 @@ export async function eventRoutes(app: App, { store, clock, auth, pagination, ca
     schema: {
       tags, operationId: 'redactEvent', summary: 'Replace the event\'s data with an empty object and record who asked; repeating it changes nothing',
       params: Params, body: Type.Optional(Type.Object({}, { additionalProperties: false })),
-      response: withProblems({ 200: Type.Ref('Event') }, 403, 404, 409, 412, 413, 415),
+      response: withProblems({ 200: objectAnswer('Event', 'The event, redacted') }, 403, 404, 409, 412, 413, 415),
     },
   }, async (request, reply) => {
     const mode = request.mode!;
@@ -109,7 +109,7 @@ export async function eventRoutes(app: App, { store, clock, auth, pagination, ca
       tags, operationId: 'retryEvent', summary: 'Send the event to one endpoint now; answers with the attempt',
       params: Params,
       body: Type.Object({ webhook_endpoint: IdString('we') }, { additionalProperties: false }),
-      response: withProblems({ 200: Type.Ref('WebhookAttempt') }, 403, 404, 409, 413, 415),
+      response: withProblems({ 200: answer(Type.Ref('WebhookAttempt'), 'The attempt: what was sent and what came back') }, 403, 404, 409, 413, 415),
     },
   }, async (request) => {
     const mode = request.mode!;
