@@ -8,12 +8,15 @@
  *
  * The rate limit is tiny (one request a second, no burst) and the test clock stands still, so
  * each call first moves the clock a second on (refilling the key's bucket); the 429 comes from
- * two calls without that.
+ * two calls without that. The 503s come from a store method made to fail as the dialect's
+ * driver errors are classified.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createChecker, rawExchange, type Answer, type ServedDocument } from './openapi-check.js';
 import { startReceiver, type Receiver } from './receiver.js';
-import { PLATFORM_KEY, startHookd, type TestHookd } from './helpers.js';
+import { classifyPgError } from '../src/store/postgres/index.js';
+import { classifySqliteError } from '../src/store/sqlite/errors.js';
+import { PLATFORM_KEY, startHookd, TEST_STORE, type TestHookd } from './helpers.js';
 
 interface CallOptions {
   /** Default the platform key; null sends none. */
@@ -30,7 +33,7 @@ interface Got {
   json: <T = Record<string, unknown>>() => T;
 }
 
-const ERROR_KINDS = [400, 401, 403, 404, 409, 412, 413, 415, 422, 429];
+const ERROR_KINDS = [400, 401, 403, 404, 409, 412, 413, 415, 422, 429, 431, 503];
 const UNKNOWN = { wksp: 'wksp_0000000000000000000000aa', we: 'we_0000000000000000000000aa', evt: 'evt_0000000000000000000000aa', wh: 'wh_0000000000000000000000aa' };
 const STALE = { 'if-match': '"not-the-current-etag"' };
 
@@ -253,6 +256,25 @@ describe('the session', () => {
     for (const { method, template } of checker.operations()) {
       if (template.startsWith('/v1/')) await call(401, method, template.replace(/\{[^}]+\}/g, 'x'), { key: null });
     }
+    expect(since(from)).toEqual([]);
+  });
+
+  it('a store that does not answer', async () => {
+    const from = checker.mismatches.length;
+    // The error the dialect's classifier makes of a driver failure, thrown where the store would throw it.
+    const fault = TEST_STORE === 'sqlite' ? classifySqliteError({ code: 'SQLITE_IOERR_WRITE' }) : classifyPgError({ code: 'ECONNREFUSED' });
+    const { getEvent, ping } = h.store;
+    h.store.getEvent = () => Promise.reject(fault);
+    h.store.ping = () => Promise.reject(fault);
+    try {
+      const down = await call(503, 'GET', `/v1/events/${event.id}`, { key: ws.test });
+      expect(down.json<{ type: string }>().type).toBe('urn:hookd:problem:store_unavailable');
+      expect(Number(down.headers.get('retry-after'))).toBeGreaterThan(0);
+      await call(503, 'GET', '/ready', { key: null });
+    } finally {
+      Object.assign(h.store, { getEvent, ping });
+    }
+    await call(200, 'GET', `/v1/events/${event.id}`, { key: ws.test });
     expect(since(from)).toEqual([]);
   });
 
