@@ -123,6 +123,7 @@ export async function endpointRoutes(app: App, deps: ApiDeps): Promise<void> {
     onRequest: auth.workspace,
     schema: {
       tags, operationId: 'updateWebhookEndpoint', summary: 'Update a webhook endpoint (merge patch; If-Match honoured)', params: Params, body: PatchBody,
+      consumes: ['application/merge-patch+json', 'application/json'],
       response: withProblems({ 200: objectAnswer('WebhookEndpoint', 'The endpoint as updated') }, 403, 404, 409, 412, 413, 415, 422),
     },
   }, async (request, reply) => {
