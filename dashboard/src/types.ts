@@ -41,12 +41,16 @@ export interface EventType {
 
 /** RFC 9457 problem details */
 export interface Problem {
+  /** urn:hookd:problem:<code>, stable (docs/api.md lists the codes) */
   type: string;
   title: string;
   status: number;
   detail?: string;
+  /** The request path */
   instance?: string;
+  /** Every broken field at once, by name (a body field by its path, such as data.object.amount; a query parameter or header by its name): the rules it breaks */
   errors?: Record<string, string[]>;
+  /** The request id, also sent as X-Request-Id */
   traceId: string;
 }
 

@@ -7,6 +7,7 @@
 import { Type } from '@sinclair/typebox';
 import { HookdError, type FieldErrors } from '../domain/errors.js';
 import type { App } from './deps.js';
+import { answer, problemAnswer, problemAnswers } from './schemas.js';
 import type { Store } from '../store/types.js';
 import type { Metrics } from '../metrics.js';
 
@@ -22,15 +23,16 @@ const Check = Type.Union([Type.Literal('ok'), Type.Literal('n/a')]);
 export async function healthRoutes(app: App, { store, metrics, dispatcherRunning }: HealthDeps): Promise<void> {
   const tags = ['operations'];
   app.get('/health', {
-    schema: { tags, summary: 'Liveness: the process answers', response: { 200: Type.Object({ status: Type.Literal('ok') }) } },
+    schema: { tags, operationId: 'getHealth', summary: 'Liveness: the process answers', response: { 200: answer(Type.Object({ status: Type.Literal('ok') }), 'The process answers'), ...problemAnswers(431) } },
   }, async () => ({ status: 'ok' as const }));
 
   app.get('/ready', {
     schema: {
-      tags, summary: 'Readiness: the store answers, migrations are applied, the dispatcher runs (503 names the failed check)',
+      tags, operationId: 'getReadiness', summary: 'Readiness: the store answers, migrations are applied, the dispatcher runs (503 names the failed check)',
       response: {
-        200: Type.Object({ status: Type.Literal('ready'), store: Type.String(), checks: Type.Object({ store: Check, migrations: Check, dispatcher: Check }) }),
-        503: Type.Ref('Problem'),
+        200: answer(Type.Object({ status: Type.Literal('ready'), store: Type.String(), checks: Type.Object({ store: Check, migrations: Check, dispatcher: Check }) }), 'Every check passed'),
+        ...problemAnswers(431),
+        503: problemAnswer('Not ready: `errors` names each failed check (store, migrations, dispatcher)', { 'Retry-After': Type.Integer({ minimum: 0 }) }),
       },
     },
   }, async () => {

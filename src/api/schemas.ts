@@ -51,13 +51,15 @@ const ROLL_GRACE_MAX_S = 7 * 86_400;
 export const RollGrace = (description: string) => Type.Optional(Type.Integer({ minimum: 0, maximum: ROLL_GRACE_MAX_S, description }));
 
 export const Problem = Type.Object({
-  type: Type.String(),
+  type: Type.String({ description: 'urn:hookd:problem:<code>, stable (docs/api.md lists the codes)' }),
   title: Type.String(),
   status: Type.Integer(),
   detail: Type.Optional(Type.String()),
-  instance: Type.Optional(Type.String()),
-  errors: Type.Optional(Type.Record(Type.String(), Type.Array(Type.String()))),
-  traceId: Type.String(),
+  instance: Type.Optional(Type.String({ description: 'The request path' })),
+  errors: Type.Optional(Type.Record(Type.String(), Type.Array(Type.String()), {
+    description: 'Every broken field at once, by name (a body field by its path, such as data.object.amount; a query parameter or header by its name): the rules it breaks',
+  })),
+  traceId: Type.String({ description: 'The request id, also sent as X-Request-Id' }),
 }, { $id: 'Problem', description: 'RFC 9457 problem details' });
 
 export const ListQuery = {
@@ -76,9 +78,88 @@ export const ListQuery = {
   'updated.gte': Type.Optional(Type.String()),
 };
 
-/** Standard error answers for a route, for the OpenAPI document. */
-export function withProblems<T extends Record<number, TSchema>>(ok: T, ...statuses: number[]) {
-  const out: Record<number, TSchema> = { ...ok };
-  for (const s of [400, 401, ...statuses]) out[s] = Type.Ref('Problem');
+/** An error answer as the OpenAPI document declares it: application/problem+json, the Problem schema. */
+export interface ProblemAnswer {
+  description: string;
+  headers?: Record<string, TSchema>;
+  content: { 'application/problem+json': { schema: TSchema } };
+}
+
+const RETRY_AFTER = { 'Retry-After': Type.Integer({ minimum: 0, description: 'Seconds to wait before trying again' }) };
+
+/**
+ * What each error status means, written once for every route that declares it. 400, 401, 429,
+ * 431 and 503 can answer any route with a key: a malformed header or idempotency key, a missing
+ * key, the key's rate limit, request headers over Node's limit, a store that does not answer.
+ */
+const PROBLEMS: Record<number, Omit<ProblemAnswer, 'content'>> = {
+  400: { description: 'The request is invalid: `errors` names each broken field (body, query parameter, path or header) and the rule it breaks' },
+  401: {
+    description: 'No key, or a key that is unknown, rolled or expired',
+    headers: { 'WWW-Authenticate': Type.String({ description: 'Bearer realm="hookd", with error="invalid_token" when a key was sent' }) },
+  },
+  403: { description: 'The key may not do this: a workspace key on a platform route, a workspace key with an X-Workspace-Id or X-Live-Mode of another, a portal session where one is refused' },
+  404: { description: 'No such object in the key\'s workspace and mode (another workspace\'s id answers the same), or an unknown X-Workspace-Id' },
+  409: { description: 'A conflict with the current state, or an X-Idempotency-Key already used with another request (or still running: then Retry-After)', headers: RETRY_AFTER },
+  412: { description: 'If-Match does not name the object\'s current ETag' },
+  413: { description: 'The body is larger than the route accepts' },
+  415: { description: 'The body is not application/json (or application/merge-patch+json on PATCH)' },
+  422: { description: 'Well-formed, but refused by a rule of its content' },
+  429: { description: 'The key\'s rate limit is spent', headers: RETRY_AFTER },
+  431: { description: 'The request line and headers are larger than hookd reads; answered before any route runs, and the connection is closed' },
+  503: { description: 'The store does not answer (store_unavailable)', headers: RETRY_AFTER },
+};
+
+/** A problem+json answer with this description (and headers), for a status PROBLEMS does not describe as the route means it (/ready's 503). */
+export function problemAnswer(description: string, headers?: Record<string, TSchema>): ProblemAnswer {
+  return { description, ...(headers ? { headers } : {}), content: { 'application/problem+json': { schema: Type.Ref('Problem') } } };
+}
+
+/** The problem answers of these statuses, as PROBLEMS describes them. */
+export function problemAnswers(...statuses: number[]): Record<number, ProblemAnswer> {
+  const out: Record<number, ProblemAnswer> = {};
+  for (const s of [...statuses].sort((a, b) => a - b)) {
+    const known = PROBLEMS[s];
+    if (!known) throw new Error(`no description of status ${s} in api/schemas.ts`);
+    out[s] = problemAnswer(known.description, known.headers);
+  }
   return out;
 }
+
+/**
+ * A route's answers for the OpenAPI document: its success answers, then every error it can give
+ * as application/problem+json (what api/plugins/problem.ts sends), declared per content type so
+ * that a generated client reads an error as a Problem. Fastify picks a serializer by the same
+ * map; the problem handler sends text, which no serializer touches. 400, 401, 429, 431 and 503
+ * are added to every route; `statuses` are the route's own.
+ */
+export function withProblems(ok: Record<number, TSchema>, ...statuses: number[]): Record<number, TSchema | ProblemAnswer> {
+  return { ...ok, ...problemAnswers(400, 401, 429, 431, 503, ...statuses) };
+}
+
+const ETAG = { ETag: Type.String({ description: 'The object\'s version, for If-None-Match and If-Match' }) };
+
+/**
+ * A success answer as the OpenAPI document describes it: the schema it is serialised with,
+ * plus what @fastify/swagger reads beside it (the description, and `headers`, each header's
+ * schema), which the serializer ignores. The description goes in `x-response-description`,
+ * which @fastify/swagger takes out of the schema it shows, except beside a $ref: there it
+ * drops every sibling before reading that, and reads the raw schema's `description` instead.
+ */
+export function answer<T extends TSchema>(schema: T, description: string, headers?: Record<string, TSchema>): T {
+  return { ...schema, [schema.$ref === undefined ? 'x-response-description' : 'description']: description, ...(headers ? { headers } : {}) };
+}
+
+/** One object with its ETag (api/plugins/etag.ts sendObject). */
+export const objectAnswer = (component: string, description: string) => answer(Type.Ref(component), description, ETAG);
+
+/** A created object: its ETag, and its URL in Location. */
+export const createdAnswer = (component: string, description: string) =>
+  answer(Type.Ref(component), description, { ...ETAG, Location: Type.String({ description: 'The new object\'s path' }) });
+
+/** A page of a list: a bare array, and the next page's token in a header (api/plugins/pagination.ts). */
+export const pageAnswer = (item: TSchema, description: string) =>
+  answer(Type.Array(item), description, { 'X-Continuation-Token': Type.String({ description: 'Send as `ct` for the next page; absent on the last page' }) });
+
+/** The answer of a conditional GET whose If-None-Match names the current ETag: no body. */
+export const NotModified = Type.Null({ description: 'Not modified: If-None-Match names the current ETag; no body' });

@@ -108,8 +108,8 @@ export const SETTINGS: readonly Setting[] = [
   },
   {
     key: 'publicUrl', env: 'HOOKD_PUBLIC_URL', accepts: 'an http(s) URL', parse: (r) => (/^https?:\/\/[^\s]+$/.test(r) ? r.replace(/\/+$/, '') : undefined),
-    meaning: 'the URL users reach hookd at (listen URLs, portal links; https here turns on HSTS); set it whenever clients reach hookd through a proxy or by name',
-    shownDefault: 'the listening address (`http://localhost:<port>` on 0.0.0.0 or ::, else the bound IP); never a request\'s `Host`',
+    meaning: 'the URL users reach hookd at (listen URLs, portal links, the OpenAPI document\'s `servers`; https here turns on HSTS); set it whenever clients reach hookd through a proxy or by name',
+    shownDefault: 'listen URLs and portal links: the listening address (`http://localhost:<port>` on 0.0.0.0 or ::, else the bound IP), never a request\'s `Host`; `servers`: the origin the request reached',
   },
   {
     key: 'lease', env: 'HOOKD_LEASE', ...boundedDuration('60s', { min: 1_000 }),

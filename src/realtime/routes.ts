@@ -18,7 +18,7 @@ import { HookdError } from '../domain/errors.js';
 import type { ApiDeps, App } from '../api/deps.js';
 import { absentBodyIsEmpty } from '../api/plugins/body.js';
 import { orNotFound } from '../api/load.js';
-import { withProblems } from '../api/schemas.js';
+import { answer, withProblems } from '../api/schemas.js';
 import { publicBase } from '../api/public-url.js';
 import type { Hub, SessionHandle } from './hub.js';
 import { CLOSE_BAD_MESSAGE, CLOSE_TOO_MANY, openGrant, signGrant, SUBPROTOCOL, type ListenClient, type ListenGrant } from './grant.js';
@@ -86,7 +86,7 @@ export async function realtimeRoutes(app: App, deps: ApiDeps & { hub: Hub; grant
     onRequest: auth.workspace,
     preValidation: absentBodyIsEmpty,
     schema: {
-      tags: ['realtime'], summary: 'Grant a listen session: a WebSocket URL and a token that expires',
+      tags: ['realtime'], operationId: 'negotiateRealtimeEvents', summary: 'Grant a listen session: a WebSocket URL and a token that expires',
       body: Type.Object({
         events: Type.Optional({ ...EventPatterns, description: 'Event types or wildcards; default every type' }),
         ttl: Type.Optional(Ttl),
@@ -95,7 +95,7 @@ export async function realtimeRoutes(app: App, deps: ApiDeps & { hub: Hub; grant
           Type.Null(),
         ], { description: 'Falu\'s CLI\'s filter: `types` as `events`' })),
       }, { additionalProperties: false }),
-      response: withProblems({ 200: Negotiation }, 403, 404),
+      response: withProblems({ 200: answer(Negotiation, 'The WebSocket URL, and the token to open it with') }, 403, 404, 409, 413, 415),
     },
   }, async (request) => {
     const { events, ttl, filters } = request.body;
@@ -109,13 +109,13 @@ export async function realtimeRoutes(app: App, deps: ApiDeps & { hub: Hub; grant
     onRequest: auth.workspace,
     preValidation: absentBodyIsEmpty,
     schema: {
-      tags: ['realtime'], summary: 'Grant a listen session, as older versions of Falu\'s CLI ask: their filter comes in a subscribe message',
+      tags: ['realtime'], operationId: 'negotiateRealtime', summary: 'Grant a listen session, as older versions of Falu\'s CLI ask: their filter comes in a subscribe message',
       body: Type.Object({
         purpose: Type.String({ maxLength: 100, description: 'What to stream: `events`' }),
         ttl: Type.Optional(Ttl),
         type: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Null()], { description: 'Sent by some versions of Falu\'s CLI; ignored' })),
       }, { additionalProperties: false }),
-      response: withProblems({ 200: Negotiation }, 403, 404),
+      response: withProblems({ 200: answer(Negotiation, 'The WebSocket URL, and the token to open it with') }, 403, 404, 409, 413, 415),
     },
   }, async (request) => {
     if (request.body.purpose !== 'events') throw HookdError.validation({ purpose: ['must be events: hookd streams events only'] });

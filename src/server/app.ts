@@ -19,6 +19,7 @@ import { registerConnectionLimits, serverTimeouts } from '../api/connection-limi
 import { dashboardRoutes, defaultDashboardDir } from '../api/dashboard.js';
 import type { ApiDeps, App } from '../api/deps.js';
 import { healthRoutes } from '../api/health.js';
+import { openApiDefinition, withServers } from '../api/openapi.js';
 import { createAuth } from '../api/plugins/auth.js';
 import { registerBodyParsing } from '../api/plugins/body.js';
 import { registerFaluVersion } from '../api/plugins/falu-version.js';
@@ -113,14 +114,21 @@ export async function buildApp(options: AppOptions): Promise<App> {
   }
 
   await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: { title: 'hookd API', version: VERSION, description: 'Falu-compatible webhooks API. Errors are application/problem+json (RFC 9457).' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'fskt_/fskl_ workspace key, or the platform key' } } },
-      security: [{ bearer: [] }],
+    openapi: openApiDefinition(VERSION),
+    // Components are named by their $id (Problem, WebhookEndpoint…), not def-0, def-1… by the
+    // order of addSchema: a generated client names its types after them.
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+  });
+  await app.register(swaggerUi, {
+    routePrefix: '/docs', staticCSP: true,
+    // Swagger UI reads /docs/json: the same document as /openapi.json, servers included, and
+    // like it never cached (security-headers.ts leaves /docs to swagger-ui).
+    transformSpecificationClone: false,
+    transformSpecification: (document, request, reply) => {
+      reply.header('Cache-Control', 'no-store');
+      return withServers(document, config, request);
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
 
   const hub = createHub({ store, clock, log: app.log, maxSessionsPerMode: config.maxListenSessions });
   app.addHook('onClose', async () => hub.close());
@@ -148,7 +156,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     const typed = scope as unknown as App;
     // The public objects (each declared in its resource's shape.ts), added before any route since
     // routes of one resource refer to another's (an attempt is what events' retry and endpoints'
-    // test answer). In this order: the OpenAPI document names them def-0, def-1… by it.
+    // test answer). The OpenAPI document names each component by its $id.
     for (const shape of [WorkspaceObject, EventTypeObject, EndpointObject, EventObject, AttemptObject, DeliveryObject, StatusObject]) typed.addSchema(shape);
     await healthRoutes(typed, { store, metrics, dispatcherRunning: options.dispatcherRunning });
     await workspaceRoutes(typed, deps);
@@ -162,7 +170,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     await portalRoutes(typed, { ...deps, portalKey });
     await statsRoutes(typed, deps);
     await dashboardRoutes(typed, { dir: options.dashboardDir === undefined ? defaultDashboardDir() : options.dashboardDir });
-    typed.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+    typed.get('/openapi.json', { schema: { hide: true } }, async (request) => withServers(app.swagger(), config, request));
   });
   return app;
 }

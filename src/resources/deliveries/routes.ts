@@ -4,7 +4,7 @@ import type { ApiDeps, App } from '../../api/deps.js';
 import { orNotFound } from '../../api/load.js';
 import { sendObject } from '../../api/plugins/etag.js';
 import { commaSeparated } from '../../api/plugins/pagination.js';
-import { EVENT_TYPE_PATTERN, IdString, ListQuery, withProblems } from '../../api/schemas.js';
+import { EVENT_TYPE_PATTERN, IdString, ListQuery, NotModified, objectAnswer, pageAnswer, withProblems } from '../../api/schemas.js';
 import { DeliveryStatusField, renderDelivery } from './shape.js';
 
 export async function deliveryRoutes(app: App, { store, auth, pagination }: ApiDeps): Promise<void> {
@@ -14,7 +14,7 @@ export async function deliveryRoutes(app: App, { store, auth, pagination }: ApiD
     onRequest: auth.workspace,
     preValidation: commaSeparated('type'),
     schema: {
-      tags, summary: 'List delivery records, each with its attempts',
+      tags, operationId: 'listWebhookDeliveries', summary: 'List delivery records, each with its attempts',
       querystring: Type.Object({
         ...ListQuery,
         endpoint: Type.Optional(IdString('we')),
@@ -22,7 +22,7 @@ export async function deliveryRoutes(app: App, { store, auth, pagination }: ApiD
         type: Type.Optional(Type.Array(Type.String({ pattern: EVENT_TYPE_PATTERN, maxLength: 100 }), { maxItems: 20 })),
         status: Type.Optional(DeliveryStatusField),
       }, { additionalProperties: false }),
-      response: withProblems({ 200: Type.Array(Type.Ref('WebhookDelivery')) }, 403, 404),
+      response: withProblems({ 200: pageAnswer(Type.Ref('WebhookDelivery'), 'Delivery records') }, 403, 404),
     },
   }, async (request, reply) => {
     const { endpoint, event, type, status } = request.query;
@@ -34,9 +34,9 @@ export async function deliveryRoutes(app: App, { store, auth, pagination }: ApiD
   app.get('/v1/webhooks/:id', {
     onRequest: auth.workspace,
     schema: {
-      tags, summary: 'Get one delivery record with its attempts, oldest first',
+      tags, operationId: 'getWebhookDelivery', summary: 'Get one delivery record with its attempts, oldest first',
       params: Type.Object({ id: IdString('wh') }),
-      response: withProblems({ 200: Type.Ref('WebhookDelivery') }, 403, 404),
+      response: withProblems({ 200: objectAnswer('WebhookDelivery', 'The delivery record'), 304: NotModified }, 403, 404),
     },
   }, async (request, reply) => {
     const delivery = await orNotFound(store.getDelivery(request.mode!, request.params.id), 'Webhook delivery', request.params.id);

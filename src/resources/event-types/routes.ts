@@ -7,7 +7,7 @@ import type { EventType } from '../../domain/types.js';
 import type { ApiDeps, App } from '../../api/deps.js';
 import { orNotFound } from '../../api/load.js';
 import { sendObject } from '../../api/plugins/etag.js';
-import { EVENT_TYPE_PATTERN, ListQuery, NO_CONTROL, withProblems } from '../../api/schemas.js';
+import { createdAnswer, EVENT_TYPE_PATTERN, ListQuery, NO_CONTROL, NotModified, objectAnswer, pageAnswer, withProblems } from '../../api/schemas.js';
 import { renderEventType } from './shape.js';
 
 const Name = Type.String({ minLength: 3, maxLength: EVENT_TYPE_NAME_MAX, pattern: EVENT_TYPE_PATTERN });
@@ -19,9 +19,9 @@ export async function eventTypeRoutes(app: App, { store, clock, auth, pagination
   app.get('/v1/event_types', {
     onRequest: auth.anyKey,
     schema: {
-      tags, summary: 'List the event-type catalog',
+      tags, operationId: 'listEventTypes', summary: 'List the event-type catalog',
       querystring: Type.Object(ListQuery, { additionalProperties: false }),
-      response: withProblems({ 200: Type.Array(Type.Ref('EventType')) }),
+      response: withProblems({ 200: pageAnswer(Type.Ref('EventType'), 'Event types of the catalog') }),
     },
   }, async (request, reply) => {
     const options = pagination.parse('event_types', request.query);
@@ -32,9 +32,9 @@ export async function eventTypeRoutes(app: App, { store, clock, auth, pagination
   app.get('/v1/event_types/:name', {
     onRequest: auth.anyKey,
     schema: {
-      tags, summary: 'Get one event type',
+      tags, operationId: 'getEventType', summary: 'Get one event type',
       params: Type.Object({ name: Name }),
-      response: withProblems({ 200: Type.Ref('EventType') }, 404),
+      response: withProblems({ 200: objectAnswer('EventType', 'The event type'), 304: NotModified }, 404),
     },
   }, async (request, reply) => {
     const type = await orNotFound(store.getEventType(request.params.name), 'Event type', request.params.name);
@@ -44,7 +44,7 @@ export async function eventTypeRoutes(app: App, { store, clock, auth, pagination
   app.post('/v1/event_types', {
     onRequest: auth.platform,
     schema: {
-      tags, summary: 'Add an event type to the catalog (platform key)',
+      tags, operationId: 'createEventType', summary: 'Add an event type to the catalog (platform key)',
       body: Type.Object({
         name: Name,
         description: Type.Optional(Type.String({ maxLength: 1000, pattern: NO_CONTROL })),
@@ -52,7 +52,7 @@ export async function eventTypeRoutes(app: App, { store, clock, auth, pagination
           description: 'JSON Schema that data.object of published events must satisfy',
         })),
       }, { additionalProperties: false }),
-      response: withProblems({ 201: Type.Ref('EventType') }, 403, 409),
+      response: withProblems({ 201: createdAnswer('EventType', 'The event type, added') }, 403, 409, 413, 415),
     },
   }, async (request, reply) => {
     const { name, description, schema } = request.body;

@@ -9,7 +9,7 @@ import { HookdError } from '../../domain/errors.js';
 import type { ApiDeps, App } from '../../api/deps.js';
 import { signPortalToken } from '../../api/plugins/portal-session.js';
 import { publicBase } from '../../api/public-url.js';
-import { IdString, iso, Timestamp, withProblems } from '../../api/schemas.js';
+import { answer, IdString, iso, Timestamp, withProblems } from '../../api/schemas.js';
 
 /** s: a link is for opening now, not for keeping; a day at most bounds what a leaked one is worth. */
 const PORTAL_TTL_DEFAULT_S = 3_600;
@@ -20,7 +20,7 @@ export async function portalRoutes(app: App, { store, clock, auth, config, porta
   app.post('/v1/portal/sessions', {
     onRequest: auth.platform,
     schema: {
-      tags: ['portal'], summary: 'A dashboard link for one workspace and mode, valid for expires_in seconds',
+      tags: ['portal'], operationId: 'createPortalSession', summary: 'A dashboard link for one workspace and mode, valid for expires_in seconds',
       body: Type.Object({
         workspace: IdString('wksp'),
         live: Type.Boolean({ description: 'The mode the dashboard acts in' }),
@@ -29,7 +29,7 @@ export async function portalRoutes(app: App, { store, clock, auth, config, porta
           description: `Seconds the link and the session it opens last (${PORTAL_TTL_MIN_S}–${PORTAL_TTL_MAX_S}, default ${PORTAL_TTL_DEFAULT_S})`,
         })),
       }, { additionalProperties: false }),
-      response: withProblems({ 201: Type.Object({ url: Type.String(), expires: Timestamp }) }, 403, 404),
+      response: withProblems({ 201: answer(Type.Object({ url: Type.String(), expires: Timestamp }), 'The dashboard link, and when it stops working') }, 403, 404, 409, 413, 415),
     },
   }, async (request, reply) => {
     const { workspace, live } = request.body;

@@ -7,7 +7,7 @@ import { orNotFound } from '../../api/load.js';
 import { hashKey } from '../../api/plugins/auth.js';
 import { absentBodyIsEmpty } from '../../api/plugins/body.js';
 import { sendObject } from '../../api/plugins/etag.js';
-import { IdString, ListQuery, NAME_PATTERN, RollGrace, withProblems } from '../../api/schemas.js';
+import { createdAnswer, IdString, ListQuery, NAME_PATTERN, NotModified, objectAnswer, pageAnswer, RollGrace, withProblems } from '../../api/schemas.js';
 import { renderWorkspace } from './shape.js';
 
 const Name = Type.String({ minLength: 1, maxLength: 100, pattern: NAME_PATTERN });
@@ -27,9 +27,9 @@ export async function workspaceRoutes(app: App, { store, clock, auth, pagination
   app.post('/v1/workspaces', {
     onRequest: auth.platform,
     schema: {
-      tags, summary: 'Create a workspace with a test and a live key (shown whole only here)',
+      tags, operationId: 'createWorkspace', summary: 'Create a workspace with a test and a live key (shown whole only here)',
       body: Type.Object({ name: Name }, { additionalProperties: false }),
-      response: withProblems({ 201: Type.Ref('Workspace') }, 403),
+      response: withProblems({ 201: createdAnswer('Workspace', 'The workspace, with both keys whole: the only time but a roll') }, 403, 409, 413, 415),
     },
   }, async (request, reply) => {
     const now = clock.now();
@@ -43,9 +43,9 @@ export async function workspaceRoutes(app: App, { store, clock, auth, pagination
   app.get('/v1/workspaces', {
     onRequest: auth.platform,
     schema: {
-      tags, summary: 'List workspaces',
+      tags, operationId: 'listWorkspaces', summary: 'List workspaces',
       querystring: Type.Object(ListQuery, { additionalProperties: false }),
-      response: withProblems({ 200: Type.Array(Type.Ref('Workspace')) }, 403),
+      response: withProblems({ 200: pageAnswer(Type.Ref('Workspace'), 'Workspaces, keys masked') }, 403),
     },
   }, async (request, reply) => {
     const options = pagination.parse('workspaces', request.query);
@@ -58,9 +58,9 @@ export async function workspaceRoutes(app: App, { store, clock, auth, pagination
   app.get('/v1/workspaces/:id', {
     onRequest: auth.platform,
     schema: {
-      tags, summary: 'Get a workspace (keys masked)',
+      tags, operationId: 'getWorkspace', summary: 'Get a workspace (keys masked)',
       params: Type.Object({ id: IdString('wksp') }),
-      response: withProblems({ 200: Type.Ref('Workspace') }, 403, 404),
+      response: withProblems({ 200: objectAnswer('Workspace', 'The workspace, keys masked'), 304: NotModified }, 403, 404),
     },
   }, async (request, reply) => {
     const ws = await orNotFound(store.getWorkspace(request.params.id), 'Workspace', request.params.id);
@@ -71,12 +71,12 @@ export async function workspaceRoutes(app: App, { store, clock, auth, pagination
     onRequest: auth.platform,
     preValidation: absentBodyIsEmpty,
     schema: {
-      tags, summary: 'Replace both keys; the old ones stop working now, or after expires_in seconds',
+      tags, operationId: 'rollWorkspaceKeys', summary: 'Replace both keys; the old ones stop working now, or after expires_in seconds',
       params: Type.Object({ id: IdString('wksp') }),
       body: Type.Optional(Type.Object({
         expires_in: RollGrace('Seconds the old keys keep working (0–604800, default 0)'),
       }, { additionalProperties: false })),
-      response: withProblems({ 200: Type.Ref('Workspace') }, 403, 404),
+      response: withProblems({ 200: objectAnswer('Workspace', 'The workspace with its new keys, whole') }, 403, 404, 409, 413, 415),
     },
   }, async (request, reply) => {
     const now = clock.now();
