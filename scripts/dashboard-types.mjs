@@ -12,7 +12,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { schemaToType } from './json-schema-to-ts.mjs';
-import { componentTypes, METHODS, openApiDocument, refNamer, successSchema, writeOrCheck } from './openapi-document.mjs';
+import { componentTypes, METHODS, openApiDocument, successSchema, writeOrCheck } from './openapi-document.mjs';
 
 const TARGET = fileURLToPath(new URL('../dashboard/src/types.ts', import.meta.url));
 export const COMMAND = 'npm run build && node scripts/dashboard-types.mjs';
