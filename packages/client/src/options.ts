@@ -86,12 +86,12 @@ function distance(a: string, b: string): number {
   return row[b.length]!;
 }
 
-/** The option an unknown name most likely meant: same letters in another case, a prefix (`workspaceId`), or a near spelling. */
+/** The option an unknown name most likely meant: same letters in another case, a prefix or suffix (`workspaceId`, `apiKey`), or a near spelling. */
 export function likelyOption(name: string): string | undefined {
   const lower = name.toLowerCase();
   const exact = NAMES.find((n) => n.toLowerCase() === lower);
   if (exact) return exact;
-  const prefix = NAMES.find((n) => lower.startsWith(n.toLowerCase()) || n.toLowerCase().startsWith(lower));
+  const prefix = NAMES.find((n) => lower.startsWith(n.toLowerCase()) || lower.endsWith(n.toLowerCase()) || n.toLowerCase().startsWith(lower));
   if (prefix && Math.min(name.length, prefix.length) >= 3) return prefix;
   const [best] = NAMES.map((n) => [n, distance(lower, n.toLowerCase())] as const).sort((a, b) => a[1] - b[1]);
   return best && best[1] <= Math.max(1, Math.floor(best[0].length / 3)) ? best[0] : undefined;

@@ -33,15 +33,14 @@ export function shouldRetry(failure: Failure & { retryAfter?: number | undefined
 }
 
 /**
- * The wait before try number `retry` + 1 (`retry` 0: the first repeat). The server's
- * Retry-After wins when it sent one; else exponential backoff with "equal jitter" (half the
- * step fixed, half random), so clients that failed together do not return together, yet no
- * wait collapses to zero.
+ * The wait before try number `retry` + 1 (`retry` 0: the first repeat): exponential backoff
+ * with "equal jitter" (half the step fixed, half random), so clients that failed together do
+ * not return together, yet no wait collapses to zero; and never shorter than the server's
+ * Retry-After, which says "not before" (a `Retry-After: 0` does not make a tight loop).
  */
 export function backoffDelay(retry: number, retryAfterMs: number | undefined, random: () => number): number {
-  if (retryAfterMs !== undefined) return retryAfterMs;
   const step = Math.min(BACKOFF.max, BACKOFF.first * 2 ** retry);
-  return Math.round(step / 2 + (random() * step) / 2);
+  return Math.max(retryAfterMs ?? 0, Math.round(step / 2 + (random() * step) / 2));
 }
 
 /** Retry-After in ms: delay-seconds, or an HTTP date measured from `now` (never negative); `undefined` when absent or unreadable. */
@@ -55,7 +54,7 @@ export function parseRetryAfter(value: string | null | undefined, now: number): 
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
-/** Whether a call that started at `started` may still wait `delay` ms and try again, within `budget` ms in all. */
+/** Whether a call that started at `started` may still wait `delay` ms and try again, within `budget` ms in all (0: never). */
 export function withinBudget(started: number, now: number, delay: number, budget: number): boolean {
-  return now + delay - started <= budget;
+  return budget > 0 && now + delay - started <= budget;
 }
