@@ -3,7 +3,7 @@
  * Writes packages/client/src/types.ts from hookd's OpenAPI document: the API's objects (the
  * component schemas) and, for every operation keyed by `METHOD /path`, its path parameters,
  * query parameters, request body and success answer, so @hookd/client's types cannot drift
- * from the TypeBox schemas the server validates with (docs/development.md, "Generated types").
+ * from the TypeBox schemas the server validates with (docs/development.md, "The client library").
  *
  *   npm run build && node scripts/client-types.mjs           write the file
  *   npm run build && node scripts/client-types.mjs --check   exit 1 if the committed file is out of date

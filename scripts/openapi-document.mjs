@@ -2,7 +2,7 @@
  * What the generators of types from hookd's OpenAPI document share: the document itself, built
  * from the app in dist/ (run `npm run build` first), the type names of its component schemas,
  * and the body of an answer whatever its content type. scripts/dashboard-types.mjs and
- * scripts/client-types.mjs use it (docs/development.md, "Generated types").
+ * scripts/client-types.mjs use it (docs/development.md, "The client library").
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { schemaToType } from './json-schema-to-ts.mjs';
