@@ -24,7 +24,8 @@ describe('@hookd/client against hookd', () => {
     receiver = await startReceiver(() => ({ status: 200 }));
     platform = createClient({ url, key: PLATFORM_KEY });
     const created = await platform.workspaces.create({ name: 'Client Co' });
-    ws = { id: created.id, test: created.keys.test, live: created.keys.live };
+    // The create answer is the one that shows both keys whole.
+    ws = { id: created.id, test: created.keys.test!, live: created.keys.live! };
     client = createClient({ url, key: ws.test });
   });
   afterAll(async () => {

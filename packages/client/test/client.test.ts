@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createClient, HookdApiError } from '../src/index.js';
-import { fake, problem, refused } from './fake.js';
+import { fake, problem, refused, type Scripted } from './fake.js';
 
 const event = { id: 'evt_1', type: 'message.delivered', data: { object: { id: 'm1' } } };
 const publish = { type: 'message.delivered', data: { object: { id: 'm1' } } };
@@ -184,7 +184,7 @@ describe('errors', () => {
 });
 
 describe('lists', () => {
-  const page = (ids: string[], next?: string) => ({ status: 200, body: ids.map((id) => ({ id })), headers: next ? { 'x-continuation-token': next } : {} });
+  const page = (ids: string[], next?: string): Scripted => ({ status: 200, body: ids.map((id) => ({ id })), headers: next ? { 'x-continuation-token': next } : {} });
 
   it('iterating follows X-Continuation-Token to the last page, asking for full pages', async () => {
     const f = fake([page(['e1', 'e2'], 't1'), page(['e3'], 't2'), page([])]);
