@@ -49,10 +49,12 @@ export function resolveTarget(flags: TargetFlags, env: NodeJS.ProcessEnv = proce
 
 /**
  * The @hookd/client of a target. A command is one try: a person at the terminal sees a failure
- * at once and runs the command again, and `hookd listen` has its own reconnect backoff.
+ * at once and runs the command again, and `hookd listen` has its own reconnect backoff. A try
+ * may take 5 min, as undici's request did before: `endpoints test` waits for the customer's
+ * endpoint, as long as the server's HOOKD_REQUEST_TIMEOUT allows.
  */
 export function clientOf(target: ApiTarget): HookdClient {
-  return createClient({ url: target.url, key: target.key, workspace: target.workspace, live: target.live, maxRetryTime: 0 });
+  return createClient({ url: target.url, key: target.key, workspace: target.workspace, live: target.live, maxRetryTime: 0, timeout: 300_000 });
 }
 
 /**

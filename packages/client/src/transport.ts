@@ -113,12 +113,11 @@ async function tryOnce<T>(settings: Settings, call: Call, url: string, body: str
   });
 }
 
-/** The words of a fetch failure: Node's fetch says "fetch failed" and keeps the reason (ECONNREFUSED…) in `cause`. */
+/** The words of a fetch failure: Node's fetch says only "fetch failed" and keeps the reason (connect ECONNREFUSED …) in `cause`. */
 function describe(err: unknown): string {
   const cause = (err as { cause?: unknown })?.cause;
-  const inner = cause instanceof Error ? cause.message : undefined;
-  const outer = err instanceof Error ? err.message : String(err);
-  return inner ? `${outer} (${inner})` : outer;
+  if (cause instanceof Error && cause.message) return cause.message;
+  return err instanceof Error ? err.message : String(err);
 }
 
 /**

@@ -159,7 +159,7 @@ describe('errors', () => {
     const f = fake([{ throws: refused() }]);
     const err = (await createClient({ ...f.options, maxRetryTime: 0 }).events.get('evt_1').catch((e: unknown) => e)) as HookdApiError;
     expect(err).toMatchObject({ status: 0, code: 'network_error' });
-    expect(err.message).toBe('GET http://hookd.test/v1/events/evt_1: fetch failed (connect ECONNREFUSED 127.0.0.1:1)');
+    expect(err.message).toBe('GET http://hookd.test/v1/events/evt_1: connect ECONNREFUSED 127.0.0.1:1');
     expect((err.cause as Error).message).toBe('fetch failed');
   });
 
