@@ -10,74 +10,17 @@
  * The document is the one GET /openapi.json serves, from the built app (dist/) like
  * scripts/config-reference.mjs; test/dashboard-types.sqlite.test.ts runs --check.
  */
-import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { schemaToType } from './json-schema-to-ts.mjs';
+import { componentTypes, METHODS, openApiDocument, successSchema, writeOrCheck } from './openapi-document.mjs';
 
 const TARGET = fileURLToPath(new URL('../dashboard/src/types.ts', import.meta.url));
 export const COMMAND = 'npm run build && node scripts/dashboard-types.mjs';
-
-/** The OpenAPI document of an app built with the default configuration: its routes' schemas depend on nothing else. */
-export async function openApiDocument() {
-  // The one place the generator reaches into the server.
-  const [{ buildApp }, { defaultConfig }] = await Promise.all([import('../dist/server/app.js'), import('../dist/config/config.js')]);
-  const app = await buildApp({
-    config: defaultConfig(),
-    // Registering routes touches neither the store nor the sender; no request is made.
-    store: {},
-    sender: {},
-    clock: { now: () => 0 },
-    box: { derive: () => Buffer.alloc(32) },
-    platformKeyHash: '',
-    dashboardDir: null,
-  });
-  try {
-    await app.ready();
-    return app.swagger();
-  } finally {
-    await app.close();
-  }
-}
-
-const METHODS = ['get', 'put', 'post', 'patch', 'delete'];
-const COMPONENT = '#/components/schemas/';
-
-/** The type name of each component schema: its title (TypeBox's $id), else its key. */
-function componentNames(schemas) {
-  const names = new Map();
-  for (const [key, schema] of Object.entries(schemas)) {
-    const name = typeof schema.title === 'string' ? schema.title : key;
-    if ([...names.values()].includes(name)) throw new Error(`two component schemas are named ${name}`);
-    names.set(key, name);
-  }
-  return names;
-}
-
-/** The JSON body of an operation's 2xx answers; `null` for an answer without one (204). */
-function successSchema(operation) {
-  const answers = Object.entries(operation.responses ?? {}).filter(([code]) => /^2\d\d$/.test(code));
-  if (answers.length === 0) return undefined;
-  const bodies = answers.map(([, answer]) => answer.content?.['application/json']?.schema ?? { type: 'null' });
-  return bodies.length === 1 ? bodies[0] : { anyOf: bodies };
-}
-
-const docLine = (text) => (text ? `/** ${text.replace(/\*\//g, '*\\/')} */\n` : '');
+export { openApiDocument };
 
 /** The text of dashboard/src/types.ts for an OpenAPI document. */
 export function render(document) {
-  const schemas = document.components?.schemas ?? {};
-  const names = componentNames(schemas);
-  const ref = (target) => {
-    const name = target.startsWith(COMPONENT) ? names.get(target.slice(COMPONENT.length)) : undefined;
-    if (!name) throw new Error(`$ref ${target} names no component schema`);
-    return name;
-  };
-  const byName = [...names].sort(([, a], [, b]) => a.localeCompare(b));
-  const components = byName.map(([key, name]) => {
-    const { description, ...schema } = schemas[key];
-    const type = schemaToType(schema, { ref });
-    return `${docLine(description)}${type.startsWith('{') ? `export interface ${name} ${type}` : `export type ${name} = ${type};`}\n`;
-  });
+  const { ref, components } = componentTypes(document);
 
   // Operations whose answers are the same object literal share it (the two hourly statistics routes).
   const first = new Map();
@@ -106,17 +49,4 @@ ${operations.join('')}}
 }
 
 const isMain = process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1];
-if (isMain) {
-  const expected = render(await openApiDocument());
-  if (process.argv.includes('--check')) {
-    const actual = await readFile(TARGET, 'utf8').catch(() => '');
-    if (actual !== expected) {
-      console.error(`dashboard/src/types.ts is out of date: run \`${COMMAND}\`.`);
-      process.exit(1);
-    }
-    console.log('dashboard/src/types.ts is up to date.');
-  } else {
-    await writeFile(TARGET, expected);
-    console.log(`wrote ${TARGET}`);
-  }
-}
+if (isMain) await writeOrCheck(TARGET, 'dashboard/src/types.ts', COMMAND, render(await openApiDocument()));

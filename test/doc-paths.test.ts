@@ -35,11 +35,12 @@ function missingPaths(file: string, text: string): string[] {
     .map((path) => `${file}: ${path}`);
 }
 
-const sources = ['src', 'test', 'bench', 'scripts', 'dashboard/src', 'packages/verify/src', 'packages/verify/test'].flatMap((dir) => files(dir, (n) => /\.(ts|tsx|mjs)$/.test(n)));
+const PACKAGES = readdirSync(join(ROOT, 'packages')).map((name) => `packages/${name}`);
+const sources = ['src', 'test', 'bench', 'scripts', 'dashboard/src', ...PACKAGES.flatMap((p) => [`${p}/src`, `${p}/test`])].flatMap((dir) => files(dir, (n) => /\.(ts|tsx|mjs)$/.test(n)));
 
 describe('paths named in the repository', () => {
   it('exist, for every one named by a document', () => {
-    const documents = ['README.md', 'BENCHMARKS.md', ...files('docs', (n) => n.endsWith('.md')), 'bench/README.md', 'packages/verify/README.md'];
+    const documents = ['README.md', 'BENCHMARKS.md', ...files('docs', (n) => n.endsWith('.md')), 'bench/README.md', ...PACKAGES.map((p) => `${p}/README.md`)];
     expect(documents.flatMap((file) => missingPaths(file, readFileSync(join(ROOT, file), 'utf8')))).toEqual([]);
   });
 

@@ -2,13 +2,22 @@
  * The `hookd` commands that talk to a running hookd over its API: listen, trigger, events,
  * endpoints, workspaces, status. Where they point and how they print is target.ts.
  */
+import { HookdApiError, type RequestBody } from '@hookd/client';
 import type { Command } from 'commander';
 import { sampleObject } from '../domain/samples.js';
 import { printable, printableJson } from '../domain/terminal-text.js';
-import { ApiError, callApi } from './api-client.js';
 import { localSecret, runListen } from './forwarder.js';
-import { renderStatus, type StatusAnswer } from './status-view.js';
-import { configDir, profileFile, resolveTarget, show, withTarget, type Out, type TargetFlags } from './target.js';
+import { renderStatus } from './status-view.js';
+import { clientOf, configDir, profileFile, resolveTarget, show, withTarget, type Out, type TargetFlags } from './target.js';
+
+/** The client of the target the flags name. */
+const client = (flags: TargetFlags) => clientOf(resolveTarget(flags));
+
+/**
+ * A whole number of a flag, sent as typed: the server judges its spelling and names the flag's
+ * parameter when it is wrong (docs/api.md, "Whole numbers in a query"), as it did before.
+ */
+const asTyped = (flag: string) => flag as unknown as number;
 
 export function registerClientCommands(program: Command, out: Out, fail: (err: unknown) => never): void {
   // Said once for all of them, since each command's own help lists the options but not their order.
@@ -23,7 +32,7 @@ export function registerClientCommands(program: Command, out: Out, fail: (err: u
       await fn(...args);
     } catch (err) {
       // The server names the header; a CLI user never typed one, so say which flag sets it.
-      if (err instanceof ApiError && err.message.includes('X-Workspace-Id')) {
+      if (err instanceof HookdApiError && err.message.includes('X-Workspace-Id')) {
         fail(new Error(`${err.message} With the platform key, pass --workspace wksp_… (or "workspace" in the profile), or use the workspace's own key.`));
       }
       fail(err);
@@ -59,7 +68,7 @@ export function registerClientCommands(program: Command, out: Out, fail: (err: u
       } catch {
         throw new Error('--data must be a JSON object');
       }
-      const event = await callApi<Record<string, unknown>>(resolveTarget(opts), 'POST', '/v1/events', { type, data: { object } });
+      const event = await client(opts).events.publish({ type, data: { object: object as Record<string, unknown> } });
       show(out, opts.json, event, ['id', 'type', 'created', 'live']);
     }));
 
@@ -67,44 +76,46 @@ export function registerClientCommands(program: Command, out: Out, fail: (err: u
   withTarget(events.command('list')).description('list the newest events')
     .option('--type <type>', 'only this type').option('--count <n>', 'how many (1–100)', '10')
     .action(run(async (opts: TargetFlags & { type?: string; count: string }) => {
-      const q = new URLSearchParams({ count: opts.count, ...(opts.type ? { type: opts.type } : {}) });
-      show(out, opts.json, await callApi(resolveTarget(opts), 'GET', `/v1/events?${q}`), ['id', 'type', 'created', 'live']);
+      const page = await client(opts).events.page({ count: asTyped(opts.count), ...(opts.type ? { type: [opts.type] } : {}) });
+      show(out, opts.json, page.data, ['id', 'type', 'created', 'live']);
     }));
   withTarget(events.command('get'), 'print JSON (an event is shown as JSON either way)').description('show one event, as JSON').argument('<id>')
     .action(run(async (id: string, opts: TargetFlags) => {
-      const event = await callApi(resolveTarget(opts), 'GET', `/v1/events/${encodeURIComponent(id)}`);
+      const event = await client(opts).events.get(id);
       out(printableJson(event));
     }));
   withTarget(events.command('retry')).description('send the event to one endpoint now and show the attempt').argument('<id>').requiredOption('--webhook-endpoint <we>', 'the endpoint to send it to')
     .action(run(async (id: string, opts: TargetFlags & { webhookEndpoint: string }) => {
-      const attempt = await callApi(resolveTarget(opts), 'POST', `/v1/events/${encodeURIComponent(id)}/retry`, { webhook_endpoint: opts.webhookEndpoint });
+      const attempt = await client(opts).events.retry(id, { webhook_endpoint: opts.webhookEndpoint });
       show(out, opts.json, attempt, ['successful', 'code', 'time', 'url', 'error']);
     }));
 
   const endpoints = program.command('endpoints').description('manage webhook endpoints');
   const endpointColumns = ['id', 'status', 'url', 'events', 'format'];
   withTarget(endpoints.command('list')).description('list the endpoints (the newest 100), secrets masked')
-    .action(run(async (opts: TargetFlags) => show(out, opts.json, await callApi(resolveTarget(opts), 'GET', '/v1/webhooks/endpoints?count=100'), endpointColumns)));
+    .action(run(async (opts: TargetFlags) => show(out, opts.json, (await client(opts).endpoints.page({ count: 100 })).data, endpointColumns)));
   withTarget(endpoints.command('create')).description('create an endpoint and show its signing secret whole')
     .requiredOption('--url <url>', 'where hookd sends the deliveries').requiredOption('--events <types>', 'comma-separated types or wildcards')
     .option('--description <text>', 'a note for people').option('--format <format>', 'basic or cloud_events (default basic)')
     .action(run(async (opts: TargetFlags & { url: string; events: string; description?: string; format?: string }) => {
-      const body = { url: opts.url, events: opts.events.split(',').map((s) => s.trim()), description: opts.description, format: opts.format };
-      show(out, opts.json, await callApi(resolveTarget(opts), 'POST', '/v1/webhooks/endpoints', body), [...endpointColumns, 'secret']);
+      // The format as typed: the server names the field when it is neither basic nor cloud_events.
+      const format = opts.format as RequestBody<'POST /v1/webhooks/endpoints'>['format'];
+      const body = { url: opts.url, events: opts.events.split(',').map((s) => s.trim()), description: opts.description, format };
+      show(out, opts.json, await client(opts).endpoints.create(body), [...endpointColumns, 'secret']);
     }));
   withTarget(endpoints.command('delete'), 'print JSON instead of a line').description('delete an endpoint').argument('<id>')
     .action(run(async (id: string, opts: TargetFlags) => {
-      await callApi(resolveTarget(opts), 'DELETE', `/v1/webhooks/endpoints/${encodeURIComponent(id)}`);
+      await client(opts).endpoints.delete(id);
       out(opts.json ? printableJson({ deleted: id }, 0) : `deleted ${printable(id)}`);
     }));
   withTarget(endpoints.command('test')).description('send a webhook_endpoint.test event to the endpoint now and show the attempt').argument('<id>')
     .action(run(async (id: string, opts: TargetFlags) => {
-      show(out, opts.json, await callApi(resolveTarget(opts), 'POST', `/v1/webhooks/endpoints/${encodeURIComponent(id)}/test`, {}), ['successful', 'code', 'time', 'error']);
+      show(out, opts.json, await client(opts).endpoints.test(id), ['successful', 'code', 'time', 'error']);
     }));
   withTarget(endpoints.command('roll-secret')).description('give the endpoint a new signing secret and show it whole').argument('<id>')
     .option('--expires-in <seconds>', 'how long the old secret keeps signing (0–604800)', '86400')
     .action(run(async (id: string, opts: TargetFlags & { expiresIn: string }) => {
-      const ep = await callApi(resolveTarget(opts), 'POST', `/v1/webhooks/endpoints/${encodeURIComponent(id)}/secret/roll`, { expires_in: Number(opts.expiresIn) });
+      const ep = await client(opts).endpoints.rollSecret(id, { expires_in: Number(opts.expiresIn) });
       show(out, opts.json, ep, ['id', 'secret']);
     }));
 
@@ -112,7 +123,7 @@ export function registerClientCommands(program: Command, out: Out, fail: (err: u
     .description('pending deliveries, failing endpoints and recent errors (the platform key alone: every workspace)')
     .option('--limit <n>', 'endpoints and errors listed (1–100)', '10')
     .action(run(async (opts: TargetFlags & { limit: string }) => {
-      const status = await callApi<StatusAnswer>(resolveTarget(opts), 'GET', `/v1/status?${new URLSearchParams({ limit: opts.limit })}`);
+      const status = await client(opts).status.get({ limit: asTyped(opts.limit) });
       if (opts.json) return show(out, true, status, []);
       for (const line of renderStatus(status)) out(line);
     }));
@@ -120,12 +131,12 @@ export function registerClientCommands(program: Command, out: Out, fail: (err: u
   const workspaces = program.command('workspaces').description('manage workspaces (platform key)');
   withTarget(workspaces.command('create')).description('create a workspace and show its test and live keys whole, this once').argument('<name>')
     .action(run(async (name: string, opts: TargetFlags) => {
-      const ws = await callApi<{ id: string; name: string; keys: { test: string; live: string } }>(resolveTarget(opts), 'POST', '/v1/workspaces', { name });
+      const ws = await client(opts).workspaces.create({ name });
       if (opts.json) return show(out, true, ws, []);
       // One column per key: as one JSON cell the pair is longer than a table cell, and these are shown whole only once.
       show(out, false, { id: ws.id, name: ws.name, 'test key': ws.keys.test, 'live key': ws.keys.live }, ['id', 'name', 'test key', 'live key']);
       out('The keys are shown whole this once; store them now.');
     }));
   withTarget(workspaces.command('list')).description('list the workspaces (the newest 100)')
-    .action(run(async (opts: TargetFlags) => show(out, opts.json, await callApi(resolveTarget(opts), 'GET', '/v1/workspaces?count=100'), ['id', 'name', 'created'])));
+    .action(run(async (opts: TargetFlags) => show(out, opts.json, (await client(opts).workspaces.page({ count: 100 })).data, ['id', 'name', 'created'])));
 }

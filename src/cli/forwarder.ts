@@ -13,8 +13,7 @@ import { serialisePayload } from '../delivery/payload.js';
 import { signatureHeaders } from '../delivery/signing.js';
 import { retryDelay } from '../delivery/retry-policy.js';
 import { VERSION } from '../version.js';
-import { callApi, type ApiTarget } from './api-client.js';
-import { configDir } from './target.js';
+import { clientOf, configDir, type ApiTarget } from './target.js';
 import { CLOSE_EXPIRED, CLOSE_REVOKED, SUBPROTOCOL } from '../realtime/grant.js';
 import { printable } from '../domain/terminal-text.js';
 
@@ -86,12 +85,12 @@ export async function runListen(options: ListenOptions): Promise<void> {
   const { target, signal } = options;
   // Grants, events and errors come from the server: no raw control character reaches the terminal.
   const print = (line: string) => options.print(printable(line));
+  const client = clientOf(target);
   let backoff = 0;
   while (!signal.aborted) {
     let closeCode = 0;
     try {
-      const grant = await callApi<{ url: string; token: string; expires: string; workspace: string; live: boolean }>(
-        target, 'POST', '/v1/realtime/negotiate/events', options.events.length > 0 ? { events: options.events } : {});
+      const grant = await client.realtime.negotiateEvents(options.events.length > 0 ? { events: options.events } : {});
       closeCode = await new Promise<number>((resolve, reject) => {
         const ws = new WebSocket(grant.url, { protocols: [SUBPROTOCOL], headers: { authorization: `Bearer ${grant.token}` } } as never);
         const stop = () => ws.close(1000, 'listen stopped');

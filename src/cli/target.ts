@@ -8,9 +8,17 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { createClient, type HookdClient } from '@hookd/client';
 import type { Command } from 'commander';
 import { printableJson, table } from '../domain/terminal-text.js';
-import type { ApiTarget } from './api-client.js';
+
+export interface ApiTarget {
+  url: string;
+  key: string;
+  /** With the platform key: the workspace to act for, and the mode. */
+  workspace?: string | undefined;
+  live?: boolean | undefined;
+}
 
 export interface TargetFlags { apiUrl?: string; apiKey?: string; workspace?: string; live?: boolean; json?: boolean }
 
@@ -37,6 +45,16 @@ export function resolveTarget(flags: TargetFlags, env: NodeJS.ProcessEnv = proce
     workspace: flags.workspace ?? profile.workspace,
     live: flags.live ?? profile.live,
   };
+}
+
+/**
+ * The @hookd/client of a target. A command is one try: a person at the terminal sees a failure
+ * at once and runs the command again, and `hookd listen` has its own reconnect backoff. A try
+ * may take 5 min, as undici's request did before: `endpoints test` waits for the customer's
+ * endpoint, as long as the server's HOOKD_REQUEST_TIMEOUT allows.
+ */
+export function clientOf(target: ApiTarget): HookdClient {
+  return createClient({ url: target.url, key: target.key, workspace: target.workspace, live: target.live, maxRetryTime: 0, timeout: 300_000 });
 }
 
 /**
