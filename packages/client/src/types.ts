@@ -41,12 +41,16 @@ export interface EventType {
 
 /** RFC 9457 problem details */
 export interface Problem {
+  /** urn:hookd:problem:<code>, stable (docs/api.md lists the codes) */
   type: string;
   title: string;
   status: number;
   detail?: string;
+  /** The request path */
   instance?: string;
+  /** Every broken field at once, by name (a body field by its path, such as data.object.amount; a query parameter or header by its name): the rules it breaks */
   errors?: Record<string, string[]>;
+  /** The request id, also sent as X-Request-Id */
   traceId: string;
 }
 
@@ -199,6 +203,11 @@ export interface Operations {
       'created.lte'?: string;
       'created.gt'?: string;
       'created.gte'?: string;
+      'updated.eq'?: string;
+      'updated.lt'?: string;
+      'updated.lte'?: string;
+      'updated.gt'?: string;
+      'updated.gte'?: string;
     };
     response: EventType[];
   };
@@ -232,7 +241,12 @@ export interface Operations {
       'created.lte'?: string;
       'created.gt'?: string;
       'created.gte'?: string;
-      /** Repeat to match any of several types */
+      'updated.eq'?: string;
+      'updated.lt'?: string;
+      'updated.lte'?: string;
+      'updated.gt'?: string;
+      'updated.gte'?: string;
+      /** Repeat, or join with commas, to match any of several types */
       type?: string[];
     };
     response: Event[];
@@ -290,16 +304,46 @@ export interface Operations {
       expires: string;
     };
   };
+  /** Grant a listen session, as older versions of Falu's CLI ask: their filter comes in a subscribe message */
+  'POST /v1/realtime/negotiate': {
+    body: {
+      /** What to stream: `events` */
+      purpose: string;
+      /** ISO 8601 duration (PT60M), at least a minute; longer than an hour is cut to an hour */
+      ttl?: string;
+      /** Sent by some versions of Falu's CLI; ignored */
+      type?: string | null;
+    };
+    response: {
+      type: 'events';
+      url: string;
+      expires: string;
+      token: string;
+      /** Opaque; Falu's CLI sends it back as X-Negotiated-State, which hookd ignores */
+      state: string;
+      workspace: string;
+      live: boolean;
+    };
+  };
   /** Grant a listen session: a WebSocket URL and a token that expires */
   'POST /v1/realtime/negotiate/events': {
     body: {
       /** Event types or wildcards; default every type */
       events?: string[];
+      /** ISO 8601 duration (PT60M), at least a minute; longer than an hour is cut to an hour */
+      ttl?: string;
+      /** Falu's CLI's filter: `types` as `events` */
+      filters?: {
+        types?: string[] | null;
+      } | null;
     };
     response: {
+      type: 'events';
       url: string;
       expires: string;
       token: string;
+      /** Opaque; Falu's CLI sends it back as X-Negotiated-State, which hookd ignores */
+      state: string;
       workspace: string;
       live: boolean;
     };
@@ -369,6 +413,11 @@ export interface Operations {
       'created.lte'?: string;
       'created.gt'?: string;
       'created.gte'?: string;
+      'updated.eq'?: string;
+      'updated.lt'?: string;
+      'updated.lte'?: string;
+      'updated.gt'?: string;
+      'updated.gte'?: string;
       endpoint?: string;
       event?: string;
       type?: string[];
@@ -389,6 +438,11 @@ export interface Operations {
       'created.lte'?: string;
       'created.gt'?: string;
       'created.gte'?: string;
+      'updated.eq'?: string;
+      'updated.lt'?: string;
+      'updated.lte'?: string;
+      'updated.gt'?: string;
+      'updated.gte'?: string;
     };
     response: WebhookEndpoint[];
   };
@@ -538,6 +592,11 @@ export interface Operations {
       'created.lte'?: string;
       'created.gt'?: string;
       'created.gte'?: string;
+      'updated.eq'?: string;
+      'updated.lt'?: string;
+      'updated.lte'?: string;
+      'updated.gt'?: string;
+      'updated.gte'?: string;
     };
     response: Workspace[];
   };
