@@ -1,12 +1,14 @@
 import { Type } from '@sinclair/typebox';
 import { describe, expect, it } from 'vitest';
-import { booleanFields, readBooleans } from './query-booleans.js';
+import { readBooleans } from './query-booleans.js';
+import { fieldsOfType } from './query-integers.js';
 
-describe('booleanFields', () => {
+describe('fieldsOfType', () => {
   it('names the boolean properties of a querystring schema, and nothing for other schemas', () => {
-    expect(booleanFields(Type.Object({ a: Type.Optional(Type.Boolean()), b: Type.Optional(Type.Integer()), c: Type.Boolean() }))).toEqual(['a', 'c']);
-    expect(booleanFields(undefined)).toEqual([]);
-    expect(booleanFields(Type.String())).toEqual([]);
+    expect(fieldsOfType(Type.Object({ a: Type.Optional(Type.Boolean()), b: Type.Optional(Type.Integer()), c: Type.Boolean() }), 'boolean')).toEqual(['a', 'c']);
+    expect(fieldsOfType(Type.Object({ a: Type.Optional(Type.Boolean()), b: Type.Optional(Type.Integer()) }), 'integer')).toEqual(['b']);
+    expect(fieldsOfType(undefined, 'boolean')).toEqual([]);
+    expect(fieldsOfType(Type.String(), 'boolean')).toEqual([]);
   });
 });
 

@@ -11,13 +11,6 @@ import { booleanText } from './plugins/boolean-text.js';
 
 export const BOOLEAN_RULE = 'must be true or false (in any case)';
 
-/** The names of the boolean properties of a querystring schema. */
-export function booleanFields(schema: unknown): string[] {
-  const properties = (schema as { properties?: Record<string, { type?: unknown }> } | null)?.properties;
-  if (typeof properties !== 'object' || properties === null) return [];
-  return Object.keys(properties).filter((name) => properties[name]?.type === 'boolean');
-}
-
 /**
  * Replaces each boolean field's text with its value, in place, and answers Ajv-shaped errors
  * for the ones that are not a boolean. A repeated parameter (an array) is left to Ajv.

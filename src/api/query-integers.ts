@@ -14,11 +14,11 @@ const DECIMAL = /^(0|[1-9][0-9]*)$/;
 
 export const DECIMAL_RULE = 'must be a whole number in decimal digits, such as 10 (no sign, spaces, leading zeros, fraction, exponent or hex)';
 
-/** The names of the integer properties of a querystring schema. */
-export function integerFields(schema: unknown): string[] {
+/** The names of the properties of a querystring schema that have this JSON type (`integer`, `boolean`). */
+export function fieldsOfType(schema: unknown, type: 'integer' | 'boolean'): string[] {
   const properties = (schema as { properties?: Record<string, { type?: unknown }> } | null)?.properties;
   if (typeof properties !== 'object' || properties === null) return [];
-  return Object.keys(properties).filter((name) => properties[name]?.type === 'integer');
+  return Object.keys(properties).filter((name) => properties[name]?.type === type);
 }
 
 /**

@@ -13,8 +13,8 @@
 import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { routeSchemaAjvLogger } from './ajv-logger.js';
-import { integerFields, notDecimal } from './query-integers.js';
-import { booleanFields, readBooleans } from './query-booleans.js';
+import { fieldsOfType, notDecimal } from './query-integers.js';
+import { readBooleans } from './query-booleans.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -79,8 +79,8 @@ export function createSchemaCompilers(): SchemaCompilers {
       const { strictAjv, queryAjv } = ajvsFor(Object.values(externalSchemas));
       return ({ schema, httpPart }) => {
         const compiled = deferred(() => (httpPart === 'querystring' ? queryAjv : strictAjv).compile(schema));
-        const integers = httpPart === 'querystring' ? integerFields(schema) : [];
-        const booleans = httpPart === 'querystring' ? booleanFields(schema) : [];
+        const integers = httpPart === 'querystring' ? fieldsOfType(schema, 'integer') : [];
+        const booleans = httpPart === 'querystring' ? fieldsOfType(schema, 'boolean') : [];
         // Fastify hands Ajv's second argument (the request as parent data, so that Ajv may replace
         // a root value) only to a function with `schemaEnv`, and reads a failure's `errors` from
         // the function it was given: both are passed through to the compiled one.
