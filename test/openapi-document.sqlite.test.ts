@@ -17,6 +17,7 @@ interface Operation {
   operationId?: string;
   tags?: string[];
   requestBody?: unknown;
+  parameters?: { in: string; name: string }[];
   responses: Record<string, Answer>;
 }
 interface Document {
@@ -41,6 +42,24 @@ describe('the document', () => {
     doc = (await h.call('GET', '/openapi.json', { key: null })).json() as Document;
   });
   afterAll(async () => h.close());
+
+  it('declares the request headers each operation reads, so that a generated client can send them', () => {
+    const headersOf = (path: string, method: string) => (doc.paths[path]![method]!.parameters ?? []).filter((p) => p.in === 'header').map((p) => p.name).sort();
+    // Scoped, a write that takes a key and If-Match.
+    expect(headersOf('/v1/webhooks/endpoints/{id}', 'patch')).toEqual(['if-match', 'x-falu-version', 'x-idempotency-key', 'x-live-mode', 'x-workspace-id']);
+    // Scoped, a read that may answer 304.
+    expect(headersOf('/v1/events/{id}', 'get')).toEqual(['if-none-match', 'x-falu-version', 'x-live-mode', 'x-workspace-id']);
+    // The platform's own: no workspace or mode to name.
+    expect(headersOf('/v1/workspaces', 'post')).toEqual(['x-falu-version', 'x-idempotency-key']);
+    expect(headersOf('/v1/workspaces/{id}', 'get')).toEqual(['if-none-match', 'x-falu-version']);
+    // Every operation under /v1 takes X-Falu-Version; every POST and PATCH an idempotency key; nothing else names them.
+    for (const { key, method, op } of operationsOf(doc)) {
+      const names = (op.parameters ?? []).filter((p) => p.in === 'header').map((p) => p.name);
+      expect(names.includes('x-falu-version'), key).toBe(key.includes(' /v1/'));
+      expect(names.includes('x-idempotency-key'), key).toBe(key.includes(' /v1/') && (method === 'post' || method === 'patch'));
+      expect(names.includes('if-match'), key).toBe(op.responses['412'] !== undefined);
+    }
+  });
 
   it('gives every operation a unique camelCase operationId', () => {
     const ops = operationsOf(doc);

@@ -3,8 +3,9 @@
  * cannot take from the route schemas (info, tags and their descriptions, the security scheme),
  * and the `servers` entry, which depends on who asks and so is filled per request.
  */
-import type { FastifyDynamicSwaggerOptions } from '@fastify/swagger';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyDynamicSwaggerOptions, SwaggerTransform } from '@fastify/swagger';
+import { Type, type TSchema } from '@sinclair/typebox';
+import type { FastifyRequest, FastifySchema } from 'fastify';
 import type { Config } from '../config/config.js';
 import { publicBase } from './public-url.js';
 
@@ -60,3 +61,30 @@ export function apiServerUrl(config: Config, request: FastifyRequest): string {
 export function withServers<T extends object>(document: T, config: Config, request: FastifyRequest): T & { servers: { url: string }[] } {
   return { ...document, servers: [{ url: apiServerUrl(config, request) }] };
 }
+
+
+/**
+ * The request headers every /v1 route shares, which plugins read before validation
+ * (falu-version.ts, idempotency.ts, etag.ts): declared in the document only, by the rule each
+ * plugin applies (POST and PATCH take an idempotency key; a route that may answer 304 reads
+ * If-None-Match, one that may answer 412 If-Match), so that a new route is declared as it behaves.
+ */
+const CONVENTION_HEADERS = {
+  version: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'The Falu API version the client was written for (any date; answered the same)' })),
+  idempotencyKey: Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'Visible ASCII; the same key with the same request within 24 h replays the first answer' })),
+  ifNoneMatch: Type.Optional(Type.String({ description: 'An ETag: 304 when it is the current one' })),
+  ifMatch: Type.Optional(Type.String({ description: 'The ETag the change expects: 412 when it is not the current one' })),
+};
+
+/** @fastify/swagger's `transform`: a route's own headers (ScopeHeaders in schemas.ts) and the shared ones above. */
+export const withConventionHeaders: SwaggerTransform<FastifySchema> = ({ schema, url, route }) => {
+  if (!schema || !url.startsWith('/v1/')) return { schema, url };
+  const methods = [route.method].flat();
+  const statuses = Object.keys((schema.response as Record<string, unknown> | undefined) ?? {});
+  const own = (schema.headers as { properties?: Record<string, TSchema> } | undefined)?.properties ?? {};
+  const headers: Record<string, TSchema> = { ...own, 'x-falu-version': CONVENTION_HEADERS.version };
+  if (methods.includes('POST') || methods.includes('PATCH')) headers['x-idempotency-key'] = CONVENTION_HEADERS.idempotencyKey;
+  if (statuses.includes('304')) headers['if-none-match'] = CONVENTION_HEADERS.ifNoneMatch;
+  if (statuses.includes('412')) headers['if-match'] = CONVENTION_HEADERS.ifMatch;
+  return { schema: { ...schema, headers: Type.Object(headers) }, url };
+};

@@ -62,6 +62,16 @@ export const Problem = Type.Object({
   traceId: Type.String({ description: 'The request id, also sent as X-Request-Id' }),
 }, { $id: 'Problem', description: 'RFC 9457 problem details' });
 
+/**
+ * X-Workspace-Id and X-Live-Mode, on the routes that act in one workspace and mode. The auth
+ * guard (plugins/auth.ts) reads and checks them before validation; declared here so that the
+ * document names them and a generated client can send them (docs/api.md, "Keys, workspaces and modes").
+ */
+export const ScopeHeaders = Type.Object({
+  'x-workspace-id': Type.Optional(Type.String({ description: 'With the platform key: the workspace to act for (wksp_…), required then. A workspace key may only name its own.' })),
+  'x-live-mode': Type.Optional(Type.String({ examples: ['false'], description: 'With the platform key: true for live mode, false (the default) for test; read in any case. A workspace key may only name its own mode.' })),
+});
+
 export const ListQuery = {
   count: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 10, description: 'Items per page, 1–100' })),
   sort: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')], { default: 'desc' })),

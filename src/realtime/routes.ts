@@ -18,7 +18,7 @@ import { HookdError } from '../domain/errors.js';
 import type { ApiDeps, App } from '../api/deps.js';
 import { absentBodyIsEmpty } from '../api/plugins/body.js';
 import { orNotFound } from '../api/load.js';
-import { answer, withProblems } from '../api/schemas.js';
+import { answer, withProblems, ScopeHeaders } from '../api/schemas.js';
 import { publicBase } from '../api/public-url.js';
 import type { Hub, SessionHandle } from './hub.js';
 import { CLOSE_BAD_MESSAGE, CLOSE_TOO_MANY, openGrant, signGrant, SUBPROTOCOL, type ListenClient, type ListenGrant } from './grant.js';
@@ -86,7 +86,7 @@ export async function realtimeRoutes(app: App, deps: ApiDeps & { hub: Hub; grant
     onRequest: auth.workspace,
     preValidation: absentBodyIsEmpty,
     schema: {
-      tags: ['realtime'], operationId: 'negotiateRealtimeEvents', summary: 'Grant a listen session: a WebSocket URL and a token that expires',
+      headers: ScopeHeaders, tags: ['realtime'], operationId: 'negotiateRealtimeEvents', summary: 'Grant a listen session: a WebSocket URL and a token that expires',
       body: Type.Object({
         events: Type.Optional({ ...EventPatterns, description: 'Event types or wildcards; default every type' }),
         ttl: Type.Optional(Ttl),
@@ -109,7 +109,7 @@ export async function realtimeRoutes(app: App, deps: ApiDeps & { hub: Hub; grant
     onRequest: auth.workspace,
     preValidation: absentBodyIsEmpty,
     schema: {
-      tags: ['realtime'], operationId: 'negotiateRealtime', summary: 'Grant a listen session, as older versions of Falu\'s CLI ask: their filter comes in a subscribe message',
+      headers: ScopeHeaders, tags: ['realtime'], operationId: 'negotiateRealtime', summary: 'Grant a listen session, as older versions of Falu\'s CLI ask: their filter comes in a subscribe message',
       body: Type.Object({
         purpose: Type.String({ maxLength: 100, description: 'What to stream: `events`' }),
         ttl: Type.Optional(Ttl),

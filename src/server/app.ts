@@ -19,7 +19,7 @@ import { registerConnectionLimits, serverTimeouts } from '../api/connection-limi
 import { dashboardRoutes, defaultDashboardDir } from '../api/dashboard.js';
 import type { ApiDeps, App } from '../api/deps.js';
 import { healthRoutes } from '../api/health.js';
-import { openApiDefinition, withServers } from '../api/openapi.js';
+import { openApiDefinition, withConventionHeaders, withServers } from '../api/openapi.js';
 import { createAuth } from '../api/plugins/auth.js';
 import { registerBodyParsing } from '../api/plugins/body.js';
 import { registerFaluVersion } from '../api/plugins/falu-version.js';
@@ -115,6 +115,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   await app.register(swagger, {
     openapi: openApiDefinition(VERSION),
+    transform: withConventionHeaders,
     // Components are named by their $id (Problem, WebhookEndpoint…), not def-0, def-1… by the
     // order of addSchema: a generated client names its types after them.
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },

@@ -4,7 +4,7 @@ import type { ApiDeps, App } from '../../api/deps.js';
 import { orNotFound } from '../../api/load.js';
 import { sendObject } from '../../api/plugins/etag.js';
 import { commaSeparated } from '../../api/plugins/pagination.js';
-import { EVENT_TYPE_PATTERN, IdString, ListQuery, NotModified, objectAnswer, pageAnswer, withProblems } from '../../api/schemas.js';
+import { EVENT_TYPE_PATTERN, IdString, ListQuery, NotModified, objectAnswer, pageAnswer, withProblems, ScopeHeaders } from '../../api/schemas.js';
 import { DeliveryStatusField, renderDelivery } from './shape.js';
 
 export async function deliveryRoutes(app: App, { store, auth, pagination }: ApiDeps): Promise<void> {
@@ -14,7 +14,7 @@ export async function deliveryRoutes(app: App, { store, auth, pagination }: ApiD
     onRequest: auth.workspace,
     preValidation: commaSeparated('type'),
     schema: {
-      tags, operationId: 'listWebhookDeliveries', summary: 'List delivery records, each with its attempts',
+      headers: ScopeHeaders, tags, operationId: 'listWebhookDeliveries', summary: 'List delivery records, each with its attempts',
       querystring: Type.Object({
         ...ListQuery,
         endpoint: Type.Optional(IdString('we')),
@@ -34,7 +34,7 @@ export async function deliveryRoutes(app: App, { store, auth, pagination }: ApiD
   app.get('/v1/webhooks/:id', {
     onRequest: auth.workspace,
     schema: {
-      tags, operationId: 'getWebhookDelivery', summary: 'Get one delivery record with its attempts, oldest first',
+      headers: ScopeHeaders, tags, operationId: 'getWebhookDelivery', summary: 'Get one delivery record with its attempts, oldest first',
       params: Type.Object({ id: IdString('wh') }),
       response: withProblems({ 200: objectAnswer('WebhookDelivery', 'The delivery record'), 304: NotModified }, 403, 404),
     },

@@ -12,7 +12,7 @@ import type { ApiDeps, App } from '../../api/deps.js';
 import { absentBodyIsEmpty } from '../../api/plugins/body.js';
 import { checkIfMatch, preconditionFailed, sendObject } from '../../api/plugins/etag.js';
 import { parseTimestamp } from '../../api/plugins/pagination.js';
-import { answer, iso, objectAnswer, RollGrace, withProblems } from '../../api/schemas.js';
+import { answer, iso, objectAnswer, RollGrace, withProblems, ScopeHeaders } from '../../api/schemas.js';
 import { renderAttempt } from '../deliveries/shape.js';
 import { hourlyStats } from '../stats/routes.js';
 import { HourObject, HoursQuery } from '../stats/shape.js';
@@ -33,7 +33,7 @@ export async function endpointActionRoutes(app: App, { store, clock, auth, sende
     onRequest: auth.workspace,
     preValidation: absentBodyIsEmpty,
     schema: {
-      tags, operationId: 'testWebhookEndpoint', summary: 'Send a webhook_endpoint.test event now (not stored as an event); answers with the attempt',
+      headers: ScopeHeaders, tags, operationId: 'testWebhookEndpoint', summary: 'Send a webhook_endpoint.test event now (not stored as an event); answers with the attempt',
       params: Params, body: Type.Object({}, { additionalProperties: false }),
       response: withProblems({ 200: answer(Type.Ref('WebhookAttempt'), 'The attempt: what was sent and what came back') }, 403, 404, 409, 413, 415),
     },
@@ -49,7 +49,7 @@ export async function endpointActionRoutes(app: App, { store, clock, auth, sende
   app.post('/v1/webhooks/endpoints/:id/recover', {
     onRequest: auth.workspace,
     schema: {
-      tags, operationId: 'recoverWebhookEndpoint', summary: 'Queue again every failed delivery of the endpoint created in [since, until)',
+      headers: ScopeHeaders, tags, operationId: 'recoverWebhookEndpoint', summary: 'Queue again every failed delivery of the endpoint created in [since, until)',
       params: Params,
       body: Type.Object({
         since: Type.String({ description: 'ISO 8601' }),
@@ -78,7 +78,7 @@ export async function endpointActionRoutes(app: App, { store, clock, auth, sende
   app.get('/v1/webhooks/endpoints/:id/secret', {
     onRequest: auth.workspace,
     schema: {
-      tags, operationId: 'getWebhookEndpointSecret', summary: 'The endpoint\'s signing secret, whole, and how long rolled secrets keep signing',
+      headers: ScopeHeaders, tags, operationId: 'getWebhookEndpointSecret', summary: 'The endpoint\'s signing secret, whole, and how long rolled secrets keep signing',
       params: Params,
       response: withProblems({ 200: answer(Type.Object({ secret: Type.String(), previous: Type.Array(Type.Object({ expires: Type.String() })) }), 'The secret whole, and when each rolled secret stops signing') }, 403, 404),
     },
@@ -95,7 +95,7 @@ export async function endpointActionRoutes(app: App, { store, clock, auth, sende
     onRequest: auth.workspace,
     preValidation: absentBodyIsEmpty,
     schema: {
-      tags, operationId: 'rollWebhookEndpointSecret', summary: 'New signing secret, shown whole once; the old one keeps signing for expires_in seconds (default 86400)',
+      headers: ScopeHeaders, tags, operationId: 'rollWebhookEndpointSecret', summary: 'New signing secret, shown whole once; the old one keeps signing for expires_in seconds (default 86400)',
       params: Params,
       body: Type.Object({
         expires_in: RollGrace('Seconds the old secret keeps signing (0–604800)'),
@@ -123,7 +123,7 @@ export async function endpointActionRoutes(app: App, { store, clock, auth, sende
   app.get('/v1/webhooks/endpoints/:id/stats', {
     onRequest: auth.workspace,
     schema: {
-      tags: ['statistics'], operationId: 'getWebhookEndpointStats', summary: 'Deliveries by outcome and attempt latency percentiles per hour, for one endpoint',
+      headers: ScopeHeaders, tags: ['statistics'], operationId: 'getWebhookEndpointStats', summary: 'Deliveries by outcome and attempt latency percentiles per hour, for one endpoint',
       params: Params,
       querystring: HoursQuery,
       response: withProblems({ 200: answer(Type.Array(HourObject), 'One entry per hour, oldest first; the current hour last') }, 403, 404),

@@ -12,7 +12,7 @@ import type { ApiDeps, App } from '../../api/deps.js';
 import { orNotFound } from '../../api/load.js';
 import { checkIfMatch, preconditionFailed, sendObject } from '../../api/plugins/etag.js';
 import { ruled } from '../../api/plugins/problem.js';
-import { answer, createdAnswer, ListQuery, NO_CONTROL, NotModified, objectAnswer, pageAnswer, withProblems } from '../../api/schemas.js';
+import { answer, createdAnswer, ListQuery, NO_CONTROL, NotModified, objectAnswer, pageAnswer, withProblems, ScopeHeaders } from '../../api/schemas.js';
 import { jsonPatchAsMerge, readJsonPatch } from './json-patch.js';
 import { EndpointFormatField as Format, EndpointParams as Params, EndpointStatusField as Status, renderEndpoint } from './shape.js';
 
@@ -77,7 +77,7 @@ export async function endpointRoutes(app: App, deps: ApiDeps): Promise<void> {
 
   app.post('/v1/webhooks/endpoints', {
     onRequest: auth.workspace,
-    schema: { tags, operationId: 'createWebhookEndpoint', summary: 'Create a webhook endpoint', body: CreateBody, response: withProblems({ 201: createdAnswer('WebhookEndpoint', 'The endpoint, its secret and token whole: the only time') }, 403, 404, 409, 413, 415, 422) },
+    schema: { headers: ScopeHeaders, tags, operationId: 'createWebhookEndpoint', summary: 'Create a webhook endpoint', body: CreateBody, response: withProblems({ 201: createdAnswer('WebhookEndpoint', 'The endpoint, its secret and token whole: the only time') }, 403, 404, 409, 413, 415, 422) },
   }, async (request, reply) => {
     const mode = request.mode!;
     const body = request.body as Static<typeof CreateBody>;
@@ -103,7 +103,7 @@ export async function endpointRoutes(app: App, deps: ApiDeps): Promise<void> {
   app.get('/v1/webhooks/endpoints', {
     onRequest: auth.workspace,
     schema: {
-      tags, operationId: 'listWebhookEndpoints', summary: 'List webhook endpoints', querystring: Type.Object(ListQuery, { additionalProperties: false }),
+      headers: ScopeHeaders, tags, operationId: 'listWebhookEndpoints', summary: 'List webhook endpoints', querystring: Type.Object(ListQuery, { additionalProperties: false }),
       response: withProblems({ 200: pageAnswer(Type.Ref('WebhookEndpoint'), 'Endpoints, secrets and tokens masked') }, 403, 404),
     },
   }, async (request, reply) => {
@@ -114,7 +114,7 @@ export async function endpointRoutes(app: App, deps: ApiDeps): Promise<void> {
 
   app.get('/v1/webhooks/endpoints/:id', {
     onRequest: auth.workspace,
-    schema: { tags, operationId: 'getWebhookEndpoint', summary: 'Get a webhook endpoint', params: Params, response: withProblems({ 200: objectAnswer('WebhookEndpoint', 'The endpoint, secret and token masked'), 304: NotModified }, 403, 404) },
+    schema: { headers: ScopeHeaders, tags, operationId: 'getWebhookEndpoint', summary: 'Get a webhook endpoint', params: Params, response: withProblems({ 200: objectAnswer('WebhookEndpoint', 'The endpoint, secret and token masked'), 304: NotModified }, 403, 404) },
   }, async (request, reply) => {
     const endpoint = await load(request.mode!, request.params.id);
     return sendObject(request, reply, endpoint.etag, renderEndpoint(endpoint));
@@ -124,7 +124,7 @@ export async function endpointRoutes(app: App, deps: ApiDeps): Promise<void> {
     onRequest: auth.workspace,
     preValidation: readJsonPatch,
     schema: {
-      tags, operationId: 'updateWebhookEndpoint', summary: 'Update a webhook endpoint (merge patch; If-Match honoured)', params: Params, body: PatchBody,
+      headers: ScopeHeaders, tags, operationId: 'updateWebhookEndpoint', summary: 'Update a webhook endpoint (merge patch; If-Match honoured)', params: Params, body: PatchBody,
       consumes: ['application/merge-patch+json', 'application/json'],
       response: withProblems({ 200: objectAnswer('WebhookEndpoint', 'The endpoint as updated') }, 403, 404, 409, 412, 413, 415, 422),
     },
@@ -156,7 +156,7 @@ export async function endpointRoutes(app: App, deps: ApiDeps): Promise<void> {
 
   app.delete('/v1/webhooks/endpoints/:id', {
     onRequest: auth.workspace,
-    schema: { tags, operationId: 'deleteWebhookEndpoint', summary: 'Delete a webhook endpoint (If-Match honoured)', params: Params, response: withProblems({ 204: answer(Type.Null(), 'Deleted; no body') }, 403, 404, 412, 413, 415) },
+    schema: { headers: ScopeHeaders, tags, operationId: 'deleteWebhookEndpoint', summary: 'Delete a webhook endpoint (If-Match honoured)', params: Params, response: withProblems({ 204: answer(Type.Null(), 'Deleted; no body') }, 403, 404, 412, 413, 415) },
   }, async (request, reply) => {
     const mode = request.mode!;
     const current = await load(mode, request.params.id);

@@ -15,7 +15,7 @@ import { absentBodyIsEmpty } from '../../api/plugins/body.js';
 import { checkIfMatch, preconditionFailed, sendObject } from '../../api/plugins/etag.js';
 import { commaSeparated } from '../../api/plugins/pagination.js';
 import { idempotencyKeyOf } from '../../api/plugins/idempotency.js';
-import { answer, createdAnswer, EVENT_TYPE_PATTERN, IdString, ListQuery, NotModified, objectAnswer, pageAnswer, withProblems } from '../../api/schemas.js';
+import { answer, createdAnswer, EVENT_TYPE_PATTERN, IdString, ListQuery, NotModified, objectAnswer, pageAnswer, withProblems, ScopeHeaders } from '../../api/schemas.js';
 import { renderAttempt } from '../deliveries/shape.js';
 import { renderEvent } from './shape.js';
 
@@ -37,7 +37,7 @@ export async function eventRoutes(app: App, { store, clock, auth, pagination, ca
     onRequest: auth.workspaceNotPortal('publish events', 'Publish with the platform key or a workspace key.'),
     bodyLimit: config.maxEventSize,
     schema: {
-      tags, operationId: 'createEvent', summary: 'Publish an event; it is stored with its deliveries before the 201', body: PublishBody,
+      headers: ScopeHeaders, tags, operationId: 'createEvent', summary: 'Publish an event; it is stored with its deliveries before the 201', body: PublishBody,
       response: withProblems({ 201: createdAnswer('Event', 'The event, stored with its deliveries') }, 403, 404, 409, 413, 415, 422),
     },
   }, async (request, reply) => {
@@ -63,7 +63,7 @@ export async function eventRoutes(app: App, { store, clock, auth, pagination, ca
     onRequest: auth.workspace,
     preValidation: commaSeparated('type'),
     schema: {
-      tags, operationId: 'listEvents', summary: 'List events',
+      headers: ScopeHeaders, tags, operationId: 'listEvents', summary: 'List events',
       querystring: Type.Object({
         ...ListQuery,
         type: Type.Optional(Type.Array(TypeName, { maxItems: 20, description: 'Repeat, or join with commas, to match any of several types' })),
@@ -78,7 +78,7 @@ export async function eventRoutes(app: App, { store, clock, auth, pagination, ca
 
   app.get('/v1/events/:id', {
     onRequest: auth.workspace,
-    schema: { tags, operationId: 'getEvent', summary: 'Get an event', params: Params, response: withProblems({ 200: objectAnswer('Event', 'The event'), 304: NotModified }, 403, 404) },
+    schema: { headers: ScopeHeaders, tags, operationId: 'getEvent', summary: 'Get an event', params: Params, response: withProblems({ 200: objectAnswer('Event', 'The event'), 304: NotModified }, 403, 404) },
   }, async (request, reply) => {
     const event = await orNotFound(store.getEvent(request.mode!, request.params.id), 'Event', request.params.id);
     return sendObject(request, reply, event.etag, renderEvent(event));
@@ -89,7 +89,7 @@ export async function eventRoutes(app: App, { store, clock, auth, pagination, ca
     // Redact takes no fields: an empty strict schema makes {"reason": …} a 400 like every other unknown field.
     preValidation: absentBodyIsEmpty,
     schema: {
-      tags, operationId: 'redactEvent', summary: 'Replace the event\'s data with an empty object and record who asked; repeating it changes nothing',
+      headers: ScopeHeaders, tags, operationId: 'redactEvent', summary: 'Replace the event\'s data with an empty object and record who asked; repeating it changes nothing',
       params: Params, body: Type.Optional(Type.Object({}, { additionalProperties: false })),
       response: withProblems({ 200: objectAnswer('Event', 'The event, redacted') }, 403, 404, 409, 412, 413, 415),
     },
@@ -108,7 +108,7 @@ export async function eventRoutes(app: App, { store, clock, auth, pagination, ca
   app.post('/v1/events/:id/retry', {
     onRequest: auth.workspace,
     schema: {
-      tags, operationId: 'retryEvent', summary: 'Send the event to one endpoint now; answers with the attempt',
+      headers: ScopeHeaders, tags, operationId: 'retryEvent', summary: 'Send the event to one endpoint now; answers with the attempt',
       params: Params,
       body: Type.Object({ webhook_endpoint: IdString('we') }, { additionalProperties: false }),
       response: withProblems({ 200: answer(Type.Ref('WebhookAttempt'), 'The attempt: what was sent and what came back') }, 403, 404, 409, 413, 415),

@@ -7,7 +7,7 @@
 import { Type } from '@sinclair/typebox';
 import type { Mode } from '../../domain/types.js';
 import type { ApiDeps, App } from '../../api/deps.js';
-import { answer, withProblems } from '../../api/schemas.js';
+import { answer, withProblems, ScopeHeaders } from '../../api/schemas.js';
 import { EndpointStatsObject, HOUR, HourObject, HoursQuery, renderEndpointStats, renderHours, type HourJson } from './shape.js';
 
 /** The hourly series of the last `count` hours, of the workspace or one endpoint: oldest first, the current (partial) hour last. */
@@ -25,7 +25,7 @@ export async function statsRoutes(app: App, deps: ApiDeps): Promise<void> {
   app.get('/v1/stats/endpoints', {
     onRequest: auth.workspace,
     schema: {
-      tags, operationId: 'listEndpointStats', summary: 'Success rate and p95 latency of each endpoint with attempts in the last `hours`',
+      headers: ScopeHeaders, tags, operationId: 'listEndpointStats', summary: 'Success rate and p95 latency of each endpoint with attempts in the last `hours`',
       querystring: HoursQuery,
       response: withProblems({ 200: answer(Type.Array(EndpointStatsObject), 'One entry per endpoint with attempts in the span') }, 403, 404),
     },
@@ -37,7 +37,7 @@ export async function statsRoutes(app: App, deps: ApiDeps): Promise<void> {
   app.get('/v1/stats/hourly', {
     onRequest: auth.workspace,
     schema: {
-      tags, operationId: 'getHourlyStats', summary: 'Deliveries by outcome and attempt latency percentiles per hour, for the workspace',
+      headers: ScopeHeaders, tags, operationId: 'getHourlyStats', summary: 'Deliveries by outcome and attempt latency percentiles per hour, for the workspace',
       querystring: HoursQuery,
       response: withProblems({ 200: answer(Type.Array(HourObject), 'One entry per hour, oldest first; the current hour last') }, 403, 404),
     },

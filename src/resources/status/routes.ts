@@ -7,7 +7,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import type { ApiDeps, App } from '../../api/deps.js';
 import { PORTAL_TOKEN_PREFIX } from '../../api/plugins/portal-session.js';
-import { answer, withProblems } from '../../api/schemas.js';
+import { answer, withProblems, ScopeHeaders } from '../../api/schemas.js';
 import { renderStatus } from './shape.js';
 
 /** Failed attempts this far back are "recent". */
@@ -29,7 +29,7 @@ export async function statusRoutes(app: App, { store, clock, auth }: ApiDeps): P
   app.get('/v1/status', {
     onRequest: scoped,
     schema: {
-      tags: ['operations'], operationId: 'getStatus', summary: 'Backlog, failing endpoints and recent errors, for `hookd status`',
+      headers: ScopeHeaders, tags: ['operations'], operationId: 'getStatus', summary: 'Backlog, failing endpoints and recent errors, for `hookd status`',
       querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 10, description: 'Endpoints and errors listed, 1–100' })) }, { additionalProperties: false }),
       response: withProblems({ 200: answer(Type.Ref('Status'), 'The backlog, the failing endpoints and the recent errors') }, 403, 404),
     },
