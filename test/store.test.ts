@@ -36,7 +36,7 @@ function endpoint(mode: Mode, over: Partial<Endpoint> = {}): Endpoint {
   return {
     id: newId('we', created), workspace: mode.workspace, live: mode.live, url: 'https://example.com/hooks', description: null,
     format: 'basic', status: 'enabled', events: ['*'], secret: newWebhookSecret(), token: null, metadata: {},
-    created, updated: created, etag: randomToken(), previousSecrets: [], failingSince: null, ...over,
+    created, updated: created, etag: randomToken(), previousSecrets: [], failingSince: null, retrySchedule: null, ...over,
   };
 }
 
