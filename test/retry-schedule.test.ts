@@ -55,11 +55,17 @@ describe("an endpoint's retry schedule", () => {
     };
   }
 
-  /** The delivery once its `n`th attempt is written (a retry scheduled, or the delivery ended). */
+  /**
+   * The delivery once its `n`th attempt's result is written: ended, or due after that attempt.
+   * The read of a delivery and of its attempts are two statements, so on PostgreSQL an attempt
+   * can be seen before the delivery row that the same transaction moved on.
+   */
   async function afterAttempts(deliveries: () => Promise<DeliveryJson[]>, n: number): Promise<DeliveryJson> {
     return untilValue(`the delivery's attempt ${n} written`, async () => {
       const [d] = await deliveries();
-      return d && d.attempts.length === n && (d.status !== 'pending' || d.next !== null) ? d : undefined;
+      if (!d || d.attempts.length !== n) return undefined;
+      const last = at(d.attempts.at(-1)!.attempted);
+      return d.status !== 'pending' || (d.next !== null && at(d.next.scheduled) > last) ? d : undefined;
     }, 10_000, 10);
   }
 
