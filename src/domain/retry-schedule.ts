@@ -16,6 +16,7 @@ export const RETRY_SCHEDULE_MAX_ENTRIES = 100;
 /** An entry as written: `0`, or a number and one of ms, s, m, h, d (duration.ts); no sign, so never negative. */
 export const RETRY_DELAY_PATTERN = '^(0|[0-9]{1,9}(\\.[0-9]{1,3})?(ms|s|m|h|d))$';
 export const RETRY_DELAY_RULE = 'must be a duration such as 0, 500ms, 5s, 30m, 2h or 1d';
+const RETRY_DELAY = new RegExp(RETRY_DELAY_PATTERN);
 
 /** The platform's bounds on an endpoint's schedule (HOOKD_ENDPOINT_RETRY_MAX_ATTEMPTS, HOOKD_ENDPOINT_RETRY_MAX_SPAN). */
 export interface RetryScheduleBounds {
@@ -26,8 +27,8 @@ export interface RetryScheduleBounds {
 
 /**
  * The schedule in ms, or the problems by field (`retry_schedule` for the whole, `retry_schedule.3`
- * for an entry). The route's schema checks the same rules first; this is the one that holds
- * when the schema is bypassed (JSON Patch values, the CLI's text).
+ * for an entry). The route's schema states the same rules first, for the OpenAPI document and
+ * Ajv's messages; this is the rule itself, so that what is stored never rests on a schema alone.
  */
 export function parseRetrySchedule(value: unknown): { schedule: number[] } | { problems: Record<string, string> } {
   if (!Array.isArray(value)) return { problems: { retry_schedule: 'must be an array of durations, or null' } };
@@ -37,7 +38,7 @@ export function parseRetrySchedule(value: unknown): { schedule: number[] } | { p
   if (value.length > RETRY_SCHEDULE_MAX_ENTRIES) return { problems: { retry_schedule: `must have at most ${RETRY_SCHEDULE_MAX_ENTRIES} entries` } };
   const problems: Record<string, string> = {};
   const schedule = value.map((entry, i) => {
-    const ms = typeof entry === 'string' && new RegExp(RETRY_DELAY_PATTERN).test(entry) ? parseDuration(entry) : undefined;
+    const ms = typeof entry === 'string' && RETRY_DELAY.test(entry) ? parseDuration(entry) : undefined;
     if (ms === undefined) problems[`retry_schedule.${i}`] = RETRY_DELAY_RULE;
     return ms ?? 0;
   });
