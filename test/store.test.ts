@@ -210,6 +210,21 @@ describe(`store contract (${TEST_STORE})`, () => {
     expect(await store.countEndpoints(mode)).toBe(0);
   });
 
+  it('keeps an endpoint\'s own retry schedule, and null for the platform\'s, through create, update and the dispatcher\'s read', async () => {
+    const mode = await freshMode();
+    const own = endpoint(mode, { retrySchedule: [0, 1_500, 3_600_000] });
+    const platform = endpoint(mode);
+    await store.createEndpoint(own);
+    await store.createEndpoint(platform);
+    expect((await store.getEndpoint(mode, own.id))?.retrySchedule).toEqual([0, 1_500, 3_600_000]);
+    expect((await store.getEndpoint(mode, platform.id))?.retrySchedule).toBeNull();
+    expect(await store.updateEndpoint({ ...own, retrySchedule: null, etag: 'e2' }, own.etag)).toBe(true);
+    expect(await store.updateEndpoint({ ...platform, retrySchedule: [5_000], etag: 'e2' }, platform.etag)).toBe(true);
+    const read = await store.getEndpointsByIds([own.id, platform.id]);
+    expect(read.get(own.id)?.retrySchedule).toBeNull();
+    expect(read.get(platform.id)?.retrySchedule).toEqual([5_000]);
+  });
+
   it('publishes an event with one delivery per matching enabled endpoint of its workspace and mode', async () => {
     const mode = await freshMode();
     const live = { ...mode, live: true };
