@@ -46,6 +46,11 @@ export function createMetrics(options: MetricsOptions = {}) {
       name: 'hookd_delivery_attempts_total', help: 'Automatic delivery attempts by what they led to (succeeded, failed, retry_scheduled)',
       labelNames: ['outcome'] as const, registers,
     }),
+    // By whose schedule, never by endpoint: the label's values are two, whatever the endpoints.
+    attemptsBySchedule: new Counter({
+      name: 'hookd_delivery_attempts_by_schedule_total', help: 'Automatic delivery attempts by the retry schedule in force (endpoint, platform)',
+      labelNames: ['schedule'] as const, registers,
+    }),
     attemptDuration: new Histogram({
       name: 'hookd_delivery_attempt_duration_seconds', help: 'Time from request start to the end of the answer', registers,
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15],

@@ -116,6 +116,17 @@ describe.skipIf(TEST_STORE !== 'sqlite')('hookd client commands', () => {
     expect(table).not.toContain(endpoint.secret);
   });
 
+  it('endpoints create --retry-schedule sets the endpoint\'s own; update --retry-schedule platform restores the platform\'s', async () => {
+    const key = { HOOKD_API_KEY: acme.keys.test };
+    const own = await json<Endpoint & { retry_schedule: string[]; retry_schedule_source: string }>(
+      ['endpoints', 'create', '--url', receiver.url, '--events', 'payment.*', '--retry-schedule', '0, 5s,90s'], key);
+    expect(own).toMatchObject({ retry_schedule: ['0', '5s', '90s'], retry_schedule_source: 'endpoint' });
+    const updated = await json(['endpoints', 'update', own.id, '--retry-schedule', 'platform', '--description', 'back'], key);
+    expect(updated).toMatchObject({ retry_schedule: ['0', '5s', '5m', '30m', '2h', '5h', '10h', '10h'], retry_schedule_source: 'platform', description: 'back' });
+    expectReadableFailure(await cli(['endpoints', 'update', own.id, '--retry-schedule', '0,-5s'], key), /400 .*retry_schedule\.1/);
+    await ok(['endpoints', 'delete', own.id], key);
+  });
+
   it('endpoints test sends now and prints the attempt; roll-secret prints the new secret whole, and it signs', async () => {
     const key = { HOOKD_API_KEY: acme.keys.test };
     const attempt = await json<Attempt>(['endpoints', 'test', endpoint.id], key);

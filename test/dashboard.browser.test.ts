@@ -260,6 +260,24 @@ describe('dashboard in Chromium', () => {
     await d.page.getByText('Endpoint saved.').waitFor();
     await d.page.getByText('Flaky receiver, fixed').waitFor();
 
+    // Its own retry schedule: a bad entry is named beside the field, a good one saved and shown,
+    // and an empty field restores the platform's.
+    const scheduleOf = async () => (await d.api('GET', `/v1/webhooks/endpoints/${flaky.id}`)).json() as { retry_schedule: string[]; retry_schedule_source: string };
+    await d.page.getByRole('link', { name: 'Edit' }).click();
+    await d.page.getByLabel('Retry schedule (optional)').fill('0, -5s');
+    await d.page.getByRole('button', { name: 'Save endpoint' }).click();
+    await d.page.locator('#retry-schedule-error', { hasText: 'entry 2 must be a duration' }).waitFor();
+    await d.page.getByLabel('Retry schedule (optional)').fill('0, 5s, 1m');
+    await d.page.getByRole('button', { name: 'Save endpoint' }).click();
+    await d.page.getByText('(its own)').waitFor();
+    expect(await scheduleOf()).toMatchObject({ retry_schedule: ['0', '5s', '1m'], retry_schedule_source: 'endpoint' });
+    await d.page.getByRole('link', { name: 'Edit' }).click();
+    expect(await d.page.getByLabel('Retry schedule (optional)').inputValue()).toBe('0, 5s, 1m');
+    await d.page.getByLabel('Retry schedule (optional)').fill('');
+    await d.page.getByRole('button', { name: 'Save endpoint' }).click();
+    await d.page.getByText("(the platform's)").waitFor();
+    expect((await scheduleOf()).retry_schedule_source).toBe('platform');
+
     await d.page.getByRole('button', { name: 'Disable' }).click();
     await d.page.getByRole('dialog', { name: 'Disable this endpoint?' }).getByRole('button', { name: 'Disable' }).click();
     await d.page.getByText('Endpoint disabled.').waitFor();

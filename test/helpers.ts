@@ -155,7 +155,7 @@ async function startOn({ config, box, store, drop, database, clock, dir }: Start
   const app = await buildApp({ config, store, clock, box, platformKeyHash: hashKey(PLATFORM_KEY), sender, wake: () => dispatcher?.wake(), logger: options.logger, dashboardDir: options.dashboardDir ?? null });
   await app.ready();
   if (options.dispatcher) {
-    dispatcher = createDispatcher({ config, store, sender, clock, log: app.log, random: options.random, renderEndpoint });
+    dispatcher = createDispatcher({ config, store, sender, clock, log: app.log, random: options.random, renderEndpoint: (endpoint) => renderEndpoint(endpoint, config.retrySchedule) });
     dispatcher.start();
   }
 

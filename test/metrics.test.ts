@@ -51,7 +51,9 @@ describe.skipIf(TEST_STORE !== 'sqlite')('/metrics of hookd serve', () => {
       allowNetworks: ['127.0.0.0/8'], retrySchedule: [0, 3_600_000],
     }, { print: () => undefined });
     const ws = (await call('POST', '/v1/workspaces', ADMIN, { name: 'Metrics' })).body as { keys: { test: string } };
-    for (const url of [ok.url, failing.url]) expect((await call('POST', '/v1/webhooks/endpoints', ws.keys.test, { url, events: ['*'] })).status).toBe(201);
+    // The failing one on a schedule of its own (the platform's entries), so that both sources are counted.
+    expect((await call('POST', '/v1/webhooks/endpoints', ws.keys.test, { url: ok.url, events: ['*'] })).status).toBe(201);
+    expect((await call('POST', '/v1/webhooks/endpoints', ws.keys.test, { url: failing.url, events: ['*'], retry_schedule: ['0', '1h'] })).status).toBe(201);
     eventId = String((await call('POST', '/v1/events', ws.keys.test, { type: 'payment.succeeded', data: { object: { id: 'pay_1' } } })).body.id);
     await Promise.all([ok.waitFor(1), failing.waitFor(1)]);
     expect((await call('GET', `/v1/events/${eventId}`, ws.keys.test)).status).toBe(200);
@@ -81,6 +83,7 @@ describe.skipIf(TEST_STORE !== 'sqlite')('/metrics of hookd serve', () => {
     expect(types).toMatchObject({
       hookd_delivery_attempts_total: 'counter',
       hookd_deliveries_total: 'counter',
+      hookd_delivery_attempts_by_schedule_total: 'counter',
       hookd_delivery_attempt_duration_seconds: 'histogram',
       hookd_deliveries_pending: 'gauge',
       hookd_endpoints_failing: 'gauge',
@@ -107,6 +110,10 @@ describe.skipIf(TEST_STORE !== 'sqlite')('/metrics of hookd serve', () => {
     expect(value(text, 'hookd_delivery_attempts_total{outcome="succeeded"}')).toBe(1);
     expect(value(text, 'hookd_delivery_attempts_total{outcome="retry_scheduled"}')).toBe(1);
     expect(value(text, 'hookd_retries_scheduled_total')).toBe(1);
+    // By whose schedule, never by endpoint: two series at most.
+    expect(value(text, 'hookd_delivery_attempts_by_schedule_total{schedule="platform"}')).toBe(1);
+    expect(value(text, 'hookd_delivery_attempts_by_schedule_total{schedule="endpoint"}')).toBe(1);
+    expect(samples(text, 'hookd_delivery_attempts_by_schedule_total')).toHaveLength(2);
     // Deliveries that ended, counted once written: the retried one has not ended.
     expect(value(text, 'hookd_deliveries_total{outcome="succeeded"}')).toBe(1);
     expect(samples(text, 'hookd_deliveries_total').filter((s) => !s.includes('succeeded'))).toEqual([]);

@@ -26,7 +26,9 @@ identity_verification.redacted`.split(/\s+/);
 
 const ID = (prefix: string) => new RegExp(`^${prefix}_[0-9A-Za-z]{24}$`);
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-const ENDPOINT_FIELDS = ['created', 'description', 'etag', 'events', 'format', 'id', 'live', 'metadata', 'secret', 'status', 'token', 'updated', 'url', 'workspace'];
+const ENDPOINT_FIELDS = [
+  'created', 'description', 'etag', 'events', 'format', 'id', 'live', 'metadata', 'retry_schedule', 'retry_schedule_source', 'secret', 'status', 'token', 'updated', 'url', 'workspace',
+];
 const EVENT_FIELDS = ['created', 'data', 'id', 'live', 'redaction', 'request', 'type', 'updated', 'workspace'];
 
 type Json = Record<string, unknown> & { id: string };
@@ -170,6 +172,7 @@ describe('webhook endpoints', () => {
       id: expect.stringMatching(ID('we')), created: expect.stringMatching(ISO), updated: e.created, format: 'basic',
       secret: expect.stringMatching(/^fwhs_[A-Za-z0-9+/]{43}=$/), workspace: ws.id, live: false, etag: expect.any(String),
       events: ['payment.succeeded'], description: null, status: 'enabled', url: 'https://example.com/hooks', token: null, metadata: {},
+      retry_schedule: ['0', '5s', '5m', '30m', '2h', '5h', '10h', '10h'], retry_schedule_source: 'platform',
     });
     expect(Buffer.from(String(e.secret).slice(5), 'base64')).toHaveLength(32);
     expect(res.headers.etag).toBe(`"${String(e.etag)}"`);

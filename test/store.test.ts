@@ -36,7 +36,7 @@ function endpoint(mode: Mode, over: Partial<Endpoint> = {}): Endpoint {
   return {
     id: newId('we', created), workspace: mode.workspace, live: mode.live, url: 'https://example.com/hooks', description: null,
     format: 'basic', status: 'enabled', events: ['*'], secret: newWebhookSecret(), token: null, metadata: {},
-    created, updated: created, etag: randomToken(), previousSecrets: [], failingSince: null, ...over,
+    created, updated: created, etag: randomToken(), previousSecrets: [], failingSince: null, retrySchedule: null, ...over,
   };
 }
 
@@ -208,6 +208,21 @@ describe(`store contract (${TEST_STORE})`, () => {
     await store.createEndpoint(other);
     expect(await store.deleteEndpoint(mode, other.id, undefined, T0)).toBe(true);
     expect(await store.countEndpoints(mode)).toBe(0);
+  });
+
+  it('keeps an endpoint\'s own retry schedule, and null for the platform\'s, through create, update and the dispatcher\'s read', async () => {
+    const mode = await freshMode();
+    const own = endpoint(mode, { retrySchedule: [0, 1_500, 3_600_000] });
+    const platform = endpoint(mode);
+    await store.createEndpoint(own);
+    await store.createEndpoint(platform);
+    expect((await store.getEndpoint(mode, own.id))?.retrySchedule).toEqual([0, 1_500, 3_600_000]);
+    expect((await store.getEndpoint(mode, platform.id))?.retrySchedule).toBeNull();
+    expect(await store.updateEndpoint({ ...own, retrySchedule: null, etag: 'e2' }, own.etag)).toBe(true);
+    expect(await store.updateEndpoint({ ...platform, retrySchedule: [5_000], etag: 'e2' }, platform.etag)).toBe(true);
+    const read = await store.getEndpointsByIds([own.id, platform.id]);
+    expect(read.get(own.id)?.retrySchedule).toBeNull();
+    expect(read.get(platform.id)?.retrySchedule).toEqual([5_000]);
   });
 
   it('publishes an event with one delivery per matching enabled endpoint of its workspace and mode', async () => {
@@ -541,7 +556,11 @@ describe.skipIf(TEST_STORE !== 'sqlite')('SQLite store on disk', () => {
       try {
         raw.prepare('INSERT INTO idempotency_keys (scope, key, fingerprint, status, headers, body, created) VALUES (?, ?, ?, ?, ?, ?, ?)')
           .run('ws:wksp_1:false|wksp_1:false', key, 'fp', 201, '{"content-type":"application/json"}', body, T0);
-        if (forgetSealing) raw.prepare("DELETE FROM hookd_migrations WHERE name = '0005-sealed-answers'").run();
+        if (forgetSealing) {
+          // Back to before 0005: the later migrations are undone too, or kysely refuses the gap.
+          raw.prepare("DELETE FROM hookd_migrations WHERE name >= '0005-sealed-answers'").run();
+          raw.prepare('ALTER TABLE endpoints DROP COLUMN retry_schedule').run();
+        }
       } finally {
         raw.close();
       }

@@ -152,6 +152,10 @@ export interface WebhookEndpoint {
   url: string;
   token: string | null;
   metadata: Record<string, string>;
+  /** The retry schedule in force: entry n is the delay before attempt n+1 (entry 0 before the first), each in its largest whole unit (`0`, `1500ms`, `90s`, `5m`, `2h`, `1d`); the platform's when the endpoint has none of its own */
+  retry_schedule: string[];
+  /** Whose `retry_schedule` is in force: the endpoint's own, or the platform's (HOOKD_RETRY_SCHEDULE), which follows the operator's changes */
+  retry_schedule_source: 'endpoint' | 'platform';
 }
 
 export interface Workspace {

@@ -19,6 +19,14 @@ const client = (flags: TargetFlags) => clientOf(resolveTarget(flags));
  */
 const asTyped = (flag: string) => flag as unknown as number;
 
+const RETRY_SCHEDULE_HELP = 'comma-separated delays before each attempt, e.g. 0,5s,1m (the first before the first attempt); platform: the platform\'s schedule';
+
+interface EndpointFlags {
+  description?: string;
+  format?: string;
+  retrySchedule?: string;
+}
+
 export function registerClientCommands(program: Command, out: Out, fail: (err: unknown) => never): void {
   // Said once for all of them, since each command's own help lists the options but not their order.
   program.addHelpText('after', () => [
@@ -91,17 +99,41 @@ export function registerClientCommands(program: Command, out: Out, fail: (err: u
     }));
 
   const endpoints = program.command('endpoints').description('manage webhook endpoints');
+  const commaList = (text: string) => text.split(',').map((s) => s.trim());
+  /** `platform` clears the endpoint's own schedule (null); anything else is its entries, checked by the server. */
+  const retryScheduleFlag = (text: string): string[] | null => (text.trim() === 'platform' ? null : commaList(text));
   const endpointColumns = ['id', 'status', 'url', 'events', 'format'];
   withTarget(endpoints.command('list')).description('list the endpoints (the newest 100), secrets masked')
     .action(run(async (opts: TargetFlags) => show(out, opts.json, (await client(opts).endpoints.page({ count: 100 })).data, endpointColumns)));
   withTarget(endpoints.command('create')).description('create an endpoint and show its signing secret whole')
     .requiredOption('--url <url>', 'where hookd sends the deliveries').requiredOption('--events <types>', 'comma-separated types or wildcards')
     .option('--description <text>', 'a note for people').option('--format <format>', 'basic or cloud_events (default basic)')
-    .action(run(async (opts: TargetFlags & { url: string; events: string; description?: string; format?: string }) => {
+    .option('--retry-schedule <durations>', RETRY_SCHEDULE_HELP)
+    .action(run(async (opts: TargetFlags & EndpointFlags & { url: string; events: string }) => {
       // The format as typed: the server names the field when it is neither basic nor cloud_events.
       const format = opts.format as RequestBody<'POST /v1/webhooks/endpoints'>['format'];
-      const body = { url: opts.url, events: opts.events.split(',').map((s) => s.trim()), description: opts.description, format };
-      show(out, opts.json, await client(opts).endpoints.create(body), [...endpointColumns, 'secret']);
+      const body = {
+        url: opts.url, events: commaList(opts.events), description: opts.description, format,
+        ...(opts.retrySchedule === undefined ? {} : { retry_schedule: retryScheduleFlag(opts.retrySchedule) }),
+      };
+      show(out, opts.json, await client(opts).endpoints.create(body), [...endpointColumns, 'retry_schedule', 'secret']);
+    }));
+  withTarget(endpoints.command('update')).description('change an endpoint: only the fields given').argument('<id>')
+    .option('--url <url>', 'where hookd sends the deliveries').option('--events <types>', 'comma-separated types or wildcards')
+    .option('--description <text>', 'a note for people').option('--format <format>', 'basic or cloud_events')
+    .option('--status <status>', 'enabled or disabled').option('--retry-schedule <durations>', RETRY_SCHEDULE_HELP)
+    .action(run(async (id: string, opts: TargetFlags & EndpointFlags & { url?: string; events?: string; status?: string }) => {
+      // Values as typed: the server names the field and its rule when one is wrong.
+      type Patch = RequestBody<'PATCH /v1/webhooks/endpoints/{id}'>;
+      const patch: Patch = {
+        ...(opts.url === undefined ? {} : { url: opts.url }),
+        ...(opts.events === undefined ? {} : { events: commaList(opts.events) }),
+        ...(opts.description === undefined ? {} : { description: opts.description }),
+        ...(opts.format === undefined ? {} : { format: opts.format as Patch['format'] }),
+        ...(opts.status === undefined ? {} : { status: opts.status as Patch['status'] }),
+        ...(opts.retrySchedule === undefined ? {} : { retry_schedule: retryScheduleFlag(opts.retrySchedule) }),
+      };
+      show(out, opts.json, await client(opts).endpoints.update(id, patch), [...endpointColumns, 'retry_schedule']);
     }));
   withTarget(endpoints.command('delete'), 'print JSON instead of a line').description('delete an endpoint').argument('<id>')
     .action(run(async (id: string, opts: TargetFlags) => {

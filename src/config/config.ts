@@ -33,6 +33,10 @@ export interface Config {
   corsOrigins: string[];
   /** ms; entry n is the delay before attempt n+1. */
   retrySchedule: number[];
+  /** The most entries (attempts) an endpoint's own retry schedule may have. */
+  endpointRetryMaxAttempts: number;
+  /** ms: the most an endpoint's own retry schedule's entries may add up to. */
+  endpointRetryMaxSpan: number;
   retryOn4xx: boolean;
   /** ms */
   disableAfter: number;
@@ -99,6 +103,13 @@ export function defaultConfig(): Config {
     allowNetworks: [],
     corsOrigins: [],
     retrySchedule: [0, 5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000],
+    // 20: room for a finer schedule than the platform's 8 attempts, while one endpoint's
+    // failing deliveries cost at most 2.5 times the requests the platform's schedule sends.
+    endpointRetryMaxAttempts: 20,
+    // A week: a receiver down from a Friday through a long weekend still gets its events, and a
+    // delivery's whole span stays well inside HOOKD_RETENTION's 30 days, so it is never cut
+    // off by retention while it waits.
+    endpointRetryMaxSpan: 7 * 86_400_000,
     retryOn4xx: false,
     disableAfter: 5 * 86_400_000,
     requestTimeout: 15_000,

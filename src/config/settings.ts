@@ -6,6 +6,7 @@
 import ipaddr from 'ipaddr.js';
 import type { Config } from './config.js';
 import { formatDuration, parseDuration, parseDurationWithin, type DurationBounds } from '../domain/duration.js';
+import { RETRY_SCHEDULE_MAX_ENTRIES } from '../domain/retry-schedule.js';
 
 export interface Setting {
   key: keyof Config;
@@ -136,6 +137,14 @@ export const SETTINGS: readonly Setting[] = [
     key: 'retrySchedule', env: 'HOOKD_RETRY_SCHEDULE', accepts: 'comma-separated durations, e.g. 0,5s,5m,30m,2h,5h,10h,10h',
     parse: (r) => { const d = list(r).map(duration); return d.length > 0 && d.every((x) => x !== undefined) ? d : undefined; },
     meaning: 'delays before each automatic attempt: the first from the event\'s acceptance (exact), each later one from the end of the previous attempt (±20 % jitter); their number is the number of attempts', show: (v) => (v as number[]).map(formatDuration).join(','),
+  },
+  {
+    key: 'endpointRetryMaxAttempts', env: 'HOOKD_ENDPOINT_RETRY_MAX_ATTEMPTS', ...wholeNumber(1, RETRY_SCHEDULE_MAX_ENTRIES),
+    meaning: 'the most entries (attempts) an endpoint\'s own `retry_schedule` may have; more is 422',
+  },
+  {
+    key: 'endpointRetryMaxSpan', env: 'HOOKD_ENDPOINT_RETRY_MAX_SPAN', ...boundedDuration('7d', { min: 0 }),
+    meaning: 'the most an endpoint\'s own `retry_schedule` may add up to; more is 422',
   },
   { key: 'retryOn4xx', env: 'HOOKD_RETRY_ON_4XX', accepts: 'true or false', parse: bool, meaning: 'retry ordinary 4xx answers' },
   { key: 'disableAfter', env: 'HOOKD_DISABLE_AFTER', ...boundedDuration('5d', { min: 0 }), meaning: 'failing span after which an endpoint is disabled' },

@@ -23,7 +23,7 @@ function memoryStore(options: { failReads?: number } = {}) {
   const rows = new Map<string, Row>();
   const endpoint = (id: string): Endpoint => ({
     id, workspace: 'wksp_1', live: false, url: `https://example.com/${id}`, description: null, format: 'basic', status: 'enabled',
-    events: ['*'], secret: 'whsec_dGVzdA==', token: null, metadata: {}, created: START, updated: START, etag: 'e', previousSecrets: [], failingSince: null,
+    events: ['*'], secret: 'whsec_dGVzdA==', token: null, metadata: {}, created: START, updated: START, etag: 'e', previousSecrets: [], failingSince: null, retrySchedule: null,
   });
   const event = (id: string): HookdEvent => ({
     id, workspace: 'wksp_1', live: false, type: 'payment.succeeded', data: { object: {} }, requestId: 'req_1', idempotencyKey: null, redaction: null,

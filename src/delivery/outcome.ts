@@ -15,6 +15,7 @@ import { runAttempt, type AttemptRun } from './attempt.js';
 import type { RequestOutcome } from './endpoint-slots.js';
 import type { ReadyJob } from './ready-buffer.js';
 import type { ResultWriter } from './result-writer.js';
+import { scheduleInForce } from '../domain/retry-schedule.js';
 import { nextDelay, verdictOf } from './retry-policy.js';
 import type { Sender } from './sender.js';
 
@@ -32,7 +33,9 @@ export function attemptOutcome({ config, end, random }: OutcomePolicy, d: Delive
   let nextAttemptAt: number | null = null;
   if (verdict === 'succeeded') status = 'succeeded';
   else if (verdict === 'retry') {
-    const delay = nextDelay(config.retrySchedule, d.attemptCount + 1, random(), run.result.retryAfter);
+    // The endpoint's own schedule, read with the endpoint at claim time: an edit applies from the next attempt on.
+    const { schedule } = scheduleInForce(ep.retrySchedule, config.retrySchedule);
+    const delay = nextDelay(schedule, d.attemptCount + 1, random(), run.result.retryAfter);
     if (delay !== null) [status, nextAttemptAt] = ['pending', end + delay];
   }
   const failingTooLong = !run.attempt.successful && ep.failingSince !== null && end - ep.failingSince >= config.disableAfter;
@@ -48,7 +51,7 @@ export interface SendJobContext {
   clock: Clock;
   random: () => number;
   writer: Pick<ResultWriter, 'push'>;
-  metrics?: Pick<Metrics, 'attempts' | 'retriesScheduled' | 'attemptDuration'>;
+  metrics?: Pick<Metrics, 'attempts' | 'attemptsBySchedule' | 'retriesScheduled' | 'attemptDuration'>;
   log: Pick<FastifyBaseLogger, 'error'>;
 }
 
@@ -68,6 +71,7 @@ export async function sendJob({ delivery: d, event, endpoint: ep }: ReadyJob, si
     const result = attemptOutcome({ config, end: clock.now(), random: ctx.random }, d, ep, run);
     ctx.writer.push(result);
     metrics?.attempts.inc({ outcome: result.status === 'pending' ? 'retry_scheduled' : result.status });
+    metrics?.attemptsBySchedule.inc({ schedule: ep.retrySchedule === null ? 'platform' : 'endpoint' });
     if (result.status === 'pending') metrics?.retriesScheduled.inc();
     metrics?.attemptDuration.observe(run.attempt.time / 1000);
     return run.attempt.successful ? 'success' : run.result.unreachable ? 'unreachable' : 'http_error';

@@ -6,7 +6,8 @@
  * previous attempt; the number of entries is the number of automatic attempts. Each of these
  * delays gets ±20 % jitter so that a burst of failures does not come back as a burst of
  * retries. Entry 0 is the delay from acceptance to the first attempt, applied exactly when the
- * deliveries are written (store/sql/events.ts), not here.
+ * deliveries are written (src/resources/events/queries.ts), not here. The schedule is the
+ * endpoint's own when it has one, else HOOKD_RETRY_SCHEDULE (src/domain/retry-schedule.ts).
  */
 
 export type Verdict =

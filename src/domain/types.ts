@@ -48,6 +48,8 @@ export interface Endpoint {
   previousSecrets: { secret: string; expires: number }[];
   /** Start of the current run of failed attempts; null once any attempt succeeds. */
   failingSince: number | null;
+  /** ms, entry n the delay before attempt n+1; null: the platform's (HOOKD_RETRY_SCHEDULE). domain/retry-schedule.ts */
+  retrySchedule: number[] | null;
 }
 
 export interface EventData {

@@ -122,7 +122,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     });
     const url = await app.listen({ port: config.port, host: config.host });
     if (config.role !== 'api') {
-      dispatcher = createDispatcher({ config, store, sender, clock, metrics, log: app.log.child({ component: 'dispatcher' }), renderEndpoint });
+      dispatcher = createDispatcher({ config, store, sender, clock, metrics, log: app.log.child({ component: 'dispatcher' }), renderEndpoint: (endpoint) => renderEndpoint(endpoint, config.retrySchedule) });
       dispatcher.start();
     }
     if (platform.generated) {

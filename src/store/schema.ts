@@ -20,6 +20,8 @@ export interface EndpointsTable {
   id: string; workspace: string; live: number; url: string; description: string | null; format: string; status: string;
   events: string; secret: string; token: string | null; metadata: string; created: number; updated: number; etag: string;
   previous_secrets: string | null; failing_since: number | null;
+  /** JSON array of ms, or NULL for the platform's schedule. */
+  retry_schedule: string | null;
 }
 
 export interface EventsTable {

@@ -1,4 +1,4 @@
-/** Creates an endpoint, or edits one: URL, description, format and the events it receives. */
+/** Creates an endpoint, or edits one: URL, description, format, its retry schedule and the events it receives. */
 import { useEffect, useState } from 'preact/hooks';
 import { all, get, patch, post, type ApiError } from '../api.js';
 import { EventPicker } from '../components/event-picker.js';
@@ -21,6 +21,8 @@ export function EndpointFormPage({ id, live }: { id?: string; live: boolean }) {
   const [description, setDescription] = useState('');
   const [format, setFormat] = useState<WebhookEndpoint['format']>('basic');
   const [events, setEvents] = useState<string[]>([]);
+  // Empty: the platform's schedule (retry_schedule null); else the endpoint's own entries.
+  const [retrySchedule, setRetrySchedule] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -31,13 +33,15 @@ export function EndpointFormPage({ id, live }: { id?: string; live: boolean }) {
     setDescription(e.description ?? '');
     setFormat(e.format);
     setEvents(e.events);
+    setRetrySchedule(e.retry_schedule_source === 'endpoint' ? e.retry_schedule.join(', ') : '');
   }, [loaded.data]);
 
   async function submit(ev: Event) {
     ev.preventDefault();
     setBusy(true);
     setError(null);
-    const body = { url: url.trim(), description: description.trim() || null, format, events };
+    const entries = retrySchedule.split(',').map((s) => s.trim()).filter(Boolean);
+    const body = { url: url.trim(), description: description.trim() || null, format, events, retry_schedule: entries.length > 0 ? entries : null };
     try {
       const saved = id ? await patch<WebhookEndpoint>(`/v1/webhooks/endpoints/${id}`, body, loaded.data?.endpoint?.etag) : await post<WebhookEndpoint>('/v1/webhooks/endpoints', body);
       announce(id ? 'Endpoint saved.' : 'Endpoint created. Reveal its signing secret below to verify what hookd sends.', `/endpoints/${saved.id}`);
@@ -52,6 +56,10 @@ export function EndpointFormPage({ id, live }: { id?: string; live: boolean }) {
   if (loaded.loading) return <Loading what="the event catalog" />;
   if (loaded.error) return <ErrorBox error={loaded.error} retry={loaded.reload} />;
   const fieldErrors = error?.problem.errors ?? {};
+  const endpoint = loaded.data!.endpoint;
+  // The schedule's own errors and its entries' (retry_schedule.3), shown under the one input.
+  const scheduleErrors = Object.entries(fieldErrors).filter(([f]) => f === 'retry_schedule' || f.startsWith('retry_schedule.'))
+    .flatMap(([f, messages]) => (f === 'retry_schedule' ? messages : messages.map((m) => `entry ${Number(f.slice(15)) + 1} ${m}`)));
   return (
     <>
       <h1>{id ? 'Edit endpoint' : 'Add endpoint'}</h1>
@@ -77,6 +85,14 @@ export function EndpointFormPage({ id, live }: { id?: string; live: boolean }) {
           )}
         </Field>
         <EventPicker catalog={loaded.data!.catalog} selected={events} onChange={setEvents} error={fieldErrors.events} />
+        {/* After the events: most endpoints keep the platform's schedule, so the field is last. */}
+        <Field id="retry-schedule" label="Retry schedule (optional)" error={scheduleErrors.length > 0 ? scheduleErrors : undefined}
+          hint={`Comma-separated delays before each attempt, the first before the first attempt, e.g. 0, 5s, 1m, 1h. Empty: the platform's schedule${endpoint?.retry_schedule_source === 'platform' ? ` (${endpoint.retry_schedule.join(', ')})` : ''}.`}>
+          {(describedBy, invalid) => (
+            <input id="retry-schedule" type="text" value={retrySchedule} placeholder="the platform's" spellcheck={false}
+              aria-describedby={describedBy} aria-invalid={invalid} onInput={(e) => setRetrySchedule(e.currentTarget.value)} />
+          )}
+        </Field>
         {error && <ErrorBox error={error} />}
         <div class="actions">
           <a class="button secondary" href={id ? `#/endpoints/${id}` : '#/endpoints'}>Cancel</a>

@@ -50,6 +50,7 @@ export function sampleEndpoint(overrides: Partial<Endpoint> = {}): Endpoint {
     etag: 'W/"1"',
     previousSecrets: [],
     failingSince: null,
+    retrySchedule: null,
     ...overrides,
   };
 }

@@ -41,7 +41,7 @@ export async function endpointActionRoutes(app: App, { store, clock, auth, sende
     const mode = request.mode!;
     const endpoint = await load(mode, request.params.id);
     const now = clock.now();
-    const event = newEvent({ mode, type: 'webhook_endpoint.test', data: { object: renderEndpoint(endpoint) }, requestId: request.id }, now);
+    const event = newEvent({ mode, type: 'webhook_endpoint.test', data: { object: renderEndpoint(endpoint, config.retrySchedule) }, requestId: request.id }, now);
     const run = await runAttempt(sender, event, endpoint, { deliveryId: newId('wh', now), manual: true, typePrefix: config.cloudEventsTypePrefix, now: clock.now });
     return renderAttempt(run.attempt);
   });
@@ -117,7 +117,7 @@ export async function endpointActionRoutes(app: App, { store, clock, auth, sende
       etag: randomToken(),
     };
     if (!(await store.updateEndpoint(next, current.etag))) throw preconditionFailed();
-    return sendObject(request, reply, next.etag, renderEndpoint(next, { secret: true }));
+    return sendObject(request, reply, next.etag, renderEndpoint(next, config.retrySchedule, { secret: true }));
   });
 
   app.get('/v1/webhooks/endpoints/:id/stats', {

@@ -13,6 +13,7 @@
 import type { FastifyError, FastifyRequest } from 'fastify';
 import { HookdError } from '../../domain/errors.js';
 import { applyJsonPatch, JsonPatchError, jsonEqual, readOperations, type JsonValue, type Operation } from '../../domain/json-patch.js';
+import { formatRetrySchedule, scheduleInForce } from '../../domain/retry-schedule.js';
 import type { Endpoint } from '../../domain/types.js';
 import { mediaTypeOf } from '../../api/plugins/body.js';
 
@@ -24,14 +25,19 @@ declare module 'fastify' {
 }
 
 /** The members an operation may touch: the fields a merge patch may set. */
-const CHANGEABLE = ['url', 'events', 'description', 'format', 'status', 'token', 'metadata'] as const;
+const CHANGEABLE = ['url', 'events', 'description', 'format', 'status', 'token', 'metadata', 'retry_schedule'] as const;
 type Changeable = typeof CHANGEABLE[number];
 
-/** The endpoint as the document the operations apply to: every changeable field, null included. */
-function documentOf(endpoint: Endpoint): Record<Changeable, JsonValue> {
+/**
+ * The endpoint as the document the operations apply to: every changeable field, null included,
+ * `retry_schedule` as GET shows it (the schedule in force), so that `replace
+ * /retry_schedule/1` edits what the caller saw; `remove /retry_schedule` restores the platform's.
+ */
+function documentOf(endpoint: Endpoint, platformSchedule: readonly number[]): Record<Changeable, JsonValue> {
   return {
     url: endpoint.url, events: endpoint.events, description: endpoint.description, format: endpoint.format,
     status: endpoint.status, token: endpoint.token, metadata: endpoint.metadata,
+    retry_schedule: formatRetrySchedule(scheduleInForce(endpoint.retrySchedule, platformSchedule).schedule),
   };
 }
 
@@ -96,8 +102,8 @@ export async function readJsonPatch(request: FastifyRequest): Promise<void> {
  * The merge patch that takes `endpoint` where the operations take it, checked by the route's
  * own body schema: clearing `url` by `remove` is refused as `{"url": null}` is.
  */
-export function jsonPatchAsMerge(request: FastifyRequest, operations: Operation[], endpoint: Endpoint): Record<string, unknown> {
-  const before = documentOf(endpoint);
+export function jsonPatchAsMerge(request: FastifyRequest, operations: Operation[], endpoint: Endpoint, platformSchedule: readonly number[]): Record<string, unknown> {
+  const before = documentOf(endpoint, platformSchedule);
   let after: Record<string, JsonValue>;
   try {
     after = applyJsonPatch(before, operations) as Record<string, JsonValue>;

@@ -5,7 +5,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import { randomToken } from '../../domain/ids.js';
 import type { Endpoint, EndpointFormat, EndpointStatus, ListOptions, Mode, Page } from '../../domain/types.js';
-import { bit, fromJson, isSet, toJson } from '../../store/columns.js';
+import { bit, fromJson, fromJsonOrNull, isSet, toJson, toJsonOrNull } from '../../store/columns.js';
 import { fetchPage } from '../../store/pagination.js';
 import type { Database, EndpointsTable } from '../../store/schema.js';
 import type { SecretBox } from '../../store/secret-box.js';
@@ -19,6 +19,7 @@ function endpointFromRow(r: Selectable<EndpointsTable>, box: SecretBox): Endpoin
     created: Number(r.created), updated: Number(r.updated), etag: r.etag,
     previousSecrets: r.previous_secrets === null ? [] : fromJson(box.open(r.previous_secrets)),
     failingSince: r.failing_since === null ? null : Number(r.failing_since),
+    retrySchedule: fromJsonOrNull(r.retry_schedule),
   };
 }
 
@@ -29,6 +30,7 @@ function endpointToRow(e: Endpoint, box: SecretBox): EndpointsTable {
     metadata: toJson(e.metadata), created: e.created, updated: e.updated, etag: e.etag,
     previous_secrets: e.previousSecrets.length === 0 ? null : box.seal(toJson(e.previousSecrets)),
     failing_since: e.failingSince,
+    retry_schedule: toJsonOrNull(e.retrySchedule),
   };
 }
 

@@ -4,6 +4,7 @@
  * API and for the webhook_endpoint.* events hookd sends about an endpoint.
  */
 import { Type, type Static } from '@sinclair/typebox';
+import { formatRetrySchedule, scheduleInForce } from '../../domain/retry-schedule.js';
 import type { Endpoint } from '../../domain/types.js';
 import { IdString, iso, Timestamp } from '../../api/schemas.js';
 
@@ -14,6 +15,12 @@ export const EndpointObject = Type.Object({
   id: Type.String(), created: Timestamp, updated: Timestamp, format: EndpointFormatField, secret: Type.String(), workspace: Type.String(),
   live: Type.Boolean(), etag: Type.String(), events: Type.Array(Type.String()), description: Type.Union([Type.String(), Type.Null()]),
   status: EndpointStatusField, url: Type.String(), token: Type.Union([Type.String(), Type.Null()]), metadata: Type.Record(Type.String(), Type.String()),
+  retry_schedule: Type.Array(Type.String(), {
+    description: 'The retry schedule in force: entry n is the delay before attempt n+1 (entry 0 before the first), each in its largest whole unit (`0`, `1500ms`, `90s`, `5m`, `2h`, `1d`); the platform\'s when the endpoint has none of its own',
+  }),
+  retry_schedule_source: Type.Union([Type.Literal('endpoint'), Type.Literal('platform')], {
+    description: 'Whose `retry_schedule` is in force: the endpoint\'s own, or the platform\'s (HOOKD_RETRY_SCHEDULE), which follows the operator\'s changes',
+  }),
 }, { $id: 'WebhookEndpoint' });
 
 /** The `{id}` of every /v1/webhooks/endpoints/{id}… route. */
@@ -28,8 +35,12 @@ function mask(value: string): string {
   return `${prefix}********${value.slice(-4)}`;
 }
 
-/** `reveal` shows the secret or token whole: only in the create answer (both) and the roll answer (secret). */
-export function renderEndpoint(e: Endpoint, reveal: { secret?: boolean; token?: boolean } = {}): EndpointJson {
+/**
+ * `platformSchedule` is HOOKD_RETRY_SCHEDULE, shown when the endpoint has no schedule of its own.
+ * `reveal` shows the secret or token whole: only in the create answer (both) and the roll answer (secret).
+ */
+export function renderEndpoint(e: Endpoint, platformSchedule: readonly number[], reveal: { secret?: boolean; token?: boolean } = {}): EndpointJson {
+  const retry = scheduleInForce(e.retrySchedule, platformSchedule);
   return {
     id: e.id,
     created: iso(e.created),
@@ -45,5 +56,7 @@ export function renderEndpoint(e: Endpoint, reveal: { secret?: boolean; token?: 
     url: e.url,
     token: e.token === null ? null : reveal.token ? e.token : mask(e.token),
     metadata: e.metadata,
+    retry_schedule: formatRetrySchedule(retry.schedule),
+    retry_schedule_source: retry.source,
   };
 }

@@ -36,7 +36,8 @@ function eventToRow(e: HookdEvent): EventsTable {
  *
  * Takes a group of events (publish-group.ts gathers concurrent publishes): one transaction and
  * one endpoint read for the group, so that a commit's fsync (SQLite) or round trips
- * (PostgreSQL) are paid per group, not per event.
+ * (PostgreSQL) are paid per group, not per event. `firstAttemptDelay` is the platform's
+ * schedule's entry 0; an endpoint with a schedule of its own uses its own entry 0 (docs/delivery.md).
  */
 export async function publishEvents(db: Kysely<Database>, events: HookdEvent[], { insertRows }: BatchWrites = portableWrites, firstAttemptDelay = 0): Promise<PublishResult[]> {
   if (events.length === 0) return [];
@@ -44,15 +45,18 @@ export async function publishEvents(db: Kysely<Database>, events: HookdEvent[], 
     await insertRows(tx, 'events', events.map(eventToRow));
     const modes = new Map<string, { workspace: string; live: boolean }>();
     for (const e of events) modes.set(`${e.workspace}:${e.live}`, { workspace: e.workspace, live: e.live });
-    const endpoints = await tx.selectFrom('endpoints').select(['id', 'events', 'workspace', 'live'])
+    const endpoints = await tx.selectFrom('endpoints').select(['id', 'events', 'workspace', 'live', 'retry_schedule'])
       .where('status', '=', 'enabled')
       .where((w) => w.or([...modes.values()].map((m) => w.and([w('workspace', '=', m.workspace), w('live', '=', bit(m.live))]))))
       .execute();
-    const byMode = new Map<string, { id: string; events: string[] }[]>();
+    const byMode = new Map<string, { id: string; events: string[]; firstDelay: number }[]>();
     for (const e of endpoints) {
       const key = `${e.workspace}:${isSet(e.live)}`;
       const list = byMode.get(key) ?? [];
-      list.push({ id: e.id, events: fromJson<string[]>(e.events) });
+      // An endpoint's own schedule's entry 0 replaces the platform's; a NULL column (the
+      // platform's schedule) costs no parse. Read once per endpoint, not per event of the group.
+      const firstDelay = e.retry_schedule === null ? firstAttemptDelay : fromJson<number[]>(e.retry_schedule)[0] ?? 0;
+      list.push({ id: e.id, events: fromJson<string[]>(e.events), firstDelay });
       byMode.set(key, list);
     }
     const rows: Insertable<DeliveriesTable>[] = [];
@@ -63,7 +67,7 @@ export async function publishEvents(db: Kysely<Database>, events: HookdEvent[], 
         endpoints.push(e.id);
         rows.push({
           id: newId('wh', event.created), event: event.id, endpoint: e.id, workspace: event.workspace, live: bit(event.live),
-          type: event.type, status: 'pending', attempts: 0, next_attempt_at: event.created + firstAttemptDelay, locked_until: null,
+          type: event.type, status: 'pending', attempts: 0, next_attempt_at: event.created + e.firstDelay, locked_until: null,
           created: event.created, updated: event.created, etag: randomToken(),
         });
       }
