@@ -9,6 +9,7 @@ import * as m0002 from './0002-attempts.js';
 import * as m0003 from './0003-pending-index.js';
 import * as m0004 from './0004-key-generation.js';
 import { sealKeptAnswers } from './0005-sealed-answers.js';
+import * as m0007 from './0007-replay-key.js';
 import type { SecretBox } from '../secret-box.js';
 
 /** The box: data migrations that seal what was kept in plain text need it. */
@@ -19,6 +20,7 @@ function migrations(box: SecretBox): Record<string, Migration> {
     '0003-pending-index': m0003,
     '0004-key-generation': m0004,
     '0005-sealed-answers': sealKeptAnswers(box),
+    '0007-replay-key': m0007,
   };
 }
 
