@@ -247,6 +247,14 @@ export interface Responses {
     since: string;
     until: string;
   };
+  'POST /v1/webhooks/endpoints/{id}/replay': {
+    /** Deliveries this call queued */
+    queued: number;
+    /** The limit was reached with events left: the same request again queues the next ones */
+    has_more: boolean;
+    since: string;
+    until: string;
+  };
   'GET /v1/webhooks/endpoints/{id}/secret': {
     secret: string;
     previous: {
