@@ -102,6 +102,21 @@ describe('replay', () => {
     const list = await h.call('GET', `/v1/webhooks?endpoint=${b.id}`, { key: ws.test });
     expect((list.json() as unknown[]).length).toBe(4);
     expect(r.received.filter((x) => x.path.endsWith('/other'))).toHaveLength(1);
+    const metrics = (await h.call('GET', '/metrics', { key: null })).body;
+    expect(/^hookd_replayed_deliveries_total (\d+)/m.exec(metrics)?.[1]).toBe('10');
+  });
+
+  it('the store queues nothing for an endpoint disabled after the route checked it', async () => {
+    const g = await endpoint('g', ['discount.created']);
+    await publish('discount.created');
+    await patch(g.id, { status: 'disabled' });
+    const now = Date.now();
+    const options = { endpoint: g.id, since: now - 60_000, until: now, includeDelivered: true, key: 'rp_test', limit: 10, now };
+    expect(await h.store.replayDeliveries({ workspace: ws.id, live: false }, options)).toEqual({ queued: 0, hasMore: false });
+    await patch(g.id, { status: 'enabled' });
+    expect(await h.store.replayDeliveries({ workspace: ws.id, live: false }, options)).toEqual({ queued: 1, hasMore: false });
+    // Another mode's view of the same endpoint id finds no endpoint, and queues nothing.
+    expect(await h.store.replayDeliveries({ workspace: ws.id, live: true }, { ...options, key: 'rp_other' })).toEqual({ queued: 0, hasMore: false });
   });
 
   it('queues at most limit rows a call, and says when more are left', async () => {
