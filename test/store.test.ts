@@ -459,7 +459,7 @@ describe(`store contract (${TEST_STORE}): the delivery queue`, () => {
     await store.createEndpoint(c);
     const inserted: Delivery = {
       id: newId('wh', T0 + 9000), event: e1.id, endpoint: c.id, workspace: ws.id, live: false, type: e1.type, status: 'pending',
-      attemptCount: 0, nextAttemptAt: T0 + 9000, lastAttemptAt: null, created: T0 + 9000, updated: T0 + 9000, etag: 'ins', attempts: [],
+      attemptCount: 0, nextAttemptAt: T0 + 9000, lastAttemptAt: null, created: T0 + 9000, updated: T0 + 9000, etag: 'ins', attempts: [], replayed: false,
     };
     await store.insertDelivery(inserted);
     expect(await store.findDelivery(e1.id, c.id)).toEqual(inserted);

@@ -133,6 +133,8 @@ export interface WebhookDelivery {
   workspace: string;
   live: boolean;
   etag: string;
+  /** Queued by POST /v1/webhooks/endpoints/{id}/replay, not by the event's publish */
+  replayed: boolean;
 }
 
 export interface WebhookEndpoint {
