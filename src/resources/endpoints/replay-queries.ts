@@ -92,7 +92,9 @@ export async function replayDeliveries(db: Kysely<Database>, dialect: Store['dia
     after = batch.last;
   }
   // The limit was reached: is anything left for the next call (the same request again)?
-  const endpoint = await db.selectFrom('endpoints').select('events').where('id', '=', options.endpoint).executeTakeFirst();
+  const endpoint = await db.selectFrom('endpoints').select('events')
+    .where('id', '=', options.endpoint).where('workspace', '=', mode.workspace).where('live', '=', bit(mode.live))
+    .executeTakeFirst();
   if (!endpoint) return { queued, hasMore: false };
   const left = await candidates(db, mode, options, fromJson<string[]>(endpoint.events), after, 1).execute();
   return { queued, hasMore: left.length > 0 };
