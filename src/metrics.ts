@@ -61,6 +61,8 @@ export function createMetrics(options: MetricsOptions = {}) {
       labelNames: ['outcome'] as const, registers,
     }),
     inFlight: new Gauge({ name: 'hookd_deliveries_in_flight', help: 'Requests to endpoints now in flight in this process', registers }),
+    /** Counted by POST /v1/webhooks/endpoints/{id}/replay once its rows are committed (docs/delivery.md, "Replay"). */
+    replayedDeliveries: new Counter({ name: 'hookd_replayed_deliveries_total', help: 'Deliveries queued by replays of what an endpoint missed', registers }),
     claims: new Counter({ name: 'hookd_claims_total', help: 'Claim queries the dispatcher ran', registers }),
     claimedDeliveries: new Counter({ name: 'hookd_claimed_deliveries_total', help: 'Deliveries leased by claims', registers }),
     claimErrors: new Counter({ name: 'hookd_claim_errors_total', help: 'Failed claims (store unreachable)', registers }),

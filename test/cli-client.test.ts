@@ -174,6 +174,19 @@ describe.skipIf(TEST_STORE !== 'sqlite')('hookd client commands', () => {
     expect(JSON.parse(retried.request)).toMatchObject({ id: published.id, type: 'message.delivered' });
   });
 
+  it('endpoints replay queues what the endpoint already got only with --include-delivered, once; a bad --since is a readable 400', async () => {
+    const key = { HOOKD_API_KEY: acme.keys.test };
+    const before = receiver.received.length;
+    const since = new Date(Date.now() - 3_600_000).toISOString();
+    expect(await json(['endpoints', 'replay', endpoint.id, '--since', since], key)).toMatchObject({ queued: 0 });
+    const args = ['endpoints', 'replay', endpoint.id, '--since', since, '--include-delivered', '--types', 'message.*'];
+    expect(await json(args, key)).toMatchObject({ queued: 1, since });
+    expect(await ok(args, key)).toMatch(/^QUEUED\s+SINCE\s+UNTIL\n0\s+\S+\s+\S+\n$/);
+    const again = (await receiver.waitFor(before + 1, 15_000))[before]!;
+    expect(again.headers['webhook-id']).toBe(published.id);
+    expectReadableFailure(await cli(['endpoints', 'replay', endpoint.id, '--since', 'yesterday'], key), /400 .*'since'/);
+  });
+
   it('reads the API URL, key and workspace from the profile file when neither flag nor environment (set but empty) gives them', async () => {
     const home = join(dir, 'profile-home');
     mkdirSync(join(home, 'hookd'), { recursive: true });

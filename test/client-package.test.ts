@@ -69,7 +69,7 @@ describe('@hookd/client against hookd', () => {
     expect(pages.at(-1)!.next).toBeUndefined();
   });
 
-  it('endpoints: create, read, update and delete with If-Match, secrets, test, recover, stats', async () => {
+  it('endpoints: create, read, update and delete with If-Match, secrets, test, recover, replay, stats', async () => {
     const ep = await client.endpoints.create({ url: `${receiver.url}/hooks`, events: ['message.*'], description: 'orders' });
     expect(ep.secret).toMatch(/^fwhs_[A-Za-z0-9+/]{43}=$/);
     await expect(client.endpoints.get(ep.id)).resolves.toMatchObject({ id: ep.id, secret: expect.stringMatching(/^fwhs_\*+/) });
@@ -91,6 +91,8 @@ describe('@hookd/client against hookd', () => {
     expect(receiver.received).toHaveLength(1);
     const since = new Date(h.clock.now() - 3_600_000).toISOString();
     await expect(client.endpoints.recover(ep.id, { since })).resolves.toMatchObject({ recovered: 0, since: expect.any(String) });
+    await expect(client.endpoints.replay(ep.id, { since })).resolves.toMatchObject({ queued: 0, has_more: false });
+    await expect(client.endpoints.replay(ep.id, { since, types: ['message.*'], include_delivered: true })).resolves.toMatchObject({ queued: 0, since });
     await expect(client.endpoints.stats(ep.id, { hours: 2 })).resolves.toHaveLength(2);
 
     const current = await client.endpoints.get(ep.id);

@@ -295,6 +295,26 @@ describe('dashboard in Chromium', () => {
     expect((await d.api('GET', `/v1/webhooks/endpoints/${flaky.id}`)).statusCode).toBe(404);
   });
 
+  it('replays to a new endpoint the events it missed, after a confirmation', async () => {
+    const late = await startReceiver();
+    try {
+      const created = (await d.api('POST', '/v1/webhooks/endpoints', { url: late.url, events: ['payment.*'] })).json() as { id: string };
+      const events = (await d.api('GET', '/v1/events?count=100')).json() as { type: string }[];
+      const missed = events.filter((e) => e.type.startsWith('payment.')).length;
+      expect(missed).toBeGreaterThan(0);
+      await d.page.goto(`${d.base}/#/endpoints/${created.id}`);
+      await d.page.getByRole('button', { name: 'Replay…' }).click();
+      await d.page.getByRole('dialog', { name: 'Replay events?' }).getByRole('button', { name: 'Replay' }).click();
+      await d.page.getByText(`${missed} deliver${missed === 1 ? 'y was' : 'ies were'} queued.`).waitFor();
+      await late.waitFor(missed);
+      await d.page.getByRole('button', { name: 'Replay…' }).click();
+      await d.page.getByRole('dialog', { name: 'Replay events?' }).getByRole('button', { name: 'Replay' }).click();
+      await d.page.getByText('Nothing to replay in that span.').waitFor();
+    } finally {
+      await late.close();
+    }
+  });
+
   it('loaded nothing from outside hookd and logged no errors (CSP violations included)', () => {
     d.expectCleanRun();
   });

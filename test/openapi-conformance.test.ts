@@ -185,6 +185,9 @@ describe('the session', () => {
     await call(404, 'POST', `/v1/webhooks/endpoints/${UNKNOWN.we}/test`, T);
     await call(200, 'POST', `/v1/webhooks/endpoints/${endpoint.id}/recover`, { ...T, body: { since: '2026-01-01' } });
     await call(400, 'POST', `/v1/webhooks/endpoints/${endpoint.id}/recover`, { ...T, body: { since: 'yesterday' } });
+    await call(200, 'POST', `/v1/webhooks/endpoints/${endpoint.id}/replay`, { ...T, body: { since: '2026-01-01', types: ['message.*'], include_delivered: true } });
+    await call(400, 'POST', `/v1/webhooks/endpoints/${endpoint.id}/replay`, { ...T, body: { since: '2026-01-01', types: ['no_such.type'] } });
+    await call(422, 'POST', `/v1/webhooks/endpoints/${endpoint.id}/replay`, { ...T, body: { since: '2020-01-01' } });
     await call(200, 'GET', `/v1/webhooks/endpoints/${endpoint.id}/stats?hours=2`, T);
     await call(400, 'GET', `/v1/webhooks/endpoints/${endpoint.id}/stats?hours=0`, T);
 

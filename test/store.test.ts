@@ -14,6 +14,8 @@ import { hashKey } from '../src/api/plugins/auth.js';
 import { HookdError } from '../src/domain/errors.js';
 import { newId, newWebhookSecret, newWorkspaceKey, randomToken } from '../src/domain/ids.js';
 import type { ApiKeyRecord, Attempt, Delivery, Endpoint, EventType, HookdEvent, Mode, Workspace } from '../src/domain/types.js';
+import { Kysely, SqliteDialect } from 'kysely';
+import { migrateTo } from '../src/store/migrations/index.js';
 import { createSecretBox, type SecretBox } from '../src/store/secret-box.js';
 import { openSqliteStore } from '../src/store/sqlite/index.js';
 import type { Store } from '../src/store/types.js';
@@ -472,7 +474,7 @@ describe(`store contract (${TEST_STORE}): the delivery queue`, () => {
     await store.createEndpoint(c);
     const inserted: Delivery = {
       id: newId('wh', T0 + 9000), event: e1.id, endpoint: c.id, workspace: ws.id, live: false, type: e1.type, status: 'pending',
-      attemptCount: 0, nextAttemptAt: T0 + 9000, lastAttemptAt: null, created: T0 + 9000, updated: T0 + 9000, etag: 'ins', attempts: [],
+      attemptCount: 0, nextAttemptAt: T0 + 9000, lastAttemptAt: null, created: T0 + 9000, updated: T0 + 9000, etag: 'ins', attempts: [], replayed: false,
     };
     await store.insertDelivery(inserted);
     expect(await store.findDelivery(e1.id, c.id)).toEqual(inserted);
@@ -551,18 +553,22 @@ describe.skipIf(TEST_STORE !== 'sqlite')('SQLite store on disk', () => {
     const since = T0 - 24 * HOUR;
     const kept = (secret: string) => JSON.stringify({ id: 'we_1', secret });
     /** What a hookd from before sealed answers wrote: the answer as it is. */
-    const keepPlain = (key: string, body: string, forgetSealing: boolean) => {
+    const keepPlain = (key: string, body: string) => {
       const raw = new Database(file);
       try {
         raw.prepare('INSERT INTO idempotency_keys (scope, key, fingerprint, status, headers, body, created) VALUES (?, ?, ?, ?, ?, ?, ?)')
           .run('ws:wksp_1:false|wksp_1:false', key, 'fp', 201, '{"content-type":"application/json"}', body, T0);
-        if (forgetSealing) {
-          // Back to before 0005: the later migrations are undone too, or kysely refuses the gap.
-          raw.prepare("DELETE FROM hookd_migrations WHERE name >= '0005-sealed-answers'").run();
-          raw.prepare('ALTER TABLE endpoints DROP COLUMN retry_schedule').run();
-        }
       } finally {
         raw.close();
+      }
+    };
+    /** The file as a hookd from before 0005 left it: every later migration undone. */
+    const beforeSealing = async () => {
+      const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: new Database(file) }) });
+      try {
+        await migrateTo(db, box, '0004-key-generation');
+      } finally {
+        await db.destroy();
       }
     };
     const bodyOf = (key: string) => {
@@ -585,13 +591,14 @@ describe.skipIf(TEST_STORE !== 'sqlite')('SQLite store on disk', () => {
       await (await openSqliteStore({ file, box })).close();
       // As if the file came from before 0005: the migration runs when the store next opens.
       const before = kept(newWebhookSecret());
-      keepPlain('before-upgrade', before, true);
+      await beforeSealing();
+      keepPlain('before-upgrade', before);
       expect(await replay('before-upgrade')).toEqual({ state: 'replay', response: { status: 201, headers: { 'content-type': 'application/json' }, body: before } });
       expect(bodyOf('before-upgrade')).toMatch(/^v2\./);
       expect(box.open(bodyOf('before-upgrade'))).toBe(before);
       // One an older process kept after the migration (a rolling upgrade) still replays as it is.
       const during = kept(newWebhookSecret());
-      keepPlain('during-upgrade', during, false);
+      keepPlain('during-upgrade', during);
       expect(await replay('during-upgrade')).toMatchObject({ state: 'replay', response: { body: during } });
     } finally {
       rmSync(dir, { recursive: true, force: true });

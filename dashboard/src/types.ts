@@ -133,6 +133,8 @@ export interface WebhookDelivery {
   workspace: string;
   live: boolean;
   etag: string;
+  /** Queued by POST /v1/webhooks/endpoints/{id}/replay, not by the event's publish */
+  replayed: boolean;
 }
 
 export interface WebhookEndpoint {
@@ -248,6 +250,14 @@ export interface Responses {
   'DELETE /v1/webhooks/endpoints/{id}': null;
   'POST /v1/webhooks/endpoints/{id}/recover': {
     recovered: number;
+    since: string;
+    until: string;
+  };
+  'POST /v1/webhooks/endpoints/{id}/replay': {
+    /** Deliveries this call queued */
+    queued: number;
+    /** The limit was reached with events left: the same request again queues the next ones */
+    has_more: boolean;
     since: string;
     until: string;
   };

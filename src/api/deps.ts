@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from '../config/config.js';
+import type { Metrics } from '../metrics.js';
 import type { Clock } from '../domain/clock.js';
 import type { Store } from '../store/types.js';
 import type { HookdEvent } from '../domain/types.js';
@@ -26,6 +27,8 @@ export interface ApiDeps {
   broadcast: (event: HookdEvent) => void;
   /** A workspace's keys were rolled here: listen sessions of this process granted before end at once. */
   onKeysRolled: (workspace: string, keyGeneration: number) => void;
+  /** What the API records beyond requests (replays). */
+  metrics: Metrics;
   /** There is new work: due deliveries for these endpoints (publish, recover). Wakes an in-process dispatcher. */
   wake: (endpoints: string[]) => void;
 }

@@ -144,6 +144,23 @@ export function registerClientCommands(program: Command, out: Out, fail: (err: u
     .action(run(async (id: string, opts: TargetFlags) => {
       show(out, opts.json, await client(opts).endpoints.test(id), ['successful', 'code', 'time', 'error']);
     }));
+  withTarget(endpoints.command('replay')).description('queue a delivery of every stored event of the window the endpoint missed (docs/delivery.md, "Replay")')
+    .argument('<id>').requiredOption('--since <date>', 'ISO 8601 date or date-time: events created at or after it')
+    .option('--until <date>', 'ISO 8601: events created before it (default now)').option('--types <types>', 'comma-separated types or wildcards (default: all the endpoint subscribes to)')
+    .option('--include-delivered', 'also events the endpoint already got (once per identical replay)')
+    .action(run(async (id: string, opts: TargetFlags & { since: string; until?: string; types?: string; includeDelivered?: boolean }) => {
+      const body = {
+        since: opts.since, until: opts.until, types: opts.types?.split(',').map((s) => s.trim()), include_delivered: opts.includeDelivered,
+      };
+      // has_more: the same request again queues the next ones (a call queues at most 10,000), so the command repeats it.
+      const total = { queued: 0, since: '', until: '' };
+      for (;;) {
+        const answer = await client(opts).endpoints.replay(id, body);
+        Object.assign(total, { queued: total.queued + answer.queued, since: answer.since, until: answer.until });
+        if (!answer.has_more) break;
+      }
+      show(out, opts.json, total, ['queued', 'since', 'until']);
+    }));
   withTarget(endpoints.command('roll-secret')).description('give the endpoint a new signing secret and show it whole').argument('<id>')
     .option('--expires-in <seconds>', 'how long the old secret keeps signing (0–604800)', '86400')
     .action(run(async (id: string, opts: TargetFlags & { expiresIn: string }) => {

@@ -86,7 +86,7 @@ function memoryStore(options: { failReads?: number } = {}) {
       rows.set(id, {
         due, leased: false, delivery: {
           id, event: `evt_${id}`, endpoint, workspace: 'wksp_1', live: false, type: 'payment.succeeded', status: 'pending', attemptCount: 0,
-          nextAttemptAt: due, lastAttemptAt: null, created: START, updated: START, etag: 'e', attempts: [],
+          nextAttemptAt: due, lastAttemptAt: null, created: START, updated: START, etag: 'e', attempts: [], replayed: false,
         },
       });
     },

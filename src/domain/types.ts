@@ -154,4 +154,6 @@ export interface Delivery {
   updated: number;
   etag: string;
   attempts: Attempt[];
+  /** Queued by a replay of what the endpoint missed (docs/delivery.md, "Replay"), not by the event's publish. */
+  replayed: boolean;
 }

@@ -148,6 +148,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     sender: options.sender,
     allowNetworks: parseNetworks(config.allowNetworks),
     wake: options.wake ?? (() => undefined),
+    metrics,
     broadcast: (event) => hub.publish(event),
     onKeysRolled: (workspace, generation) => hub.revoke(workspace, generation),
   };

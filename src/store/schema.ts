@@ -33,6 +33,8 @@ export interface DeliveriesTable {
   id: string; event: string; endpoint: string; workspace: string; live: number; type: string; status: string;
   attempts: Generated<number>; next_attempt_at: number | null; locked_until: number | null; created: number; updated: number; etag: string;
   last_attempt_at: number | null;
+  /** The replay key of the replay that queued the row (resources/endpoints/replay-queries.ts); null for a publish's rows. */
+  replay: string | null;
 }
 
 export interface AttemptsTable {

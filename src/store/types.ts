@@ -77,6 +77,29 @@ export interface DeliveryResult {
   disableEndpoint: boolean;
 }
 
+/** `POST /v1/webhooks/endpoints/{id}/replay` (docs/delivery.md, "Replay"). */
+export interface ReplayOptions {
+  endpoint: string;
+  /** Events created in [since, until), ms epoch. */
+  since: number;
+  until: number;
+  /** Patterns as an endpoint's `events`, narrowing its subscription; undefined: all it subscribes to. */
+  types?: readonly string[];
+  /** Also events with a delivery to the endpoint already, unless this replay (its key) queued them. */
+  includeDelivered: boolean;
+  /** domain/replay.ts `replayKey()`: stored on every row queued. */
+  key: string;
+  /** Rows queued at most. */
+  limit: number;
+  now: number;
+}
+
+export interface ReplayResult {
+  queued: number;
+  /** The limit was reached and more events are left: the same request again queues them. */
+  hasMore: boolean;
+}
+
 /** The span the dashboard's statistics cover: attempts and deliveries at or after `since`. */
 export interface StatsWindow {
   since: number;
@@ -206,6 +229,12 @@ export interface Store {
   findDelivery(eventId: string, endpointId: string): Promise<Delivery | null>;
   insertDelivery(delivery: Delivery): Promise<void>;
   recoverDeliveries(mode: Mode, endpoint: string, since: number, until: number, now: number): Promise<number>;
+  /**
+   * Queues, due now, a delivery of each event of the window that matches the endpoint and that it
+   * has no delivery of (or, with includeDelivered, none from this replay), in (created, id)
+   * order up to the limit; stops early when the endpoint is disabled or deleted meanwhile.
+   */
+  replayDeliveries(mode: Mode, options: ReplayOptions): Promise<ReplayResult>;
   /** Success rate and p95 latency of each endpoint that had attempts in the window. */
   endpointStats(mode: Mode, window: StatsWindow): Promise<EndpointStats[]>;
   attemptHours(mode: Mode, window: StatsWindow): Promise<AttemptHour[]>;

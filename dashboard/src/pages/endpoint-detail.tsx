@@ -1,8 +1,9 @@
-/** One endpoint: its settings, enable/disable, delete, secret, a test send, and its charts. */
+/** One endpoint: its settings, enable/disable, delete, secret, a test send, a replay of what it missed, and its charts. */
 import { useEffect, useState } from 'preact/hooks';
 import { del, get, patch, type ApiError } from '../api.js';
 import { ConfirmDialog } from '../components/confirm-dialog.js';
 import { DeliveryCharts } from '../components/delivery-charts.js';
+import { ReplayPanel } from '../components/replay-panel.js';
 import { SecretPanel } from '../components/secret-panel.js';
 import { ErrorBox, Loading, StatusBadge } from '../components/states.js';
 import { TestPanel } from '../components/test-panel.js';
@@ -64,6 +65,7 @@ export function EndpointDetailPage({ id }: { id: string }) {
       </dl>
       <SecretPanel endpoint={endpoint} onRolled={(e) => { setEndpoint(e); announce('Secret rolled. The new secret is shown below.'); }} />
       <TestPanel endpointId={id} />
+      <ReplayPanel endpointId={id} url={endpoint.url} enabled={endpoint.status === 'enabled'} />
       <section aria-labelledby="charts-title" class="panel">
         <h2 id="charts-title">Last 24 hours</h2>
         <DeliveryCharts endpoint={id} />

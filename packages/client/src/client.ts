@@ -118,6 +118,9 @@ export function createClient(options: ClientOptions) {
       test: (id: string, call?: WriteOptions) => data('POST /v1/webhooks/endpoints/{id}/test', { ...call, params: { id }, body: {} }),
       recover: (id: string, body: RequestBody<'POST /v1/webhooks/endpoints/{id}/recover'>, call?: WriteOptions) =>
         data('POST /v1/webhooks/endpoints/{id}/recover', { ...call, params: { id }, body }),
+      /** Queues what the endpoint missed in the window; `has_more`: call again with the same body for the rest. */
+      replay: (id: string, body: RequestBody<'POST /v1/webhooks/endpoints/{id}/replay'>, call?: WriteOptions) =>
+        data('POST /v1/webhooks/endpoints/{id}/replay', { ...call, params: { id }, body }),
       /** The signing secret whole, and when the previous ones stop signing. */
       secret: (id: string, call?: CallOptions) => data('GET /v1/webhooks/endpoints/{id}/secret', { ...call, params: { id } }),
       rollSecret: (id: string, body: RequestBody<'POST /v1/webhooks/endpoints/{id}/secret/roll'> = {}, call?: WriteOptions & ConditionalOptions) =>

@@ -133,6 +133,8 @@ export interface WebhookDelivery {
   workspace: string;
   live: boolean;
   etag: string;
+  /** Queued by POST /v1/webhooks/endpoints/{id}/replay, not by the event's publish */
+  replayed: boolean;
 }
 
 export interface WebhookEndpoint {
@@ -512,6 +514,32 @@ export interface Operations {
     };
     response: {
       recovered: number;
+      since: string;
+      until: string;
+    };
+  };
+  /** Queue a delivery of every stored event created in [since, until) that matches the endpoint and that it never got (docs/delivery.md, "Replay") */
+  'POST /v1/webhooks/endpoints/{id}/replay': {
+    params: {
+      id: string;
+    };
+    body: {
+      /** ISO 8601; not before the oldest time retention keeps (HOOKD_RETENTION) */
+      since: string;
+      /** ISO 8601; default now */
+      until?: string;
+      /** Only these event types; `*` and `prefix.*` wildcards allowed, as in an endpoint's events */
+      types?: string[];
+      /** Also events the endpoint already has a delivery of (a new delivery each, once per identical replay); default false */
+      include_delivered?: boolean;
+      /** Deliveries queued at most by this call (default and most 10000); has_more says to call again */
+      limit?: number;
+    };
+    response: {
+      /** Deliveries this call queued */
+      queued: number;
+      /** The limit was reached with events left: the same request again queues the next ones */
+      has_more: boolean;
       since: string;
       until: string;
     };

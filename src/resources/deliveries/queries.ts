@@ -24,6 +24,8 @@ export function deliveryFromRow(r: Selectable<DeliveriesTable>, attempts: Attemp
     status: r.status as DeliveryStatus, attemptCount: r.attempts, nextAttemptAt: r.next_attempt_at === null ? null : Number(r.next_attempt_at),
     lastAttemptAt: r.last_attempt_at === null ? null : Number(r.last_attempt_at),
     created: Number(r.created), updated: Number(r.updated), etag: r.etag, attempts,
+    // Claims read the columns the dispatcher needs, without `replay`: undefined there.
+    replayed: r.replay !== null && r.replay !== undefined,
   };
 }
 

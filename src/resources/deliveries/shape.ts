@@ -24,6 +24,7 @@ export const DeliveryObject = Type.Object({
   attempts: Type.Array(Type.Unsafe<AttemptJson>(Type.Ref('WebhookAttempt'))),
   next: Type.Union([Type.Object({ scheduled: Timestamp }), Type.Null()]),
   workspace: Type.String(), live: Type.Boolean(), etag: Type.String(),
+  replayed: Type.Boolean({ description: 'Queued by POST /v1/webhooks/endpoints/{id}/replay, not by the event\'s publish' }),
 }, { $id: 'WebhookDelivery' });
 
 export type DeliveryJson = Static<typeof DeliveryObject>;
@@ -49,5 +50,6 @@ export function renderDelivery(d: Delivery): DeliveryJson {
     workspace: d.workspace,
     live: d.live,
     etag: d.etag,
+    replayed: d.replayed,
   };
 }

@@ -1,11 +1,13 @@
 /**
- * What one does to an endpoint beyond editing it: test it, recover its failures, read and roll
- * its secret, and read its hourly statistics (docs/dashboard.md).
+ * What one does to an endpoint beyond editing it: test it, recover its failures, replay what it
+ * missed, read and roll its secret, and read its hourly statistics (docs/dashboard.md).
  */
 import { Type } from '@sinclair/typebox';
-import { HookdError } from '../../domain/errors.js';
+import { EVENTS_MAX, eventPatternProblems } from '../../domain/endpoint-rules.js';
+import { FieldErrorList, HookdError } from '../../domain/errors.js';
 import { newId, newWebhookSecret, randomToken } from '../../domain/ids.js';
 import { newEvent } from '../../domain/new-event.js';
+import { replayKey } from '../../domain/replay.js';
 import type { Endpoint, Mode } from '../../domain/types.js';
 import { runAttempt } from '../../delivery/attempt.js';
 import type { ApiDeps, App } from '../../api/deps.js';
@@ -24,7 +26,21 @@ const ROLL_GRACE_DEFAULT_S = 86_400;
 /** Rolled secrets kept signing at once; older ones stop early rather than grow every request's headers. */
 const PREVIOUS_SECRETS_MAX = 4;
 
-export async function endpointActionRoutes(app: App, { store, clock, auth, sender, config, wake }: ApiDeps): Promise<void> {
+/** Deliveries one replay call queues at most: bounds the call's time and its transactions' count, not its memory (batches of 500). */
+const REPLAY_LIMIT_MAX = 10_000;
+
+/** `since` and `until` (default now) of a recover or replay body; throws every field error collected, `errors`' included. */
+function windowOf(body: { since: string; until?: string }, now: number, errors: FieldErrorList): { since: number; until: number } {
+  const since = parseTimestamp(body.since);
+  const until = body.until === undefined ? now : parseTimestamp(body.until);
+  if (since === undefined) errors.add('since', 'must be an ISO 8601 date or date-time');
+  if (until === undefined) errors.add('until', 'must be an ISO 8601 date or date-time');
+  if (since !== undefined && until !== undefined && since >= until) errors.add('until', 'must be later than since');
+  errors.throwIfAny();
+  return { since: since!, until: until! };
+}
+
+export async function endpointActionRoutes(app: App, { store, clock, auth, sender, config, wake, catalog, metrics }: ApiDeps): Promise<void> {
   const tags = ['webhook endpoints'];
 
   const load = (mode: Mode, id: string) => loadEndpoint(store, mode, id);
@@ -61,16 +77,62 @@ export async function endpointActionRoutes(app: App, { store, clock, auth, sende
     const mode = request.mode!;
     const endpoint = await load(mode, request.params.id);
     const now = clock.now();
-    const since = parseTimestamp(request.body.since);
-    const until = request.body.until === undefined ? now : parseTimestamp(request.body.until);
-    const errors: Record<string, string[]> = {};
-    if (since === undefined) errors.since = ['must be an ISO 8601 date or date-time'];
-    if (until === undefined) errors.until = ['must be an ISO 8601 date or date-time'];
-    if (since !== undefined && until !== undefined && since >= until) errors.until = ['must be later than since'];
-    if (Object.keys(errors).length > 0) throw HookdError.validation(errors);
-    const recovered = await store.recoverDeliveries(mode, endpoint.id, since!, until!, now);
+    const { since, until } = windowOf(request.body, now, new FieldErrorList());
+    const recovered = await store.recoverDeliveries(mode, endpoint.id, since, until, now);
     if (recovered > 0) wake([endpoint.id]);
-    return { recovered, since: iso(since!), until: iso(until!) };
+    return { recovered, since: iso(since), until: iso(until) };
+  });
+
+  app.post('/v1/webhooks/endpoints/:id/replay', {
+    onRequest: auth.workspace,
+    schema: {
+      headers: ScopeHeaders, tags, operationId: 'replayWebhookEndpoint',
+      summary: 'Queue a delivery of every stored event created in [since, until) that matches the endpoint and that it never got (docs/delivery.md, "Replay")',
+      params: Params,
+      body: Type.Object({
+        since: Type.String({ description: 'ISO 8601; not before the oldest time retention keeps (HOOKD_RETENTION)' }),
+        until: Type.Optional(Type.String({ description: 'ISO 8601; default now' })),
+        types: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100 }), {
+          minItems: 1, maxItems: EVENTS_MAX, description: 'Only these event types; `*` and `prefix.*` wildcards allowed, as in an endpoint\'s events',
+        })),
+        include_delivered: Type.Optional(Type.Boolean({ description: 'Also events the endpoint already has a delivery of (a new delivery each, once per identical replay); default false' })),
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: REPLAY_LIMIT_MAX, description: `Deliveries queued at most by this call (default and most ${REPLAY_LIMIT_MAX}); has_more says to call again` })),
+      }, { additionalProperties: false }),
+      response: withProblems({
+        200: answer(Type.Object({
+          queued: Type.Integer({ description: 'Deliveries this call queued' }),
+          has_more: Type.Boolean({ description: 'The limit was reached with events left: the same request again queues the next ones' }),
+          since: Type.String(), until: Type.String(),
+        }), 'How many deliveries were queued, and the window'),
+      }, 403, 404, 409, 413, 415, 422),
+    },
+  }, async (request) => {
+    const mode = request.mode!;
+    const endpoint = await load(mode, request.params.id);
+    const now = clock.now();
+    const { types, include_delivered: includeDelivered = false, limit = REPLAY_LIMIT_MAX } = request.body;
+    const errors = new FieldErrorList();
+    if (types !== undefined) for (const p of eventPatternProblems(types, await catalog.names())) errors.add('types', p);
+    const { since, until } = windowOf(request.body, now, errors);
+    // Older events are deleted by retention, a pass at a time: a window reaching past it would
+    // replay whatever the last pass happened to leave, so it is refused rather than clamped.
+    const oldest = now - config.retention;
+    if (since < oldest) {
+      throw new HookdError('unprocessable', 'The window starts before what retention keeps', {
+        detail: `Events older than HOOKD_RETENTION are deleted; since must be at or after ${iso(oldest)}.`,
+        errors: { since: [`must be at or after ${iso(oldest)} (HOOKD_RETENTION)`] },
+      });
+    }
+    if (endpoint.status !== 'enabled') {
+      throw new HookdError('conflict', 'The endpoint is disabled', { detail: 'Enable it first: a disabled endpoint is sent nothing, replayed deliveries included.' });
+    }
+    const key = replayKey({ endpoint: endpoint.id, since, types, includeDelivered });
+    const { queued, hasMore } = await store.replayDeliveries(mode, { endpoint: endpoint.id, since, until, types, includeDelivered, key, limit, now });
+    if (queued > 0) {
+      metrics.replayedDeliveries.inc(queued);
+      wake([endpoint.id]);
+    }
+    return { queued, has_more: hasMore, since: iso(since), until: iso(until) };
   });
 
   // The endpoint object masks its secret; reading it whole is a call of its own, made only when

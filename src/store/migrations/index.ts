@@ -2,7 +2,7 @@
  * Migrations, written once with kysely's schema builder so that SQLite and PostgreSQL get the
  * same tables. Names sort in order of application; never edit one that has shipped.
  */
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
 import { HookdError } from '../../domain/errors.js';
 import * as m0001 from './0001-initial.js';
 import * as m0002 from './0002-attempts.js';
@@ -10,6 +10,7 @@ import * as m0003 from './0003-pending-index.js';
 import * as m0004 from './0004-key-generation.js';
 import { sealKeptAnswers } from './0005-sealed-answers.js';
 import * as m0006 from './0006-endpoint-retry-schedule.js';
+import * as m0007 from './0007-replay-key.js';
 import type { SecretBox } from '../secret-box.js';
 
 /** The box: data migrations that seal what was kept in plain text need it. */
@@ -21,6 +22,7 @@ function migrations(box: SecretBox): Record<string, Migration> {
     '0004-key-generation': m0004,
     '0005-sealed-answers': sealKeptAnswers(box),
     '0006-endpoint-retry-schedule': m0006,
+    '0007-replay-key': m0007,
   };
 }
 
@@ -33,16 +35,32 @@ class StaticMigrationProvider implements MigrationProvider {
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export async function migrateToLatest(db: Kysely<any>, box: SecretBox, schema?: string): Promise<string[]> {
+function migratorOf(db: Kysely<any>, box: SecretBox, schema?: string): Migrator {
   // With a schema of its own, the bookkeeping tables must be looked for in that schema: kysely
   // otherwise finds another schema's hookd_migrations and skips creating this one's.
-  const migrator = new Migrator({
+  return new Migrator({
     db, provider: new StaticMigrationProvider(box), migrationTableName: 'hookd_migrations', migrationLockTableName: 'hookd_migrations_lock',
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
-  const { error, results } = await migrator.migrateToLatest();
+}
+
+function migrated({ error, results }: MigrationResultSet): string[] {
   if (error) {
     throw new HookdError('store_unavailable', 'Migrating the store failed', { detail: String((error as Error).message ?? error), cause: error });
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function migrateToLatest(db: Kysely<any>, box: SecretBox, schema?: string): Promise<string[]> {
+  return migrated(await migratorOf(db, box, schema).migrateToLatest());
+}
+
+/**
+ * Up or down to the migration `name`: how a test makes a store look as an older hookd left it,
+ * whatever migrations came after (test/store.test.ts).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function migrateTo(db: Kysely<any>, box: SecretBox, name: string): Promise<string[]> {
+  return migrated(await migratorOf(db, box).migrateTo(name));
 }

@@ -10,6 +10,7 @@ import { HookdError } from '../../domain/errors.js';
 import type { Delivery } from '../../domain/types.js';
 import { deliveryQueries, recoverDeliveries } from '../../resources/deliveries/queries.js';
 import { endpointQueries, reencryptSecrets } from '../../resources/endpoints/queries.js';
+import { replayDeliveries } from '../../resources/endpoints/replay-queries.js';
 import { eventTypeQueries } from '../../resources/event-types/queries.js';
 import { eventQueries, publishEvents } from '../../resources/events/queries.js';
 import { statsQueries } from '../../resources/stats/queries.js';
@@ -108,6 +109,11 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
       if (recovered > 0) await wakeOthers([endpoint]);
       return recovered;
     },
+    async replayDeliveries(mode, replay) {
+      const result = await replayDeliveries(db, dialect, mode, replay);
+      if (result.queued > 0) await wakeOthers([replay.endpoint]);
+      return result;
+    },
     onWake,
     ...statsQueries(db),
   };
@@ -117,7 +123,8 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
 /** The writes a caller is told succeeded (besides publishes, synced in their group). */
 const DURABLE_WRITES = [
   'putSettingIfAbsent', 'createWorkspace', 'rollWorkspaceKeys', 'seedEventTypes', 'createEventType', 'createEndpoint', 'updateEndpoint',
-  'deleteEndpoint', 'reencryptSecrets', 'redactEvent', 'insertDelivery', 'recoverDeliveries', 'completeIdempotent',
+  'deleteEndpoint', 'reencryptSecrets', 'redactEvent', 'insertDelivery', 'recoverDeliveries', 'replayDeliveries',
+  'completeIdempotent',
 ] as const satisfies readonly (keyof Store)[];
 
 /**
