@@ -1,5 +1,5 @@
 /** Creates an endpoint, or edits one: URL, description, format, its retry schedule and the events it receives. */
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { all, get, patch, post, type ApiError } from '../api.js';
 import { EventPicker } from '../components/event-picker.js';
 import { Field } from '../components/field.js';
@@ -17,24 +17,24 @@ export function EndpointFormPage({ id, live }: { id?: string; live: boolean }) {
     ]);
     return { catalog, endpoint };
   }, [id]);
-  const [url, setUrl] = useState('');
-  const [description, setDescription] = useState('');
-  const [format, setFormat] = useState<WebhookEndpoint['format']>('basic');
-  const [events, setEvents] = useState<string[]>([]);
+  if (loaded.loading) return <Loading what="the event catalog" />;
+  if (loaded.error) return <ErrorBox error={loaded.error} retry={loaded.reload} />;
+  // Keyed by the version loaded, so that the fields start from it: filled in by an effect
+  // after the first paint instead, they showed empty for a moment, and a person (or a test)
+  // typing then lost what they typed when the effect ran.
+  const { catalog, endpoint } = loaded.data!;
+  return <EndpointForm key={endpoint?.etag ?? 'new'} id={id} live={live} catalog={catalog} endpoint={endpoint} />;
+}
+
+function EndpointForm({ id, live, catalog, endpoint }: { id?: string; live: boolean; catalog: EventType[]; endpoint: WebhookEndpoint | null }) {
+  const [url, setUrl] = useState(endpoint?.url ?? '');
+  const [description, setDescription] = useState(endpoint?.description ?? '');
+  const [format, setFormat] = useState<WebhookEndpoint['format']>(endpoint?.format ?? 'basic');
+  const [events, setEvents] = useState<string[]>(endpoint?.events ?? []);
   // Empty: the platform's schedule (retry_schedule null); else the endpoint's own entries.
-  const [retrySchedule, setRetrySchedule] = useState('');
+  const [retrySchedule, setRetrySchedule] = useState(endpoint?.retry_schedule_source === 'endpoint' ? endpoint.retry_schedule.join(', ') : '');
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
-
-  useEffect(() => {
-    const e = loaded.data?.endpoint;
-    if (!e) return;
-    setUrl(e.url);
-    setDescription(e.description ?? '');
-    setFormat(e.format);
-    setEvents(e.events);
-    setRetrySchedule(e.retry_schedule_source === 'endpoint' ? e.retry_schedule.join(', ') : '');
-  }, [loaded.data]);
 
   async function submit(ev: Event) {
     ev.preventDefault();
@@ -43,7 +43,7 @@ export function EndpointFormPage({ id, live }: { id?: string; live: boolean }) {
     const entries = retrySchedule.split(',').map((s) => s.trim()).filter(Boolean);
     const body = { url: url.trim(), description: description.trim() || null, format, events, retry_schedule: entries.length > 0 ? entries : null };
     try {
-      const saved = id ? await patch<WebhookEndpoint>(`/v1/webhooks/endpoints/${id}`, body, loaded.data?.endpoint?.etag) : await post<WebhookEndpoint>('/v1/webhooks/endpoints', body);
+      const saved = id ? await patch<WebhookEndpoint>(`/v1/webhooks/endpoints/${id}`, body, endpoint?.etag) : await post<WebhookEndpoint>('/v1/webhooks/endpoints', body);
       announce(id ? 'Endpoint saved.' : 'Endpoint created. Reveal its signing secret below to verify what hookd sends.', `/endpoints/${saved.id}`);
       navigate(`/endpoints/${saved.id}`);
     } catch (err) {
@@ -53,10 +53,7 @@ export function EndpointFormPage({ id, live }: { id?: string; live: boolean }) {
     }
   }
 
-  if (loaded.loading) return <Loading what="the event catalog" />;
-  if (loaded.error) return <ErrorBox error={loaded.error} retry={loaded.reload} />;
   const fieldErrors = error?.problem.errors ?? {};
-  const endpoint = loaded.data!.endpoint;
   // The schedule's own errors and its entries' (retry_schedule.3), shown under the one input.
   const scheduleErrors = Object.entries(fieldErrors).filter(([f]) => f === 'retry_schedule' || f.startsWith('retry_schedule.'))
     .flatMap(([f, messages]) => (f === 'retry_schedule' ? messages : messages.map((m) => `entry ${Number(f.slice(15)) + 1} ${m}`)));
@@ -84,7 +81,7 @@ export function EndpointFormPage({ id, live }: { id?: string; live: boolean }) {
             </select>
           )}
         </Field>
-        <EventPicker catalog={loaded.data!.catalog} selected={events} onChange={setEvents} error={fieldErrors.events} />
+        <EventPicker catalog={catalog} selected={events} onChange={setEvents} error={fieldErrors.events} />
         {/* After the events: most endpoints keep the platform's schedule, so the field is last. */}
         <Field id="retry-schedule" label="Retry schedule (optional)" error={scheduleErrors.length > 0 ? scheduleErrors : undefined}
           hint={`Comma-separated delays before each attempt, the first before the first attempt, e.g. 0, 5s, 1m, 1h. Empty: the platform's schedule${endpoint?.retry_schedule_source === 'platform' ? ` (${endpoint.retry_schedule.join(', ')})` : ''}.`}>
