@@ -113,7 +113,7 @@ const PROBLEMS: Record<number, Omit<ProblemAnswer, 'content'>> = {
   409: { description: 'A conflict with the current state, or an X-Idempotency-Key already used with another request (or still running: then Retry-After)', headers: RETRY_AFTER },
   412: { description: 'If-Match does not name the object\'s current ETag' },
   413: { description: 'The body is larger than the route accepts' },
-  415: { description: 'The body is not application/json (or application/merge-patch+json on PATCH)' },
+  415: { description: 'The body is not application/json (or, on PATCH, application/merge-patch+json or application/json-patch+json), or declares a charset other than UTF-8' },
   422: { description: 'Well-formed, but refused by a rule of its content' },
   429: { description: 'The key\'s rate limit is spent', headers: RETRY_AFTER },
   431: { description: 'The request line and headers are larger than hookd reads; answered before any route runs, and the connection is closed' },
