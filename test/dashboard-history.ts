@@ -21,7 +21,7 @@ export async function seedHistory(store: Store, workspace: string, endpoints: st
       const ok = i >= failures;
       await store.insertDelivery({
         id: delivery, event: newId('evt', at), endpoint, workspace, live: false, type: 'payment.succeeded', status: 'pending',
-        attemptCount: 0, nextAttemptAt: null, lastAttemptAt: null, created: at, updated: at, etag: randomToken(), attempts: [], replayed: false,
+        attemptCount: 0, nextAttemptAt: null, lastAttemptAt: null, created: at, updated: at, etag: randomToken(), attempts: [], replayed: false, sequence: null,
       });
       const time = Math.round(40 + load * 4 + ((i * 37) % 60) + (ok ? 0 : 900));
       await store.recordResults([{

@@ -27,7 +27,7 @@ identity_verification.redacted`.split(/\s+/);
 const ID = (prefix: string) => new RegExp(`^${prefix}_[0-9A-Za-z]{24}$`);
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const ENDPOINT_FIELDS = [
-  'created', 'description', 'etag', 'events', 'format', 'id', 'live', 'metadata', 'retry_schedule', 'retry_schedule_source', 'secret', 'status', 'token', 'updated', 'url', 'workspace',
+  'created', 'description', 'etag', 'events', 'format', 'id', 'live', 'metadata', 'ordering', 'rate_limit', 'retry_schedule', 'retry_schedule_source', 'secret', 'status', 'token', 'updated', 'url', 'workspace',
 ];
 const EVENT_FIELDS = ['created', 'data', 'id', 'live', 'redaction', 'request', 'type', 'updated', 'workspace'];
 

@@ -38,7 +38,7 @@ function endpoint(mode: Mode, over: Partial<Endpoint> = {}): Endpoint {
   return {
     id: newId('we', created), workspace: mode.workspace, live: mode.live, url: 'https://example.com/hooks', description: null,
     format: 'basic', status: 'enabled', events: ['*'], secret: newWebhookSecret(), token: null, metadata: {},
-    created, updated: created, etag: randomToken(), previousSecrets: [], failingSince: null, retrySchedule: null, ...over,
+    created, updated: created, etag: randomToken(), previousSecrets: [], failingSince: null, retrySchedule: null, ordering: 'unordered', rateLimit: null, ...over,
   };
 }
 
@@ -474,7 +474,7 @@ describe(`store contract (${TEST_STORE}): the delivery queue`, () => {
     await store.createEndpoint(c);
     const inserted: Delivery = {
       id: newId('wh', T0 + 9000), event: e1.id, endpoint: c.id, workspace: ws.id, live: false, type: e1.type, status: 'pending',
-      attemptCount: 0, nextAttemptAt: T0 + 9000, lastAttemptAt: null, created: T0 + 9000, updated: T0 + 9000, etag: 'ins', attempts: [], replayed: false,
+      attemptCount: 0, nextAttemptAt: T0 + 9000, lastAttemptAt: null, created: T0 + 9000, updated: T0 + 9000, etag: 'ins', attempts: [], replayed: false, sequence: null,
     };
     await store.insertDelivery(inserted);
     expect(await store.findDelivery(e1.id, c.id)).toEqual(inserted);

@@ -23,7 +23,7 @@ function memoryStore(options: { failReads?: number } = {}) {
   const rows = new Map<string, Row>();
   const endpoint = (id: string): Endpoint => ({
     id, workspace: 'wksp_1', live: false, url: `https://example.com/${id}`, description: null, format: 'basic', status: 'enabled',
-    events: ['*'], secret: 'whsec_dGVzdA==', token: null, metadata: {}, created: START, updated: START, etag: 'e', previousSecrets: [], failingSince: null, retrySchedule: null,
+    events: ['*'], secret: 'whsec_dGVzdA==', token: null, metadata: {}, created: START, updated: START, etag: 'e', previousSecrets: [], failingSince: null, retrySchedule: null, ordering: 'unordered', rateLimit: null,
   });
   const event = (id: string): HookdEvent => ({
     id, workspace: 'wksp_1', live: false, type: 'payment.succeeded', data: { object: {} }, requestId: 'req_1', idempotencyKey: null, redaction: null,
@@ -86,7 +86,7 @@ function memoryStore(options: { failReads?: number } = {}) {
       rows.set(id, {
         due, leased: false, delivery: {
           id, event: `evt_${id}`, endpoint, workspace: 'wksp_1', live: false, type: 'payment.succeeded', status: 'pending', attemptCount: 0,
-          nextAttemptAt: due, lastAttemptAt: null, created: START, updated: START, etag: 'e', attempts: [], replayed: false,
+          nextAttemptAt: due, lastAttemptAt: null, created: START, updated: START, etag: 'e', attempts: [], replayed: false, sequence: null,
         },
       });
     },

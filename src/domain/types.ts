@@ -50,7 +50,13 @@ export interface Endpoint {
   failingSince: number | null;
   /** ms, entry n the delay before attempt n+1; null: the platform's (HOOKD_RETRY_SCHEDULE). domain/retry-schedule.ts */
   retrySchedule: number[] | null;
+  /** 'fifo': one delivery at a time, in the order of the publishes' commits (docs/delivery.md). */
+  ordering: EndpointOrdering;
+  /** Deliveries per second across all workers, or null for no limit (docs/delivery.md). */
+  rateLimit: number | null;
 }
+
+export type EndpointOrdering = 'unordered' | 'fifo';
 
 export interface EventData {
   object: unknown;
@@ -156,4 +162,6 @@ export interface Delivery {
   attempts: Attempt[];
   /** Queued by a replay of what the endpoint missed (docs/delivery.md, "Replay"), not by the event's publish. */
   replayed: boolean;
+  /** Its place in its endpoint's FIFO order; null when it was queued for an unordered endpoint. */
+  sequence: number | null;
 }

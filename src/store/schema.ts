@@ -22,6 +22,15 @@ export interface EndpointsTable {
   previous_secrets: string | null; failing_since: number | null;
   /** JSON array of ms, or NULL for the platform's schedule. */
   retry_schedule: string | null;
+  /** 'unordered' or 'fifo' (docs/delivery.md). */
+  ordering: string;
+  /** Deliveries per second, or NULL for no limit. */
+  rate_limit: number | null;
+  /** The last place given in the endpoint's FIFO order; the dispatcher's, never written by the API. */
+  last_sequence: Generated<number>;
+  /** The throttle's bucket, the dispatcher's: tokens held at throttle_at (ms); NULL before the first claim. */
+  throttle_tokens: Generated<number | null>;
+  throttle_at: Generated<number | null>;
 }
 
 export interface EventsTable {
@@ -35,6 +44,8 @@ export interface DeliveriesTable {
   last_attempt_at: number | null;
   /** The replay key of the replay that queued the row (resources/endpoints/replay-queries.ts); null for a publish's rows. */
   replay: string | null;
+  /** Its place in a FIFO endpoint's order (docs/delivery.md); NULL for an unordered delivery. */
+  sequence: number | null;
 }
 
 export interface AttemptsTable {

@@ -51,6 +51,8 @@ export function sampleEndpoint(overrides: Partial<Endpoint> = {}): Endpoint {
     previousSecrets: [],
     failingSince: null,
     retrySchedule: null,
+    ordering: 'unordered',
+    rateLimit: null,
     ...overrides,
   };
 }

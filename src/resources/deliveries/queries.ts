@@ -26,6 +26,7 @@ export function deliveryFromRow(r: Selectable<DeliveriesTable>, attempts: Attemp
     created: Number(r.created), updated: Number(r.updated), etag: r.etag, attempts,
     // Claims read the columns the dispatcher needs, without `replay`: undefined there.
     replayed: r.replay !== null && r.replay !== undefined,
+    sequence: r.sequence === null || r.sequence === undefined ? null : Number(r.sequence),
   };
 }
 

@@ -25,7 +25,7 @@ declare module 'fastify' {
 }
 
 /** The members an operation may touch: the fields a merge patch may set. */
-const CHANGEABLE = ['url', 'events', 'description', 'format', 'status', 'token', 'metadata', 'retry_schedule'] as const;
+const CHANGEABLE = ['url', 'events', 'description', 'format', 'status', 'token', 'metadata', 'retry_schedule', 'ordering', 'rate_limit'] as const;
 type Changeable = typeof CHANGEABLE[number];
 
 /**
@@ -38,6 +38,7 @@ function documentOf(endpoint: Endpoint, platformSchedule: readonly number[]): Re
     url: endpoint.url, events: endpoint.events, description: endpoint.description, format: endpoint.format,
     status: endpoint.status, token: endpoint.token, metadata: endpoint.metadata,
     retry_schedule: formatRetrySchedule(scheduleInForce(endpoint.retrySchedule, platformSchedule).schedule),
+    ordering: endpoint.ordering, rate_limit: endpoint.rateLimit,
   };
 }
 

@@ -2,9 +2,9 @@
  * Webhook endpoints in the store: rows (secrets sealed by the secret box), mapping, and the
  * Store methods they serve.
  */
-import type { Kysely, Selectable } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
 import { randomToken } from '../../domain/ids.js';
-import type { Endpoint, EndpointFormat, EndpointStatus, ListOptions, Mode, Page } from '../../domain/types.js';
+import type { Endpoint, EndpointFormat, EndpointOrdering, EndpointStatus, ListOptions, Mode, Page } from '../../domain/types.js';
 import { bit, fromJson, fromJsonOrNull, isSet, toJson, toJsonOrNull } from '../../store/columns.js';
 import { fetchPage } from '../../store/pagination.js';
 import type { Database, EndpointsTable } from '../../store/schema.js';
@@ -20,10 +20,11 @@ function endpointFromRow(r: Selectable<EndpointsTable>, box: SecretBox): Endpoin
     previousSecrets: r.previous_secrets === null ? [] : fromJson(box.open(r.previous_secrets)),
     failingSince: r.failing_since === null ? null : Number(r.failing_since),
     retrySchedule: fromJsonOrNull(r.retry_schedule),
+    ordering: r.ordering as EndpointOrdering, rateLimit: r.rate_limit === null ? null : Number(r.rate_limit),
   };
 }
 
-function endpointToRow(e: Endpoint, box: SecretBox): EndpointsTable {
+function endpointToRow(e: Endpoint, box: SecretBox): Insertable<EndpointsTable> {
   return {
     id: e.id, workspace: e.workspace, live: bit(e.live), url: e.url, description: e.description, format: e.format, status: e.status,
     events: toJson(e.events), secret: box.seal(e.secret), token: e.token === null ? null : box.seal(e.token),
@@ -31,6 +32,7 @@ function endpointToRow(e: Endpoint, box: SecretBox): EndpointsTable {
     previous_secrets: e.previousSecrets.length === 0 ? null : box.seal(toJson(e.previousSecrets)),
     failing_since: e.failingSince,
     retry_schedule: toJsonOrNull(e.retrySchedule),
+    ordering: e.ordering, rate_limit: e.rateLimit,
   };
 }
 

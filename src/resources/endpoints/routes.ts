@@ -15,7 +15,7 @@ import { checkIfMatch, preconditionFailed, sendObject } from '../../api/plugins/
 import { ruled } from '../../api/plugins/problem.js';
 import { answer, createdAnswer, ListQuery, NO_CONTROL, NotModified, objectAnswer, pageAnswer, withProblems, ScopeHeaders } from '../../api/schemas.js';
 import { jsonPatchAsMerge, readJsonPatch } from './json-patch.js';
-import { EndpointFormatField as Format, EndpointParams as Params, EndpointStatusField as Status, renderEndpoint } from './shape.js';
+import { EndpointFormatField as Format, EndpointOrderingField as Ordering, EndpointParams as Params, EndpointStatusField as Status, RATE_LIMIT_MAX, RATE_LIMIT_MIN, renderEndpoint } from './shape.js';
 
 const Url = Type.String({ minLength: 1, maxLength: URL_MAX, pattern: NO_CONTROL, description: `1–${URL_MAX} characters; https in live mode; stored and answered as parsed (URL.href)` });
 const Events = Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { minItems: 1, maxItems: 100, description: 'Event types; `*` and `prefix.*` wildcards allowed' });
@@ -25,6 +25,10 @@ const RetrySchedule = Type.Array(Type.String({ minLength: 1, maxLength: 16, patt
   minItems: 1, maxItems: RETRY_SCHEDULE_MAX_ENTRIES,
   description: 'The endpoint\'s own retry schedule: entry n is the delay before attempt n+1 (entry 0 before the first); at least one entry (`["0"]`: one attempt, no retries); at most HOOKD_ENDPOINT_RETRY_MAX_ATTEMPTS entries adding up to at most HOOKD_ENDPOINT_RETRY_MAX_SPAN (else 422). null: the platform\'s (HOOKD_RETRY_SCHEDULE)',
 });
+const RateLimit = Type.Integer({
+  minimum: RATE_LIMIT_MIN, maximum: RATE_LIMIT_MAX,
+  description: `Deliveries per second, a whole number from ${RATE_LIMIT_MIN} to ${RATE_LIMIT_MAX}, enforced across every worker; null: no limit`,
+});
 // Values are checked by metadataProblems so that the messages name the key.
 const MetadataIn = Type.Record(Type.String(), Type.Unknown(), { maxProperties: METADATA_MAX_KEYS + 50 });
 
@@ -32,12 +36,14 @@ const CreateBody = Type.Object({
   url: Url, events: Events, description: Type.Optional(Type.Union([Description, Type.Null()])), format: Type.Optional(Format),
   status: Type.Optional(Status), token: Type.Optional(Type.Union([Token, Type.Null()])), metadata: Type.Optional(Type.Union([MetadataIn, Type.Null()])),
   retry_schedule: Type.Optional(Type.Union([RetrySchedule, Type.Null()])),
+  ordering: Type.Optional(Ordering), rate_limit: Type.Optional(Type.Union([RateLimit, Type.Null()])),
 }, { additionalProperties: false });
 
 const PatchBody = Type.Object({
   url: Type.Optional(Url), events: Type.Optional(Events), description: Type.Optional(Type.Union([Description, Type.Null()])),
   format: Type.Optional(Format), status: Type.Optional(Status), token: Type.Optional(Type.Union([Token, Type.Null()])),
   metadata: Type.Optional(Type.Union([MetadataIn, Type.Null()])), retry_schedule: Type.Optional(Type.Union([RetrySchedule, Type.Null()])),
+  ordering: Type.Optional(Ordering), rate_limit: Type.Optional(Type.Union([RateLimit, Type.Null()])),
 }, { additionalProperties: false, description: 'JSON merge patch (RFC 7396): absent fields stay, null clears. An array body is a JSON Patch (RFC 6902) over these fields (json-patch.ts)' });
 
 /** Applies RFC 7396 to the metadata map: a null value removes its key. */
@@ -128,6 +134,7 @@ export async function endpointRoutes(app: App, deps: ApiDeps): Promise<void> {
       format: body.format ?? 'basic', status: body.status ?? 'enabled', events: body.events, secret: newWebhookSecret(),
       token: body.token ?? null, metadata: metadata as Record<string, string>, created: now, updated: now, etag: randomToken(),
       previousSecrets: [], failingSince: null, retrySchedule: checked.retrySchedule ?? null,
+      ordering: body.ordering ?? 'unordered', rateLimit: body.rate_limit ?? null,
     };
     await store.createEndpoint(endpoint);
     reply.header('Location', `/v1/webhooks/endpoints/${endpoint.id}`);
@@ -181,6 +188,8 @@ export async function endpointRoutes(app: App, deps: ApiDeps): Promise<void> {
       token: patch.token === undefined ? current.token : patch.token,
       metadata: metadata as Record<string, string>,
       retrySchedule: checked.retrySchedule === undefined ? current.retrySchedule : checked.retrySchedule,
+      ordering: patch.ordering ?? current.ordering,
+      rateLimit: patch.rate_limit === undefined ? current.rateLimit : patch.rate_limit,
       updated: clock.now(),
       etag: randomToken(),
     };

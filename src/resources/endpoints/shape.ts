@@ -10,6 +10,12 @@ import { IdString, iso, Timestamp } from '../../api/schemas.js';
 
 export const EndpointFormatField = Type.Union([Type.Literal('basic'), Type.Literal('cloud_events')]);
 export const EndpointStatusField = Type.Union([Type.Literal('enabled'), Type.Literal('disabled')]);
+export const EndpointOrderingField = Type.Union([Type.Literal('unordered'), Type.Literal('fifo')], {
+  description: '`fifo`: one delivery at a time, in the order the publishes committed; the next goes once the one before succeeded or was given up on (docs/delivery.md). `unordered` (the default): as many at once as the endpoint keeps up with',
+});
+/** Deliveries per second: the bounds of `rate_limit`. */
+export const RATE_LIMIT_MIN = 1;
+export const RATE_LIMIT_MAX = 10_000;
 
 export const EndpointObject = Type.Object({
   id: Type.String(), created: Timestamp, updated: Timestamp, format: EndpointFormatField, secret: Type.String(), workspace: Type.String(),
@@ -20,6 +26,10 @@ export const EndpointObject = Type.Object({
   }),
   retry_schedule_source: Type.Union([Type.Literal('endpoint'), Type.Literal('platform')], {
     description: 'Whose `retry_schedule` is in force: the endpoint\'s own, or the platform\'s (HOOKD_RETRY_SCHEDULE), which follows the operator\'s changes',
+  }),
+  ordering: EndpointOrderingField,
+  rate_limit: Type.Union([Type.Integer({ minimum: RATE_LIMIT_MIN, maximum: RATE_LIMIT_MAX }), Type.Null()], {
+    description: 'Deliveries per second to this endpoint, across every worker process; null: no limit (docs/delivery.md, "Throttles")',
   }),
 }, { $id: 'WebhookEndpoint' });
 
@@ -58,5 +68,7 @@ export function renderEndpoint(e: Endpoint, platformSchedule: readonly number[],
     metadata: e.metadata,
     retry_schedule: formatRetrySchedule(retry.schedule),
     retry_schedule_source: retry.source,
+    ordering: e.ordering,
+    rate_limit: e.rateLimit,
   };
 }

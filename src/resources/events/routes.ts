@@ -129,7 +129,7 @@ export async function eventRoutes(app: App, { store, clock, auth, pagination, ca
       // manual send gets a record of its own, which ends with this attempt.
       delivery = {
         id: newId('wh', now), event: event.id, endpoint: endpoint.id, workspace: mode.workspace, live: mode.live, type: event.type,
-        status: 'failed', attemptCount: 0, nextAttemptAt: null, lastAttemptAt: null, created: now, updated: now, etag: randomToken(), attempts: [], replayed: false,
+        status: 'failed', attemptCount: 0, nextAttemptAt: null, lastAttemptAt: null, created: now, updated: now, etag: randomToken(), attempts: [], replayed: false, sequence: null,
       };
       await store.insertDelivery(delivery);
     }

@@ -11,6 +11,7 @@ import * as m0004 from './0004-key-generation.js';
 import { sealKeptAnswers } from './0005-sealed-answers.js';
 import * as m0006 from './0006-endpoint-retry-schedule.js';
 import * as m0007 from './0007-replay-key.js';
+import * as m0008 from './0008-delivery-control.js';
 import type { SecretBox } from '../secret-box.js';
 
 /** The box: data migrations that seal what was kept in plain text need it. */
@@ -23,6 +24,7 @@ function migrations(box: SecretBox): Record<string, Migration> {
     '0005-sealed-answers': sealKeptAnswers(box),
     '0006-endpoint-retry-schedule': m0006,
     '0007-replay-key': m0007,
+    '0008-delivery-control': m0008,
   };
 }
 
