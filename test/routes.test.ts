@@ -172,7 +172,7 @@ describe('webhook endpoints', () => {
       id: expect.stringMatching(ID('we')), created: expect.stringMatching(ISO), updated: e.created, format: 'basic',
       secret: expect.stringMatching(/^fwhs_[A-Za-z0-9+/]{43}=$/), workspace: ws.id, live: false, etag: expect.any(String),
       events: ['payment.succeeded'], description: null, status: 'enabled', url: 'https://example.com/hooks', token: null, metadata: {},
-      retry_schedule: ['0', '5s', '5m', '30m', '2h', '5h', '10h', '10h'], retry_schedule_source: 'platform',
+      retry_schedule: ['0', '5s', '5m', '30m', '2h', '5h', '10h', '10h'], retry_schedule_source: 'platform', ordering: 'unordered', rate_limit: null,
     });
     expect(Buffer.from(String(e.secret).slice(5), 'base64')).toHaveLength(32);
     expect(res.headers.etag).toBe(`"${String(e.etag)}"`);
