@@ -158,6 +158,10 @@ export interface WebhookEndpoint {
   retry_schedule: string[];
   /** Whose `retry_schedule` is in force: the endpoint's own, or the platform's (HOOKD_RETRY_SCHEDULE), which follows the operator's changes */
   retry_schedule_source: 'endpoint' | 'platform';
+  /** `fifo`: one delivery at a time, in the order the publishes committed; the next goes once the one before succeeded or was given up on (docs/delivery.md). `unordered` (the default): as many at once as the endpoint keeps up with */
+  ordering: 'unordered' | 'fifo';
+  /** Deliveries per second to this endpoint, across every worker process; null: no limit (docs/delivery.md, "Throttles") */
+  rate_limit: number | null;
 }
 
 export interface Workspace {

@@ -164,4 +164,8 @@ export interface Delivery {
   replayed: boolean;
   /** Its place in its endpoint's FIFO order; null when it was queued for an unordered endpoint. */
   sequence: number | null;
+  /** Read with the record, for a FIFO delivery only: the head it waits behind, while it waits. */
+  waitingBehind?: string | null;
+  /** Read with the record, for a FIFO delivery only: the one before it in order, when that one failed. */
+  followsGivenUp?: string | null;
 }

@@ -25,6 +25,15 @@ export const DeliveryObject = Type.Object({
   next: Type.Union([Type.Object({ scheduled: Timestamp }), Type.Null()]),
   workspace: Type.String(), live: Type.Boolean(), etag: Type.String(),
   replayed: Type.Boolean({ description: 'Queued by POST /v1/webhooks/endpoints/{id}/replay, not by the event\'s publish' }),
+  sequence: Type.Union([Type.Integer(), Type.Null()], {
+    description: 'Its place in its endpoint\'s order when the endpoint is `fifo` (docs/delivery.md, "Ordered endpoints"); null when it was queued for an unordered endpoint',
+  }),
+  waiting_behind: Type.Union([Type.String(), Type.Null()], {
+    description: 'While it waits in a FIFO queue: the delivery (`wh_…`) at the head of that queue, which must end before this one is sent; else null',
+  }),
+  follows_given_up: Type.Union([Type.String(), Type.Null()], {
+    description: 'The delivery (`wh_…`) just before this one in its FIFO order, when that one was given up on (it failed) and this one went on without it; else null',
+  }),
 }, { $id: 'WebhookDelivery' });
 
 export type DeliveryJson = Static<typeof DeliveryObject>;
@@ -51,5 +60,8 @@ export function renderDelivery(d: Delivery): DeliveryJson {
     live: d.live,
     etag: d.etag,
     replayed: d.replayed,
+    sequence: d.sequence,
+    waiting_behind: d.waitingBehind ?? null,
+    follows_given_up: d.followsGivenUp ?? null,
   };
 }
