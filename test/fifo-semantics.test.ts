@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ClaimOptions, ClaimResult } from '../src/store/types.js';
 import { startHookd, type StartOptions, type TestHookd } from './helpers.js';
 import { startReceiver, type Behaviour, type Receiver } from './receiver.js';
-import { until, untilValue } from './wait.js';
+import { sleep, until, untilValue } from './wait.js';
 
 interface DeliveryJson {
   id: string; event: string; status: string; sequence: number | null; waiting_behind: string | null; follows_given_up: string | null;
@@ -146,6 +146,23 @@ describe('ordered endpoints', () => {
     await t.receiver.waitFor(6, 10_000);
     expect(arrivals().slice(3)).toEqual(given);
     expect((await t.deliveries(ep)).map((d) => d.sequence)).toEqual([1, 2, 3]);
+  });
+
+  it('a replay appends what the endpoint missed to its queue, in the events\' order', async () => {
+    const t = await setUp(() => ({ status: 200 }));
+    const missed: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      missed.push(await t.publish(i)); // before the endpoint exists
+      await sleep(2); // a replay reads events by acceptance (created, then id): a millisecond apart, their order is the publishes'
+    }
+    const ep = await t.endpoint({ ordering: 'fifo' });
+    const res = await t.hookd.call('POST', `/v1/webhooks/endpoints/${ep}/replay`, { key: t.key, body: { since: new Date(Date.now() - 60_000).toISOString() } });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ queued: 4 });
+    const next = await t.publish(4);
+    await t.receiver.waitFor(5, 10_000);
+    expect(arrivals()).toEqual([...missed, next]);
+    expect((await t.deliveries(ep)).map((d) => [d.event, d.sequence])).toEqual([...missed, next].map((e, i) => [e, i + 1]));
   });
 
   it('switching FIFO on orders the waiting backlog by acceptance; switching it off lets it go unordered', async () => {
