@@ -15,6 +15,8 @@ import type { ReadyBuffer } from './ready-buffer.js';
 import type { ResultWriter } from './result-writer.js';
 
 export interface ClaimsOptions {
+  /** Read again by the store where a claim waits for a lock (ClaimOptions `clock`). */
+  clock?: () => number;
   config: Pick<Config, 'lease' | 'maxInFlight'>;
   store: Store;
   slots: EndpointSlots;
@@ -24,7 +26,7 @@ export interface ClaimsOptions {
   metrics?: Pick<Metrics, 'claims' | 'claimedDeliveries'>;
 }
 
-export function createClaims({ config, store, slots, due, ready, writer, metrics }: ClaimsOptions) {
+export function createClaims({ config, store, slots, due, ready, writer, metrics, clock }: ClaimsOptions) {
   /**
    * Endpoints last seen FIFO or throttled (docs/delivery.md): their claims take the store's exact
    * path, and they are claimed for only what can start at once, so that every token a throttle
@@ -65,7 +67,7 @@ export function createClaims({ config, store, slots, due, ready, writer, metrics
 
     /** Claims what `plan` asks for and buffers it; resolves to the endpoints that got rows. */
     async claim(plan: ClaimPlan, now: number): Promise<Iterable<string>> {
-      const result = await store.claimDeliveries({ now, lease: config.lease, take: plan.take });
+      const result = await store.claimDeliveries({ now, lease: config.lease, take: plan.take, ...(clock ? { clock } : {}) });
       const batch = result.deliveries;
       const claimed = new Map<string, number>();
       for (const d of batch) claimed.set(d.endpoint, (claimed.get(d.endpoint) ?? 0) + 1);

@@ -93,7 +93,7 @@ export function createDispatcher({ config, store, sender, clock, log, metrics, r
       next();
     },
   });
-  const claims = createClaims({ config, store, slots, due, ready, writer, metrics });
+  const claims = createClaims({ config, store, slots, due, ready, writer, metrics, clock: clock.now });
   const sending = { sender, config, clock, random, writer, metrics, log, hold: (endpoint: string) => claims.hold(endpoint) };
 
   /** Everything the dispatcher knows besides the structures above; only events change it. */

@@ -48,6 +48,11 @@ export interface DeliveryListOptions extends ListOptions {
 
 export interface ClaimOptions {
   now: number;
+  /**
+   * The dispatcher's clock, read again where a claim may wait: a throttle's tokens are taken at
+   * the time the claim holds its endpoint's lock, not when it was planned (controlled-claim.ts).
+   */
+  clock?: () => number;
   /** ms the claim holds. */
   lease: number;
   /**

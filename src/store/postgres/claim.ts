@@ -33,7 +33,7 @@ export async function claimDeliveries(db: Kysely<Database>, options: ClaimOption
   }
   const controlled: ClaimResult['controlled'] = [];
   for (const t of slow) {
-    const claim = await claimControlled(db, t.endpoint, t.limit, now, lease);
+    const claim = await claimControlled(db, t.endpoint, t.limit, options.clock ?? (() => now), lease);
     deliveries.push(...claim.rows);
     if (claim.controlled) controlled.push({ endpoint: t.endpoint, retryAt: claim.retryAt });
   }
