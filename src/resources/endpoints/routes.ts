@@ -197,6 +197,11 @@ export async function endpointRoutes(app: App, deps: ApiDeps): Promise<void> {
       await load(mode, current.id); // gone meanwhile: 404; else the etag moved on
       throw preconditionFailed();
     }
+    // A FIFO queue kept while the endpoint was disabled, or a queue whose order or throttle
+    // changed, is claimed again now rather than at the next discovery.
+    if (next.status === 'enabled' && (current.status !== 'enabled' || next.ordering !== current.ordering || next.rateLimit !== current.rateLimit)) {
+      deps.wake([next.id]);
+    }
     return sendObject(request, reply, next.etag, renderEndpoint(next, config.retrySchedule));
   });
 
