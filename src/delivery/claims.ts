@@ -32,6 +32,8 @@ export function createClaims({ config, store, slots, due, ready, writer, metrics
    * Learnt from each claim and discovery; a stale belief costs a statement, never an order.
    */
   const controlled = new Set<string>();
+  /** Throttled endpoints whose Retry-After pause is not written yet: a claim now would read the bucket as it was before it. */
+  const held = new Set<string>();
 
   /**
    * How many rows to claim for an endpoint: enough for twice its cap between in flight and
@@ -40,6 +42,7 @@ export function createClaims({ config, store, slots, due, ready, writer, metrics
    */
   function wantFor(endpoint: string): number {
     const buffered = ready.count(endpoint);
+    if (held.has(endpoint)) return 0;
     if (controlled.has(endpoint)) return buffered === 0 ? slots.freeFor(endpoint) : 0;
     const cap = slots.capOf(endpoint);
     const deficit = slots.freeFor(endpoint) + cap - buffered;
@@ -56,6 +59,9 @@ export function createClaims({ config, store, slots, due, ready, writer, metrics
 
     /** FIFO or throttled, as last seen: a result of one may free its queue's next delivery. */
     isControlled: (endpoint: string): boolean => controlled.has(endpoint),
+    hold: (endpoint: string): void => void held.add(endpoint),
+    /** The pause is in the store: claims read it from there now. */
+    unhold: (endpoint: string): boolean => held.delete(endpoint),
 
     /** Claims what `plan` asks for and buffers it; resolves to the endpoints that got rows. */
     async claim(plan: ClaimPlan, now: number): Promise<Iterable<string>> {

@@ -88,12 +88,13 @@ export function createDispatcher({ config, store, sender, clock, log, metrics, r
         if (r.status === 'pending' && r.nextAttemptAt !== null) due.mark(r.endpoint, r.nextAttemptAt);
         // A FIFO head that ended frees the next in its queue (docs/delivery.md, "Ordered endpoints").
         else if (r.status !== 'pending' && claims.isControlled(r.endpoint)) due.mark(r.endpoint, now);
+        if (r.pauseEndpointUntil !== undefined && claims.unhold(r.endpoint)) due.mark(r.endpoint, now);
       }
       next();
     },
   });
   const claims = createClaims({ config, store, slots, due, ready, writer, metrics });
-  const sending = { sender, config, clock, random, writer, metrics, log };
+  const sending = { sender, config, clock, random, writer, metrics, log, hold: (endpoint: string) => claims.hold(endpoint) };
 
   /** Everything the dispatcher knows besides the structures above; only events change it. */
   const state = {

@@ -58,6 +58,8 @@ export interface SendJobContext {
   writer: Pick<ResultWriter, 'push'>;
   metrics?: Pick<Metrics, 'attempts' | 'attemptsBySchedule' | 'retriesScheduled' | 'attemptDuration'>;
   log: Pick<FastifyBaseLogger, 'error'>;
+  /** A throttled endpoint asked for a pause: claim nothing more for it here until the pause is written. */
+  hold?: (endpoint: string) => void;
 }
 
 /**
@@ -74,6 +76,7 @@ export async function sendJob({ delivery: d, event, endpoint: ep }: ReadyJob, si
     });
     if (signal.aborted) return 'aborted';
     const result = attemptOutcome({ config, end: clock.now(), random: ctx.random }, d, ep, run);
+    if (result.pauseEndpointUntil !== undefined) ctx.hold?.(ep.id);
     ctx.writer.push(result);
     metrics?.attempts.inc({ outcome: result.status === 'pending' ? 'retry_scheduled' : result.status });
     metrics?.attemptsBySchedule.inc({ schedule: ep.retrySchedule === null ? 'platform' : 'endpoint' });

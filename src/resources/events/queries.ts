@@ -82,8 +82,10 @@ export async function publishEvents(db: Kysely<Database>, events: HookdEvent[], 
       return { event, deliveries: endpoints.length, endpoints };
     });
     // A FIFO endpoint's places, in the group's order, under its row's lock until the commit
-    // (store/fifo-order.ts): unordered endpoints skip this and pay nothing for it.
-    for (const [endpoint, list] of ordered) {
+    // (store/fifo-order.ts): unordered endpoints skip this and pay nothing for it. Locked in id
+    // order, so that two groups placing for the same endpoints cannot deadlock on PostgreSQL.
+    for (const endpoint of [...ordered.keys()].sort()) {
+      const list = ordered.get(endpoint)!;
       const first = await takePlaces(tx, endpoint, list.length);
       list.forEach((row, i) => { row.sequence = first + i; });
     }

@@ -75,9 +75,13 @@ export async function claimPerEndpoint(db: Kysely<Database>, { now, lease, take 
  * seeks per endpoint with work, however many rows each has queued (a GROUP BY would read them
  * all). The dispatcher runs it at start, on a wake that names no endpoints, and every few
  * seconds as a safety net; everything else reaches it as wakes and written retries.
+ *
+ * A FIFO endpoint is due when its head is (deliveries_fifo_pending), not when the rows waiting
+ * behind it are, and not at all while it is disabled or its head is in flight: a queue blocked
+ * on a failing head costs no claim until the head's retry, however many wait behind it.
  */
 export async function dueEndpoints(db: Kysely<Database>, now: number): Promise<DueEndpoint[]> {
-  const { rows } = await sql<{ endpoint: string; due: number | string | null; controlled: number | string | boolean | null }>`
+  const { rows } = await sql<{ endpoint: string; due: number | string | null; fifo: number | string | null; head: number | string | null; controlled: number | string | null }>`
     WITH RECURSIVE eps(endpoint) AS (
       SELECT (SELECT endpoint FROM deliveries WHERE status = 'pending' ORDER BY endpoint LIMIT 1)
       UNION ALL
@@ -88,9 +92,22 @@ export async function dueEndpoints(db: Kysely<Database>, now: number): Promise<D
       SELECT d.next_attempt_at FROM deliveries d
       WHERE d.status = 'pending' AND d.endpoint = eps.endpoint AND (d.locked_until IS NULL OR d.locked_until <= ${now})
       ORDER BY d.next_attempt_at LIMIT 1
-    ) AS due, (SELECT 1 FROM endpoints WHERE id = eps.endpoint AND ${IS_CONTROLLED}) AS controlled
+    ) AS due,
+    (SELECT CASE WHEN ordering <> 'fifo' THEN 0 WHEN status = 'enabled' THEN 1 ELSE 2 END FROM endpoints WHERE id = eps.endpoint) AS fifo,
+    (
+      SELECT CASE WHEN h.locked_until IS NULL OR h.locked_until <= ${now} THEN h.next_attempt_at ELSE -1 END FROM deliveries h
+      WHERE h.status = 'pending' AND h.endpoint = eps.endpoint AND h.sequence IS NOT NULL ORDER BY h.sequence LIMIT 1
+    ) AS head,
+    (SELECT 1 FROM endpoints WHERE id = eps.endpoint AND ${IS_CONTROLLED}) AS controlled
     FROM eps WHERE endpoint IS NOT NULL`.execute(db);
   const out: DueEndpoint[] = [];
-  for (const r of rows) if (r.due !== null) out.push({ endpoint: r.endpoint, due: Number(r.due), controlled: r.controlled !== null && Number(r.controlled) === 1 });
+  for (const r of rows) {
+    const fifo = Number(r.fifo ?? 0);
+    if (fifo === 2) continue; // disabled: its queue waits
+    // A FIFO queue with no placed head (none should exist) goes by its rows, so that the claim places them.
+    const due = fifo === 1 && r.head !== null ? Number(r.head) : r.due === null ? null : Number(r.due);
+    if (due === null || due < 0) continue; // nothing unleased, or the head in flight
+    out.push({ endpoint: r.endpoint, due, controlled: r.controlled !== null && Number(r.controlled) === 1 });
+  }
   return out;
 }
