@@ -21,6 +21,8 @@ export type HookdClient = ReturnType<typeof hookdClient>;
 export interface DeliveryRecord {
   id: string; event: string; endpoint: string; status: 'pending' | 'succeeded' | 'failed';
   attempts: { code: number | null; successful: boolean; error: string | null; time: number; response: string | null }[];
+  /** FIFO endpoints only (docs/delivery.md, "Ordered endpoints"): its place, the head it waits behind, the given-up one it follows. */
+  sequence: number | null; waiting_behind: string | null; follows_given_up: string | null;
 }
 
 /** `connections` bounds the requests in flight at once. */

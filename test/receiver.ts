@@ -33,6 +33,11 @@ export interface Receiver {
   releaseHanging(status?: number): { answered: Received[]; lost: Received[] };
   /** How many requests held by 'hang' have lost their client so far (they stay held until released). */
   closedWhileHeld(): number;
+  /**
+   * The most requests it has held unanswered at one time (read in full, answer not yet
+   * written): a sender that waits for each answer before the next request keeps it at 1.
+   */
+  peakOpen(): number;
   /** Stops listening (new connections are refused) and drops open ones, held requests included. */
   down(): Promise<void>;
   /** Listens again on the same port. */
@@ -54,6 +59,8 @@ export async function startReceiver(behaviour: Behaviour = () => ({ status: 200,
   const hanging = new Map<ServerResponse, Received>();
   const lostConnection = new WeakSet<ServerResponse>();
   const waiters: (() => void)[] = [];
+  let open = 0;
+  let peak = 0;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => void (options.light || chunks.push(c)));
@@ -63,6 +70,10 @@ export async function startReceiver(behaviour: Behaviour = () => ({ status: 200,
         : { path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() };
       const n = received.length;
       received.push(r);
+      // 'close' comes on the tick the answer is written (or the connection is lost), before any
+      // later request can be read: a sender that waits for the answer never sees two open.
+      peak = Math.max(peak, ++open);
+      res.once('close', () => open--);
       for (const w of waiters.splice(0)) w();
       const answer = behave(n, r);
       if (answer === 'hang') {
@@ -119,6 +130,7 @@ export async function startReceiver(behaviour: Behaviour = () => ({ status: 200,
       hanging.clear();
       return { answered, lost };
     },
+    peakOpen: () => peak,
     closedWhileHeld: () => [...hanging.keys()].filter((res) => lostConnection.has(res)).length,
     down: dropAll,
     up: () => listen(port),
