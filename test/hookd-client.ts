@@ -20,7 +20,7 @@ export type HookdClient = ReturnType<typeof hookdClient>;
 /** A delivery record (`GET /v1/webhooks`), the fields tests look at. */
 export interface DeliveryRecord {
   id: string; event: string; endpoint: string; status: 'pending' | 'succeeded' | 'failed';
-  attempts: { code: number | null; successful: boolean; error: string | null; time: number; response: string | null }[];
+  attempts: { code: number | null; successful: boolean; error: string | null; time: number; response: string | null; attempted: string }[];
   /** FIFO endpoints only (docs/delivery.md, "Ordered endpoints"): its place, the head it waits behind, the given-up one it follows. */
   sequence: number | null; waiting_behind: string | null; follows_given_up: string | null;
 }

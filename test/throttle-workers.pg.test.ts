@@ -2,13 +2,19 @@
  * A throttled endpoint served by three worker processes on one PostgreSQL database
  * (docs/delivery.md, "Throttles"; docs/scaling.md): the token bucket is shared through the
  * endpoint's row, so together they start at most N + B deliveries in any one second
- * (B = max(1, ceil(N/10))), and the whole backlog still arrives, once each. How close the rate
+ * (B: src/domain/rate-limit.ts `burstOf`), and the whole backlog still arrives, once each. How close the rate
  * comes to N is the benchmark's to measure, not this test's.
+ *
+ * The bound is checked on when each attempt started (its `attempted`, stamped by the worker as it
+ * hands the request to the sender): that is what hookd promises and controls. Arrivals at the
+ * receiver add the sender thread's and the network's jitter, which a loaded machine can bunch,
+ * so they are reported, not asserted.
  */
+import { burstOf } from '../src/domain/rate-limit.js';
 import { describe, expect, it } from 'vitest';
 import { expectedPairs } from './hookd-client.js';
 import { busiestWindow } from './delivery-control.js';
-import { pairCounter, startReceiver } from './receiver.js';
+import { pairCounter, startReceiver, type Received } from './receiver.js';
 import { deploy } from './reliability/deployment.js';
 import { sleep, until } from './wait.js';
 import { cleanupAfterEach } from './cleanup.js';
@@ -18,7 +24,7 @@ describe('a throttled endpoint with three workers on PostgreSQL (real processes)
 
   it('at most N + B deliveries start in any one second across the workers, and all arrive once', async () => {
     const N = 20;
-    const B = Math.max(1, Math.ceil(N / 10));
+    const B = burstOf(N);
     const EVENTS = 8 * N; // about 8 s of work at the limit
     const receiver = await startReceiver(undefined, { light: true });
     cleanup.push(() => receiver.close());
@@ -40,15 +46,18 @@ describe('a throttled endpoint with three workers on PostgreSQL (real processes)
     await until('every delivery row has succeeded', async () => (await http.deliveries(scope, '&status=pending')).length === 0, 10_000);
     await sleep(300); // anything sent twice would arrive within this
 
+    const starts = (await http.deliveries(scope)).flatMap((d) => d.attempts.map((a) => ({ at: Date.parse(a.attempted) })));
+    const busiestStart = busiestWindow(starts as Received[], 1_000);
     const busiest = busiestWindow(receiver.received, 1_000);
     const first = Math.min(...receiver.received.map((r) => r.at));
     const last = Math.max(...receiver.received.map((r) => r.at));
     console.log(`throttle-workers.pg: ${EVENTS} at ${N}/s (burst ${B}) over ${((last - first) / 1000).toFixed(1)} s; `
-      + `busiest second ${busiest.count} from +${busiest.from - first} ms`);
+      + `busiest second of starts ${busiestStart.count}, of arrivals ${busiest.count} from +${busiest.from - first} ms`);
 
     expect(pairs.duplicates()).toEqual([]);
     expect(receiver.received).toHaveLength(EVENTS);
-    const window = receiver.received.map((r) => r.at).filter((at) => at >= busiest.from && at < busiest.from + 1_000).sort((a, b) => a - b);
-    expect(busiest.count, `arrivals in the busiest second, ms after the first: ${window.map((at) => at - first).join(' ')}`).toBeLessThanOrEqual(N + B);
+    expect(starts).toHaveLength(EVENTS);
+    const window = starts.map((s) => s.at).filter((at) => at >= busiestStart.from && at < busiestStart.from + 1_000).sort((a, b) => a - b);
+    expect(busiestStart.count, `starts in the busiest second, ms after the first: ${window.map((at) => at - window[0]!).join(' ')}`).toBeLessThanOrEqual(N + B);
   }, 120_000);
 });

@@ -10,6 +10,7 @@ import type { Metrics } from '../metrics.js';
 import type { Store } from '../store/types.js';
 import type { ClaimPlan, DueEndpoints } from './due-endpoints.js';
 import type { EndpointSlots } from './endpoint-slots.js';
+import { startWithinMs } from '../domain/rate-limit.js';
 import { endedWithoutRequest } from './outcome.js';
 import type { ReadyBuffer } from './ready-buffer.js';
 import type { ResultWriter } from './result-writer.js';
@@ -76,7 +77,7 @@ export function createClaims({ config, store, slots, due, ready, writer, metrics
       for (const c of result.controlled) {
         controlled.add(c.endpoint);
         // A throttle's next tokens, a FIFO head's retry: look again then, not at the next discovery.
-        if (c.retryAt !== null) due.mark(c.endpoint, c.retryAt);
+        if (c.retryAt !== null) due.defer(c.endpoint, c.retryAt);
       }
       metrics?.claims.inc();
       metrics?.claimedDeliveries.inc(batch.length);
@@ -95,6 +96,7 @@ export function createClaims({ config, store, slots, due, ready, writer, metrics
         for (const ep of claimed.keys()) due.mark(ep, now);
         throw err;
       }
+      const tokensAt = new Map(result.controlled.map((c) => [c.endpoint, c.at]));
       const waiting: string[] = [];
       for (const d of batch) {
         const ep = endpoints.get(d.endpoint);
@@ -103,7 +105,9 @@ export function createClaims({ config, store, slots, due, ready, writer, metrics
         // A FIFO endpoint disabled since the claim keeps its queue: the head waits for it to be enabled.
         if (ep && event && ep.status !== 'enabled' && ep.ordering === 'fifo') waiting.push(d.id);
         else if (!ep || !event || ep.status !== 'enabled') writer.push(endedWithoutRequest(d));
-        else ready.push({ delivery: d, event, endpoint: ep, claimedAt: now });
+        else if (ep.rateLimit !== null && tokensAt.has(ep.id)) {
+          ready.push({ delivery: d, event, endpoint: ep, claimedAt: now, startBy: tokensAt.get(ep.id)! + startWithinMs(ep.rateLimit) });
+        } else ready.push({ delivery: d, event, endpoint: ep, claimedAt: now });
       }
       if (waiting.length > 0) await store.releaseDeliveries(waiting);
       return claimed.keys();

@@ -248,7 +248,10 @@ export function createDispatcher({ config, store, sender, clock, log, metrics, r
   /** Starts the endpoint's buffered jobs while it has slots; stale ones go back to the queue. */
   function pump(endpoint: string): void {
     for (let job = ready.peek(endpoint); job; job = ready.peek(endpoint)) {
-      if (clock.now() - job.claimedAt > staleAfter) {
+      const now = clock.now();
+      // A throttled delivery that cannot start within its token's margin goes back: sent later
+      // beside fresher ones, it could break the throttle's one-second promise (docs/delivery.md).
+      if (now - job.claimedAt > staleAfter || (job.startBy !== undefined && now > job.startBy)) {
         handBack([ready.shift(endpoint)!]);
         continue;
       }

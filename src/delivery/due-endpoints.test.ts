@@ -18,6 +18,18 @@ describe('due endpoints', () => {
     expect(due.plan(1_000, slotsOf(free), budget).take.map((t) => [t.endpoint, t.limit])).toEqual(take);
   });
 
+  it('a deferral replaces an earlier due time, where a mark keeps the earlier one', () => {
+    const due = createDueEndpoints();
+    due.mark('a', 100);
+    due.defer('a', 1_500);
+    expect(due.plan(1_000, () => 1, 10).take).toEqual([]);
+    expect(due.nextAfter(1_000)).toBe(1_500);
+    due.defer('b', 1_200);
+    expect(due.nextAfter(1_000)).toBe(1_200);
+    due.mark('a', 900);
+    expect(due.plan(1_000, () => 1, 10).take.map((t) => t.endpoint)).toEqual(['a']);
+  });
+
   it('forgets an endpoint that returned fewer rows than asked, and sends a full one to the back', () => {
     const due = createDueEndpoints();
     due.mark('a', 100);

@@ -67,6 +67,17 @@ export function createDueEndpoints() {
       }
     },
 
+    /**
+     * A claim found that the endpoint's work comes due at `at` exactly and not before (a
+     * throttle's next tokens, a FIFO head's retry): unlike `mark`, a later time replaces an
+     * earlier one, or a throttled endpoint would be claimed again at once, for nothing.
+     */
+    defer(endpoint: string, at: number): void {
+      const current = due.get(endpoint);
+      if (current) current.at = at;
+      else due.set(endpoint, { at, seq: ++seq });
+    },
+
     /** The earliest due time after `now`, or null: when a sleeping loop must look again. */
     nextAfter(now: number): number | null {
       let next: number | null = null;

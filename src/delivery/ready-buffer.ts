@@ -17,6 +17,8 @@ export interface ReadyJob {
   endpoint: Endpoint;
   /** ms epoch of the claim that leased it */
   claimedAt: number;
+  /** ms epoch: a throttled delivery starts by then or goes back unsent (domain/rate-limit.ts `startWithinMs`). */
+  startBy?: number;
 }
 
 export function createReadyBuffer() {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { bucketAt, burstOf, capacityOf, refund, takeTokens } from './rate-limit.js';
+import { bucketAt, burstOf, capacityOf, refund, startWithinMs, takeTokens } from './rate-limit.js';
 
 describe('burstOf', () => {
-  it.each([[1, 1], [9, 1], [10, 1], [11, 2], [500, 50], [10_000, 1_000]])('rate %i/s → burst %i', (rate, burst) => {
+  it.each([[1, 2], [10, 2], [20, 2], [21, 4], [500, 50], [10_000, 1_000]])('rate %i/s → burst %i', (rate, burst) => {
     expect(burstOf(rate)).toBe(burst);
   });
 });
@@ -18,7 +18,7 @@ describe('bucketAt', () => {
   it.each([
     ['a new bucket starts empty', null, 10, 1_000, { tokens: 0, at: 1_000 }],
     ['accrues at the rate', { tokens: 0, at: 0 }, 500, 20, { tokens: 10, at: 20 }],
-    ['up to its capacity', { tokens: 0, at: 0 }, 500, 10_000, { tokens: 25, at: 10_000 }],
+    ['up to its capacity and the fraction toward the next', { tokens: 0, at: 0 }, 500, 10_000, { tokens: 25.99, at: 10_000 }],
     ['keeps fractions', { tokens: 0, at: 0 }, 10, 50, { tokens: 0.5, at: 50 }],
     ['a paused bucket holds until its time', { tokens: 0, at: 5_000 }, 10, 1_000, { tokens: 0, at: 5_000 }],
   ] as const)('%s', (_what, bucket, rate, now, expected) => {
@@ -39,6 +39,19 @@ describe('takeTokens', () => {
     expect(g.granted).toBe(granted);
     expect(g.bucket.tokens).toBeCloseTo(tokens, 9);
     expect(g.nextAt).toBe(nextAt);
+  });
+
+  it('a claim a little late loses nothing: the rate holds', () => {
+    // One worker claiming 7 ms after each token is whole, at 20/s: 100 starts in 5 s, not 88.
+    let bucket = null as ReturnType<typeof takeTokens>['bucket'] | null;
+    let starts = 0;
+    for (let now = 0; now < 5_000;) {
+      const g = takeTokens(bucket, 20, now, 1);
+      bucket = g.bucket;
+      starts += g.granted;
+      now = (g.nextAt ?? now) + 7; // granted all it asked: the next claim comes when its request ends
+    }
+    expect(starts).toBeGreaterThanOrEqual(98);
   });
 
   it('never starts more than rate + burst in any one second, even with a claim\'s worth sent late', () => {
@@ -70,3 +83,30 @@ describe('refund', () => {
     expect(refund({ tokens: 1, at: 5 }, 0)).toEqual({ tokens: 1, at: 5 });
   });
 });
+
+describe('startWithinMs', () => {
+  it.each([[1, 1_000], [10, 100], [20, 50], [21, 95], [500, 50], [10_000, 50]])('rate %i/s → start within %i ms of the token', (rate, ms) => {
+    expect(startWithinMs(rate)).toBe(ms);
+  });
+
+  it('starts delayed by up to that margin never exceed rate + burst in any one second', () => {
+    for (const rate of [1, 10, 20, 21, 500]) {
+      let bucket = null as ReturnType<typeof takeTokens>['bucket'] | null;
+      const starts: number[] = [];
+      for (let now = 0; now < 5_000; now += 1) {
+        const g = takeTokens(bucket, rate, now, 1_000);
+        bucket = g.bucket;
+        // The worst case: every start as late as allowed, except those that could bunch with the next claim's.
+        for (let i = 0; i < g.granted; i++) starts.push(now + (i % 2 === 0 ? startWithinMs(rate) : 0));
+      }
+      starts.sort((a, b) => a - b);
+      let most = 0;
+      for (let i = 0, j = 0; i < starts.length; i++) {
+        while (starts[i]! - starts[j]! >= 1_000) j++;
+        most = Math.max(most, i - j + 1);
+      }
+      expect(most, `rate ${rate}`).toBeLessThanOrEqual(rate + burstOf(rate));
+    }
+  });
+});
+

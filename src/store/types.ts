@@ -70,9 +70,11 @@ export interface ClaimResult {
   /**
    * The endpoints asked for that are FIFO or throttled, each with when a claim may next find
    * work for it (its throttle's next tokens, its FIFO head's next attempt), or null when
-   * nothing but an event (a result, a wake) can bring any.
+   * nothing but an event (a result, a wake) can bring any; `at`, the time its throttle's
+   * tokens were taken (a throttled delivery must start within domain/rate-limit.ts
+   * `startWithinMs` of it).
    */
-  controlled: { endpoint: string; retryAt: number | null }[];
+  controlled: { endpoint: string; retryAt: number | null; at: number }[];
 }
 
 /** An endpoint with unleased pending deliveries, and when the earliest of them is due. */

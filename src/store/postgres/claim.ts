@@ -35,7 +35,7 @@ export async function claimDeliveries(db: Kysely<Database>, options: ClaimOption
   for (const t of slow) {
     const claim = await claimControlled(db, t.endpoint, t.limit, options.clock ?? (() => now), lease);
     deliveries.push(...claim.rows);
-    if (claim.controlled) controlled.push({ endpoint: t.endpoint, retryAt: claim.retryAt });
+    if (claim.controlled) controlled.push({ endpoint: t.endpoint, retryAt: claim.retryAt, at: claim.at });
   }
   deliveries.sort((a, b) => (a.nextAttemptAt ?? 0) - (b.nextAttemptAt ?? 0));
   return { deliveries, controlled };

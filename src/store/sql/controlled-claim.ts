@@ -31,6 +31,8 @@ export interface ControlledClaim {
   controlled: boolean;
   /** When a claim may next find work for it (ClaimResult `controlled`). */
   retryAt: number | null;
+  /** When the claim held the lock: its tokens' time. */
+  at: number;
 }
 
 /** The SQL condition that makes an endpoint's claims come here. */
@@ -73,30 +75,32 @@ export async function claimControlled(db: Kysely<Database>, endpoint: string, li
     const now = clock();
     const ep = await tx.selectFrom('endpoints').select(['ordering', 'rate_limit', 'status', 'throttle_tokens', 'throttle_at'])
       .where('id', '=', endpoint).executeTakeFirst();
-    if (!ep) return { rows: [], controlled: false, retryAt: null };
+    if (!ep) return { rows: [], controlled: false, retryAt: null, at: now };
     const fifo = ep.ordering === 'fifo';
     const rate = ep.rate_limit === null ? null : Number(ep.rate_limit);
     if (!fifo && rate === null) {
-      return { rows: await lease(tx, (await dueIds(tx, endpoint, now, limit)).map((r) => r.id), now, leaseMs), controlled: false, retryAt: null };
+      return { rows: await lease(tx, (await dueIds(tx, endpoint, now, limit)).map((r) => r.id), now, leaseMs), controlled: false, retryAt: null, at: now };
     }
     let candidates: string[] | null = null;
     let want = limit;
     if (fifo) {
       // A disabled FIFO endpoint's queue waits, in order, for it to be enabled again.
-      if (ep.status !== 'enabled') return { rows: [], controlled: true, retryAt: null };
+      if (ep.status !== 'enabled') return { rows: [], controlled: true, retryAt: null, at: now };
       const head = await headOf(tx, endpoint);
-      if (!head || (head.locked_until !== null && Number(head.locked_until) > now)) return { rows: [], controlled: true, retryAt: null };
-      if (head.next_attempt_at !== null && Number(head.next_attempt_at) > now) return { rows: [], controlled: true, retryAt: Number(head.next_attempt_at) };
+      if (!head || (head.locked_until !== null && Number(head.locked_until) > now)) return { rows: [], controlled: true, retryAt: null, at: now };
+      if (head.next_attempt_at !== null && Number(head.next_attempt_at) > now) return { rows: [], controlled: true, retryAt: Number(head.next_attempt_at), at: now };
       candidates = [head.id];
       want = Math.min(want, 1);
     }
-    if (rate === null) return { rows: await lease(tx, candidates!, now, leaseMs), controlled: true, retryAt: null };
+    if (rate === null) return { rows: await lease(tx, candidates!, now, leaseMs), controlled: true, retryAt: null, at: now };
     const bucket: Bucket | null = ep.throttle_at === null ? null : { tokens: Number(ep.throttle_tokens ?? 0), at: Number(ep.throttle_at) };
     const grant = takeTokens(bucket, rate, now, want);
     const ids = grant.granted === 0 ? [] : candidates ?? (await dueIds(tx, endpoint, now, grant.granted)).map((r) => r.id);
     const rows = await lease(tx, ids.slice(0, grant.granted), now, leaseMs);
     const after = refund(grant.bucket, grant.granted - rows.length);
+    // Nothing granted leaves the bucket as it was, accrual included: no write, unless it is new.
+    if (bucket !== null && grant.granted === 0) return { rows, controlled: true, retryAt: grant.nextAt, at: now };
     await tx.updateTable('endpoints').set({ throttle_tokens: after.tokens, throttle_at: after.at }).where('id', '=', endpoint).execute();
-    return { rows, controlled: true, retryAt: grant.nextAt };
+    return { rows, controlled: true, retryAt: grant.nextAt, at: now };
   });
 }

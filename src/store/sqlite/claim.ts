@@ -133,7 +133,8 @@ export function createMemoryLeases(sqlite: BetterSqlite3.Database) {
       n = claimDue(endpoint, grant.granted, now, lease, claimed);
     }
     const after = refund(grant.bucket, grant.granted - n);
-    writeBucket.run(after.tokens, after.at, endpoint);
+    // Nothing granted leaves the bucket as it was, accrual included: no write, unless it is new.
+    if (t.throttle_at === null || grant.granted > 0) writeBucket.run(after.tokens, after.at, endpoint);
     return grant.nextAt;
   }
 
@@ -144,7 +145,7 @@ export function createMemoryLeases(sqlite: BetterSqlite3.Database) {
       if (limit <= 0) continue;
       const t = traitsOf.get(endpoint);
       if (t && (t.ordering === 'fifo' || t.rate_limit !== null)) {
-        controlled.push({ endpoint, retryAt: claimControlled(endpoint, t, limit, now, lease, claimed) });
+        controlled.push({ endpoint, retryAt: claimControlled(endpoint, t, limit, now, lease, claimed), at: now });
       } else {
         claimDue(endpoint, limit, now, lease, claimed);
       }
