@@ -4,6 +4,7 @@
  * its HTTP API with the platform key (X-Workspace-Id / X-Live-Mode), as a platform's backend
  * would. HOOKD_* variables set in the harness's environment are passed on (to try a setting,
  * e.g. HOOKD_MAX_IN_FLIGHT=512 npm run bench); the harness's own settings win over them.
+ * On PostgreSQL, `extraWorkers` adds `hookd serve --role worker` processes on the same database.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -55,6 +56,7 @@ function hookdSystem(name: SystemName, store: 'sqlite' | 'postgres'): System {
   return {
     name,
     async start(setup) {
+      if (setup.extraWorkers && store !== 'postgres') throw new Error(`${name}: extra workers need PostgreSQL (a SQLite file has one owner)`);
       const dir = mkdtempSync(join(tmpdir(), 'hookd-bench-'));
       const removeDir = () => rmSync(dir, { recursive: true, force: true });
       const unregisterDir = onCleanup(removeDir);
@@ -80,11 +82,13 @@ function hookdSystem(name: SystemName, store: 'sqlite' | 'postgres'): System {
       // BENCH_HOOKD_NODE_ARGS go to hookd's node alone (not the harness or the baselines), e.g.
       // "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile a run (scripts/cpuprofile-top.mjs reads it).
       const nodeArgs = (process.env.BENCH_HOOKD_NODE_ARGS ?? '').split(' ').filter(Boolean);
-      const child: Child = spawnChild(process.execPath, [...nodeArgs, CLI, 'serve'], { env, name, cwd: dir });
+      const cli = setup.hookdCli ?? CLI;
+      const child: Child = spawnChild(process.execPath, [...nodeArgs, cli, 'serve'], { env, name, cwd: dir });
+      const workers: Child[] = [];
       const base = `http://127.0.0.1:${port}`;
       const pool = new Pool(base, { connections: PUBLISH_CONNECTIONS });
       const teardown = async () => {
-        await child.stop(20_000);
+        await Promise.all([child.stop(20_000), ...workers.map((w) => w.stop(20_000))]);
         await pool.close().catch(() => undefined);
         await db?.drop();
         removeDir();
@@ -100,9 +104,20 @@ function hookdSystem(name: SystemName, store: 'sqlite' | 'postgres'): System {
       };
       try {
         await waitUntilUp(base, child);
+        // After the first is up, so that it alone migrates the new database.
+        for (let i = 0; i < (setup.extraWorkers ?? 0); i++) {
+          // Each worker serves /health and /metrics on a port of its own.
+          const workerPort = await freePort();
+          const worker = spawnChild(process.execPath, [...nodeArgs, cli, 'serve'], { env: { ...env, HOOKD_ROLE: 'worker', HOOKD_PORT: String(workerPort) }, name: `${name} worker ${i + 1}`, cwd: dir });
+          workers.push(worker);
+          await waitUntilUp(`http://127.0.0.1:${workerPort}`, worker);
+        }
         const workspace = (await call('/v1/workspaces', { name: `bench ${setup.label}` }, 201)).id;
         headers = { ...platform, 'x-workspace-id': workspace, 'x-live-mode': 'false' };
-        await createEndpoints(setup.endpoints, (ep) => call('/v1/webhooks/endpoints', { url: setup.receiverUrl + ep.path, events: ep.types }, 201));
+        await createEndpoints(setup.endpoints, (ep) => call('/v1/webhooks/endpoints', {
+          url: setup.receiverUrl + ep.path, events: ep.types,
+          ...(ep.ordering ? { ordering: ep.ordering } : {}), ...(ep.rateLimit ? { rate_limit: ep.rateLimit } : {}),
+        }, 201));
       } catch (err) {
         const log = child.output().slice(-2000);
         await teardown();
@@ -110,7 +125,11 @@ function hookdSystem(name: SystemName, store: 'sqlite' | 'postgres'): System {
       }
       return {
         senderPid: child.pid,
-        notes: () => summariseLog(child.output()),
+        notes: () => summariseLog([child, ...workers].map((c) => c.output()).join('\n')),
+        async scrapeMetrics() {
+          const res = await pool.request({ method: 'GET', path: '/metrics' });
+          return res.body.text();
+        },
         async publish(type, object) {
           return (await call('/v1/events', { type, data: { object } }, 201)).id;
         },
