@@ -55,17 +55,18 @@ export async function fifoHeads(db: Kysely<Database>): Promise<FifoHeads> {
 }
 
 /**
- * Due deliveries of throttled endpoints: a range of deliveries_pending per enabled endpoint with
- * a rate_limit. A disabled one's backlog waits on its status, not its throttle (a FIFO one is
- * counted as blocked by fifoHeads instead).
+ * Due deliveries of throttled endpoints: a count over a range of deliveries_pending per enabled
+ * endpoint with a rate_limit, correlated so that neither planner trades it for a scan of every
+ * pending row. A disabled endpoint's backlog waits on its status, not its throttle (a FIFO one
+ * is counted as blocked by fifoHeads instead).
  */
 export async function countThrottledWaiting(db: Kysely<Database>, now: number): Promise<number> {
-  const row = await db.selectFrom('deliveries').select((eb) => eb.fn.countAll<number>().as('n'))
-    .where(PENDING)
-    .where('next_attempt_at', '<=', now)
-    .where('endpoint', 'in', db.selectFrom('endpoints').select('id').where('rate_limit', 'is not', null).where('status', '=', 'enabled'))
+  const row = await db.selectFrom('endpoints as e')
+    .select((eb) => sql<number | null>`SUM(${eb.selectFrom('deliveries as d').select((d) => d.fn.countAll().as('n'))
+      .whereRef('d.endpoint', '=', 'e.id').where(sql<boolean>`d.status = 'pending'`).where('d.next_attempt_at', '<=', now)})`.as('n'))
+    .where('e.rate_limit', 'is not', null).where('e.status', '=', 'enabled')
     .executeTakeFirstOrThrow();
-  return Number(row.n);
+  return Number(row.n ?? 0);
 }
 
 export async function deliveryHealth(db: Kysely<Database>, scope: Mode | null, options: DeliveryHealthOptions): Promise<DeliveryHealth> {
