@@ -127,6 +127,22 @@ describe.skipIf(TEST_STORE !== 'sqlite')('hookd client commands', () => {
     await ok(['endpoints', 'delete', own.id], key);
   });
 
+  it('endpoints create and update --ordering and --rate-limit set both, none clears the limit; a bad flag is a readable failure naming it', async () => {
+    const key = { HOOKD_API_KEY: acme.keys.test };
+    const fifo = await json<Endpoint & { ordering: string; rate_limit: number | null }>(
+      ['endpoints', 'create', '--url', receiver.url, '--events', 'payment.*', '--ordering', 'fifo', '--rate-limit', '25'], key);
+    expect(fifo).toMatchObject({ ordering: 'fifo', rate_limit: 25 });
+    const table = (await ok(['endpoints', 'update', fifo.id, '--rate-limit', 'none'], key)).trimEnd();
+    expect(table).toMatch(new RegExp(`^ID\\s+STATUS\\s+URL\\s+EVENTS\\s+FORMAT\\s+RETRY_SCHEDULE\\s+ORDERING\\s+RATE_LIMIT\\n${fifo.id}\\s.*\\sfifo\\s+-$`));
+    expect(await json(['endpoints', 'update', fifo.id, '--ordering', 'unordered', '--rate-limit', '10000'], key)).toMatchObject({ ordering: 'unordered', rate_limit: 10_000 });
+    expectReadableFailure(await cli(['endpoints', 'update', fifo.id, '--ordering', 'lifo'], key), /--ordering must be unordered or fifo, not 'lifo'/);
+    expectReadableFailure(await cli(['endpoints', 'create', '--url', receiver.url, '--events', 'payment.*', '--rate-limit', '1e3'], key), /--rate-limit must be a whole number of deliveries per second \(1–10000\), or none, not '1e3'/);
+    // In range is the server's rule: its problem names the field and the rule.
+    expectReadableFailure(await cli(['endpoints', 'update', fifo.id, '--rate-limit', '0'], key), /400 .*'rate_limit' must be a whole number from 1 to 10000/);
+    expect(await json(['endpoints', 'list'], key)).toContainEqual(expect.objectContaining({ id: fifo.id, ordering: 'unordered', rate_limit: 10_000 }));
+    await ok(['endpoints', 'delete', fifo.id], key);
+  });
+
   it('endpoints test sends now and prints the attempt; roll-secret prints the new secret whole, and it signs', async () => {
     const key = { HOOKD_API_KEY: acme.keys.test };
     const attempt = await json<Attempt>(['endpoints', 'test', endpoint.id], key);

@@ -140,6 +140,16 @@ describe('dashboard in Chromium', () => {
     await d.page.locator('section[aria-labelledby="retry-title"] .attempt-succeeded').waitFor();
     expect(d.ok.received.length).toBe(before + 1);
     expect(JSON.parse(d.ok.received.at(-1)!.body).id).toBe(published.id);
+
+    // A delivery has a page of its own (where a FIFO delivery's "waiting behind" links lead); an
+    // unordered one shows no sequence.
+    const [record] = (await d.api('GET', `/v1/webhooks?event=${published.id}`)).json() as { id: string; sequence: number | null }[];
+    expect(record!.sequence).toBeNull();
+    await d.page.goto(`${d.base}/#/deliveries/${record!.id}`);
+    await d.page.getByRole('heading', { name: `Delivery ${record!.id}` }).waitFor();
+    const alone = d.page.getByRole('article', { name: `Delivery ${record!.id}` });
+    expect(await alone.getByRole('link', { name: 'payment.succeeded' }).getAttribute('href')).toBe(`#/events/${published.id}`);
+    expect(await alone.textContent()).not.toContain('sequence');
   });
 
   it('filters events by type and pages through them, with an empty state when none match', async () => {
@@ -277,6 +287,28 @@ describe('dashboard in Chromium', () => {
     await d.page.getByRole('button', { name: 'Save endpoint' }).click();
     await d.page.getByText("(the platform's)").waitFor();
     expect((await scheduleOf()).retry_schedule_source).toBe('platform');
+
+    // Ordering and rate limit: a limit the API refuses is named beside its field; both are saved,
+    // shown, read back into the form, and cleared.
+    const controlOf = async () => (await d.api('GET', `/v1/webhooks/endpoints/${flaky.id}`)).json() as { ordering: string; rate_limit: number | null };
+    await d.page.getByRole('link', { name: 'Edit' }).click();
+    await d.page.getByLabel('Ordering').selectOption({ label: 'FIFO' });
+    await d.page.getByLabel('Rate limit (optional)').fill('0');
+    await d.page.getByRole('button', { name: 'Save endpoint' }).click();
+    await d.page.locator('#rate-limit-error', { hasText: 'must be a whole number from 1 to 10000' }).waitFor();
+    await d.page.getByLabel('Rate limit (optional)').fill('25');
+    await d.page.getByRole('button', { name: 'Save endpoint' }).click();
+    await d.page.getByText('25 per second').waitFor();
+    await d.page.getByText('FIFO: one at a time, in publish order').waitFor();
+    expect(await controlOf()).toEqual(expect.objectContaining({ ordering: 'fifo', rate_limit: 25 }));
+    await d.page.getByRole('link', { name: 'Edit' }).click();
+    expect(await d.page.getByLabel('Ordering').inputValue()).toBe('fifo');
+    expect(await d.page.getByLabel('Rate limit (optional)').inputValue()).toBe('25');
+    await d.page.getByLabel('Ordering').selectOption({ label: 'Unordered' });
+    await d.page.getByLabel('Rate limit (optional)').fill('');
+    await d.page.getByRole('button', { name: 'Save endpoint' }).click();
+    await d.page.locator('dl.facts', { hasText: 'Unordered' }).waitFor();
+    expect(await controlOf()).toEqual(expect.objectContaining({ ordering: 'unordered', rate_limit: null }));
 
     await d.page.getByRole('button', { name: 'Disable' }).click();
     await d.page.getByRole('dialog', { name: 'Disable this endpoint?' }).getByRole('button', { name: 'Disable' }).click();

@@ -32,7 +32,7 @@ describe("the retry schedule's first entry", () => {
     const claim = h.store.claimDeliveries.bind(h.store);
     h.store.claimDeliveries = async (options: ClaimOptions) => {
       const got = await claim(options);
-      if (options.take.some((t) => t.endpoint === endpoint)) claims.push({ now: options.now, got: got.length });
+      if (options.take.some((t) => t.endpoint === endpoint)) claims.push({ now: options.now, got: got.deliveries.length });
       return got;
     };
     const hookd = h;

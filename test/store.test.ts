@@ -382,7 +382,7 @@ describe(`store contract (${TEST_STORE}): the delivery queue`, () => {
 
   const LEASE = 60_000;
   const claim = (now: number, take: [string, number][]) =>
-    store.claimDeliveries({ now, lease: LEASE, take: take.map(([endpoint, limit]) => ({ endpoint, limit })) });
+    store.claimDeliveries({ now, lease: LEASE, take: take.map(([endpoint, limit]) => ({ endpoint, limit })) }).then((r) => r.deliveries);
   function attempt(delivery: string, attempted: number, successful: boolean, manual = false): Attempt {
     return {
       id: newId('wha', attempted), delivery, manual, url: 'https://example.com/hooks', attempted, request: '{}',
@@ -405,7 +405,7 @@ describe(`store contract (${TEST_STORE}): the delivery queue`, () => {
     const both = (limit: number): [string, number][] => [[a.id, limit], [b.id, limit]];
     const byEndpoint = (list: { endpoint: string; due: number }[]) => [...list].sort((x, y) => (x.endpoint < y.endpoint ? -1 : 1));
     const [first1, first2] = [a.id, b.id].sort();
-    expect(byEndpoint(await store.dueEndpoints(T0 + 500))).toEqual([{ endpoint: first1, due: T0 }, { endpoint: first2, due: T0 }]);
+    expect(byEndpoint(await store.dueEndpoints(T0 + 500))).toEqual([{ endpoint: first1, due: T0, controlled: false }, { endpoint: first2, due: T0, controlled: false }]);
     // Due now: only e1's two deliveries; a second claim while they are leased gets nothing.
     const first = await claim(T0 + 500, both(10));
     expect(first.map((d) => d.event)).toEqual([e1.id, e1.id]);
@@ -419,7 +419,7 @@ describe(`store contract (${TEST_STORE}): the delivery queue`, () => {
     expect(await store.releaseAllLeases()).toBe(0);
     // A hint, not a promise: where leases live in memory (SQLite) it also names endpoints whose
     // due rows are all leased, so it is checked with none leased.
-    expect(byEndpoint(await store.dueEndpoints(T0 + 2000))).toEqual([{ endpoint: first1, due: T0 }, { endpoint: first2, due: T0 }]);
+    expect(byEndpoint(await store.dueEndpoints(T0 + 2000))).toEqual([{ endpoint: first1, due: T0, controlled: false }, { endpoint: first2, due: T0, controlled: false }]);
     // Each endpoint's limit holds on its own, oldest due first.
     const oldest = await claim(T0 + 2000, [[a.id, 1], [b.id, 0]]);
     expect(oldest.map((d) => [d.event, d.endpoint])).toEqual([[e1.id, a.id]]);

@@ -6,6 +6,7 @@ import { Layout } from './components/layout.js';
 import { announce, useNotice } from './notice.js';
 import { ChartsPage } from './pages/charts.js';
 import { DeliveriesPage } from './pages/deliveries.js';
+import { DeliveryDetailPage } from './pages/delivery-detail.js';
 import { EndpointDetailPage } from './pages/endpoint-detail.js';
 import { EndpointFormPage } from './pages/endpoint-form.js';
 import { EndpointsPage } from './pages/endpoints.js';
@@ -69,7 +70,7 @@ function App() {
   const [section = 'endpoints', id, action] = route;
   let page;
   if (section === 'events') page = id ? <EventDetailPage id={id} /> : <EventsPage />;
-  else if (section === 'deliveries') page = <DeliveriesPage />;
+  else if (section === 'deliveries') page = id ? <DeliveryDetailPage id={id} /> : <DeliveriesPage />;
   else if (section === 'charts') page = <ChartsPage />;
   else if (id === 'new') page = <EndpointFormPage live={session.live} />;
   else if (id && action === 'edit') page = <EndpointFormPage id={id} live={session.live} />;

@@ -58,7 +58,8 @@ export function createSchemaCompilers(): SchemaCompilers {
   function ajvsFor(schemas: unknown[]) {
     const same = ajvs.find((a) => a.schemas.length === schemas.length && a.schemas.every((s, i) => s === schemas[i]));
     if (same) return same;
-    const common = { allErrors: true, removeAdditional: false, useDefaults: true, strict: false, logger: routeSchemaAjvLogger } as const;
+    // verbose: an error carries its schema, where a union's rule in words is (ruledUnion in api/plugins/problem.ts).
+    const common = { allErrors: true, verbose: true, removeAdditional: false, useDefaults: true, strict: false, logger: routeSchemaAjvLogger } as const;
     const made = { schemas, strictAjv: new Ajv({ ...common, coerceTypes: false }), queryAjv: new Ajv({ ...common, coerceTypes: 'array' }) };
     for (const ajv of [made.strictAjv, made.queryAjv]) {
       ajv.addFormat('date-time', true);

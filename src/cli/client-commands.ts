@@ -21,10 +21,29 @@ const asTyped = (flag: string) => flag as unknown as number;
 
 const RETRY_SCHEDULE_HELP = 'comma-separated delays before each attempt, e.g. 0,5s,1m (the first before the first attempt); platform: the platform\'s schedule';
 
+const ORDERING_HELP = 'unordered (the default: as many at once as the endpoint keeps up with) or fifo (one at a time, in the order the events were published)';
+const RATE_LIMIT_HELP = 'deliveries per second (1–10000) across every worker; none: no limit';
+
 interface EndpointFlags {
   description?: string;
   format?: string;
   retrySchedule?: string;
+  ordering?: string;
+  rateLimit?: string;
+}
+
+/** The delivery-control fields the flags set (docs/delivery.md): each checked here, so the message names the flag. */
+function deliveryControl(opts: EndpointFlags): { ordering?: 'unordered' | 'fifo'; rate_limit?: number | null } {
+  const { ordering, rateLimit } = opts;
+  if (ordering !== undefined && ordering !== 'unordered' && ordering !== 'fifo') throw new Error(`--ordering must be unordered or fifo, not '${ordering}'`);
+  // Digits only: Number() would read 1e3, 0x10 or " 5" as a limit nobody typed. The range is the server's to judge.
+  if (rateLimit !== undefined && rateLimit !== 'none' && !/^[0-9]+$/.test(rateLimit)) {
+    throw new Error(`--rate-limit must be a whole number of deliveries per second (1–10000), or none, not '${rateLimit}'`);
+  }
+  return {
+    ...(ordering === undefined ? {} : { ordering }),
+    ...(rateLimit === undefined ? {} : { rate_limit: rateLimit === 'none' ? null : Number(rateLimit) }),
+  };
 }
 
 export function registerClientCommands(program: Command, out: Out, fail: (err: unknown) => never): void {
@@ -103,25 +122,28 @@ export function registerClientCommands(program: Command, out: Out, fail: (err: u
   /** `platform` clears the endpoint's own schedule (null); anything else is its entries, checked by the server. */
   const retryScheduleFlag = (text: string): string[] | null => (text.trim() === 'platform' ? null : commaList(text));
   const endpointColumns = ['id', 'status', 'url', 'events', 'format'];
+  const settingColumns = ['retry_schedule', 'ordering', 'rate_limit'];
   withTarget(endpoints.command('list')).description('list the endpoints (the newest 100), secrets masked')
     .action(run(async (opts: TargetFlags) => show(out, opts.json, (await client(opts).endpoints.page({ count: 100 })).data, endpointColumns)));
   withTarget(endpoints.command('create')).description('create an endpoint and show its signing secret whole')
     .requiredOption('--url <url>', 'where hookd sends the deliveries').requiredOption('--events <types>', 'comma-separated types or wildcards')
     .option('--description <text>', 'a note for people').option('--format <format>', 'basic or cloud_events (default basic)')
-    .option('--retry-schedule <durations>', RETRY_SCHEDULE_HELP)
+    .option('--retry-schedule <durations>', RETRY_SCHEDULE_HELP).option('--ordering <ordering>', ORDERING_HELP).option('--rate-limit <n>', RATE_LIMIT_HELP)
     .action(run(async (opts: TargetFlags & EndpointFlags & { url: string; events: string }) => {
       // The format as typed: the server names the field when it is neither basic nor cloud_events.
       const format = opts.format as RequestBody<'POST /v1/webhooks/endpoints'>['format'];
       const body = {
         url: opts.url, events: commaList(opts.events), description: opts.description, format,
         ...(opts.retrySchedule === undefined ? {} : { retry_schedule: retryScheduleFlag(opts.retrySchedule) }),
+        ...deliveryControl(opts),
       };
-      show(out, opts.json, await client(opts).endpoints.create(body), [...endpointColumns, 'retry_schedule', 'secret']);
+      show(out, opts.json, await client(opts).endpoints.create(body), [...endpointColumns, ...settingColumns, 'secret']);
     }));
   withTarget(endpoints.command('update')).description('change an endpoint: only the fields given').argument('<id>')
     .option('--url <url>', 'where hookd sends the deliveries').option('--events <types>', 'comma-separated types or wildcards')
     .option('--description <text>', 'a note for people').option('--format <format>', 'basic or cloud_events')
     .option('--status <status>', 'enabled or disabled').option('--retry-schedule <durations>', RETRY_SCHEDULE_HELP)
+    .option('--ordering <ordering>', ORDERING_HELP).option('--rate-limit <n>', RATE_LIMIT_HELP)
     .action(run(async (id: string, opts: TargetFlags & EndpointFlags & { url?: string; events?: string; status?: string }) => {
       // Values as typed: the server names the field and its rule when one is wrong.
       type Patch = RequestBody<'PATCH /v1/webhooks/endpoints/{id}'>;
@@ -132,8 +154,9 @@ export function registerClientCommands(program: Command, out: Out, fail: (err: u
         ...(opts.format === undefined ? {} : { format: opts.format as Patch['format'] }),
         ...(opts.status === undefined ? {} : { status: opts.status as Patch['status'] }),
         ...(opts.retrySchedule === undefined ? {} : { retry_schedule: retryScheduleFlag(opts.retrySchedule) }),
+        ...deliveryControl(opts),
       };
-      show(out, opts.json, await client(opts).endpoints.update(id, patch), [...endpointColumns, 'retry_schedule']);
+      show(out, opts.json, await client(opts).endpoints.update(id, patch), [...endpointColumns, ...settingColumns]);
     }));
   withTarget(endpoints.command('delete'), 'print JSON instead of a line').description('delete an endpoint').argument('<id>')
     .action(run(async (id: string, opts: TargetFlags) => {

@@ -44,7 +44,7 @@ function memoryStore(options: { failReads?: number } = {}) {
           out.push(r.delivery);
         }
       }
-      return out;
+      return { deliveries: out, controlled: [] };
     },
     async dueEndpoints(now: number) {
       const byEndpoint = new Map<string, number>();
@@ -53,7 +53,7 @@ function memoryStore(options: { failReads?: number } = {}) {
         byEndpoint.set(r.delivery.endpoint, Math.min(byEndpoint.get(r.delivery.endpoint) ?? Infinity, r.due));
       }
       void now;
-      return [...byEndpoint].map(([endpoint, due]) => ({ endpoint, due }));
+      return [...byEndpoint].map(([endpoint, due]) => ({ endpoint, due, controlled: false }));
     },
     async getEventsByIds(ids: string[]) {
       if (failReads > 0) {

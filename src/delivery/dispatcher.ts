@@ -83,7 +83,12 @@ export function createDispatcher({ config, store, sender, clock, log, metrics, r
     onError: (err) => log.error({ err }, 'writing delivery results failed; retrying'),
     // A retry is marked due once its result is written: before that its lease still hides it.
     onWritten: (batch) => {
-      for (const r of batch) if (r.status === 'pending' && r.nextAttemptAt !== null) due.mark(r.endpoint, r.nextAttemptAt);
+      const now = clock.now();
+      for (const r of batch) {
+        if (r.status === 'pending' && r.nextAttemptAt !== null) due.mark(r.endpoint, r.nextAttemptAt);
+        // A FIFO head that ended frees the next in its queue (docs/delivery.md, "Ordered endpoints").
+        else if (r.status !== 'pending' && claims.isControlled(r.endpoint)) due.mark(r.endpoint, now);
+      }
       next();
     },
   });

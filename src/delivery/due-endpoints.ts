@@ -12,7 +12,7 @@
  */
 
 export interface ClaimPlan {
-  take: { endpoint: string; limit: number }[];
+  take: { endpoint: string; limit: number; controlled?: boolean }[];
   /** Hints up to this number are covered by the claim. */
   seq: number;
 }

@@ -39,10 +39,15 @@ export function attemptOutcome({ config, end, random }: OutcomePolicy, d: Delive
     if (delay !== null) [status, nextAttemptAt] = ['pending', end + delay];
   }
   const failingTooLong = !run.attempt.successful && ep.failingSince !== null && end - ep.failingSince >= config.disableAfter;
-  return {
+  const result: DeliveryResult = {
     delivery: d.id, attempt: run.attempt, workspace: d.workspace, live: d.live, endpoint: d.endpoint, status, nextAttemptAt,
     etag: randomToken(), disableEndpoint: verdict === 'gone' || failingTooLong,
   };
+  // A throttled endpoint that asks for a pause gets one for all its deliveries, not just this
+  // one: its bucket stays empty until then, and the stricter of the two wins (docs/delivery.md).
+  const retryAfter = run.result.retryAfter ?? 0;
+  if (ep.rateLimit !== null && retryAfter > 0) result.pauseEndpointUntil = end + retryAfter * 1000;
+  return result;
 }
 
 export interface SendJobContext {

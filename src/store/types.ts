@@ -50,8 +50,24 @@ export interface ClaimOptions {
   now: number;
   /** ms the claim holds. */
   lease: number;
-  /** How many due deliveries to lease for each endpoint (its free slots). */
-  take: { endpoint: string; limit: number }[];
+  /**
+   * How many due deliveries to lease for each endpoint (its free slots). `controlled`: the
+   * dispatcher believes the endpoint is FIFO or throttled, so the claim takes its slow, exact
+   * path for it first (store/sql/controlled-claim.ts); a wrong belief costs a statement, never
+   * correctness, since the fast path leaves controlled endpoints alone.
+   */
+  take: { endpoint: string; limit: number; controlled?: boolean }[];
+}
+
+/** What a claim leased, and what it learnt about the endpoints it asked for. */
+export interface ClaimResult {
+  deliveries: Delivery[];
+  /**
+   * The endpoints asked for that are FIFO or throttled, each with when a claim may next find
+   * work for it (its throttle's next tokens, its FIFO head's next attempt), or null when
+   * nothing but an event (a result, a wake) can bring any.
+   */
+  controlled: { endpoint: string; retryAt: number | null }[];
 }
 
 /** An endpoint with unleased pending deliveries, and when the earliest of them is due. */
@@ -59,6 +75,8 @@ export interface DueEndpoint {
   endpoint: string;
   /** ms epoch; may be in the future (a scheduled retry). */
   due: number;
+  /** FIFO or throttled: claimed through the exact path (ClaimOptions `controlled`). */
+  controlled: boolean;
 }
 
 /** What one attempt did, written with its batch in one transaction. */
@@ -75,6 +93,8 @@ export interface DeliveryResult {
   etag: string;
   /** 410 Gone, or failing for longer than HOOKD_DISABLE_AFTER. */
   disableEndpoint: boolean;
+  /** ms epoch: a throttled endpoint answered with Retry-After; its bucket stays empty until then (domain/rate-limit.ts). */
+  pauseEndpointUntil?: number;
 }
 
 /** `POST /v1/webhooks/endpoints/{id}/replay` (docs/delivery.md, "Replay"). */
@@ -209,8 +229,12 @@ export interface Store {
   redactEvent(mode: Mode, id: string, redaction: EventRedaction, etag: string, now: number, expectedEtag?: string): Promise<HookdEvent | null | false>;
   countDeliveries(eventId: string): Promise<number>;
 
-  /** Leases, for each endpoint asked, up to its limit of due deliveries, oldest due first. */
-  claimDeliveries(options: ClaimOptions): Promise<Delivery[]>;
+  /**
+   * Leases, for each endpoint asked, up to its limit of due deliveries, oldest due first; a
+   * FIFO endpoint's head only, and only when none of its deliveries is leased; a throttled
+   * endpoint's only as many as its bucket holds tokens for (docs/delivery.md).
+   */
+  claimDeliveries(options: ClaimOptions): Promise<ClaimResult>;
   /**
    * Every endpoint with unleased pending deliveries, with its earliest due time (past or
    * future). A hint for the dispatcher: where leases live in memory (SQLite) it may also name

@@ -59,6 +59,8 @@ export function EndpointDetailPage({ id }: { id: string }) {
       <dl class="facts">
         <dt>Events</dt><dd>{endpoint.events.map((e) => <code key={e}>{e}</code>)}</dd>
         <dt>Retry schedule</dt><dd>{endpoint.retry_schedule.join(', ')} <span class="muted small">({endpoint.retry_schedule_source === 'endpoint' ? 'its own' : 'the platform\'s'})</span></dd>
+        <dt>Ordering</dt><dd>{endpoint.ordering === 'fifo' ? 'FIFO: one at a time, in publish order' : 'Unordered'}</dd>
+        <dt>Rate limit</dt><dd>{endpoint.rate_limit === null ? 'None' : `${endpoint.rate_limit} per second`}</dd>
         <dt>Format</dt><dd>{endpoint.format === 'basic' ? 'Event object (Falu)' : 'CloudEvents 1.0'}</dd>
         <dt>Id</dt><dd><code>{endpoint.id}</code></dd>
         <dt>Created</dt><dd>{when(endpoint.created)}</dd>

@@ -1,4 +1,4 @@
-/** Creates an endpoint, or edits one: URL, description, format, its retry schedule and the events it receives. */
+/** Creates an endpoint, or edits one: URL, description, format, the events it receives, its retry schedule, ordering and rate limit. */
 import { useState } from 'preact/hooks';
 import { all, get, patch, post, type ApiError } from '../api.js';
 import { EventPicker } from '../components/event-picker.js';
@@ -33,6 +33,9 @@ function EndpointForm({ id, live, catalog, endpoint }: { id?: string; live: bool
   const [events, setEvents] = useState<string[]>(endpoint?.events ?? []);
   // Empty: the platform's schedule (retry_schedule null); else the endpoint's own entries.
   const [retrySchedule, setRetrySchedule] = useState(endpoint?.retry_schedule_source === 'endpoint' ? endpoint.retry_schedule.join(', ') : '');
+  const [ordering, setOrdering] = useState<WebhookEndpoint['ordering']>(endpoint?.ordering ?? 'unordered');
+  // Empty: no limit (rate_limit null).
+  const [rateLimit, setRateLimit] = useState(endpoint?.rate_limit === null || endpoint === null ? '' : String(endpoint.rate_limit));
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -41,7 +44,13 @@ function EndpointForm({ id, live, catalog, endpoint }: { id?: string; live: bool
     setBusy(true);
     setError(null);
     const entries = retrySchedule.split(',').map((s) => s.trim()).filter(Boolean);
-    const body = { url: url.trim(), description: description.trim() || null, format, events, retry_schedule: entries.length > 0 ? entries : null };
+    // Digits are sent as the number; anything else as typed, so the API's rule shows under the field
+    // (a type="number" input would hand a typo over as "", which means no limit).
+    const limit = rateLimit.trim();
+    const body = {
+      url: url.trim(), description: description.trim() || null, format, events, retry_schedule: entries.length > 0 ? entries : null,
+      ordering, rate_limit: limit === '' ? null : /^[0-9]+$/.test(limit) ? Number(limit) : limit,
+    };
     try {
       const saved = id ? await patch<WebhookEndpoint>(`/v1/webhooks/endpoints/${id}`, body, endpoint?.etag) : await post<WebhookEndpoint>('/v1/webhooks/endpoints', body);
       announce(id ? 'Endpoint saved.' : 'Endpoint created. Reveal its signing secret below to verify what hookd sends.', `/endpoints/${saved.id}`);
@@ -88,6 +97,21 @@ function EndpointForm({ id, live, catalog, endpoint }: { id?: string; live: bool
           {(describedBy, invalid) => (
             <input id="retry-schedule" type="text" value={retrySchedule} placeholder="the platform's" spellcheck={false}
               aria-describedby={describedBy} aria-invalid={invalid} onInput={(e) => setRetrySchedule(e.currentTarget.value)} />
+          )}
+        </Field>
+        <Field id="ordering" label="Ordering" error={fieldErrors.ordering}
+          hint="FIFO: one delivery at a time, in the order the events were published; the next waits until the one before succeeded or was given up on.">
+          {(describedBy) => (
+            <select id="ordering" value={ordering} aria-describedby={describedBy} onChange={(e) => setOrdering(e.currentTarget.value as WebhookEndpoint['ordering'])}>
+              <option value="unordered">Unordered</option>
+              <option value="fifo">FIFO</option>
+            </select>
+          )}
+        </Field>
+        <Field id="rate-limit" label="Rate limit (optional)" error={fieldErrors.rate_limit} hint="Deliveries per second, 1–10000, across every worker. Empty: no limit.">
+          {(describedBy, invalid) => (
+            <input id="rate-limit" type="text" inputMode="numeric" value={rateLimit} placeholder="no limit" spellcheck={false}
+              aria-describedby={describedBy} aria-invalid={invalid} onInput={(e) => setRateLimit(e.currentTarget.value)} />
           )}
         </Field>
         {error && <ErrorBox error={error} />}

@@ -135,6 +135,12 @@ export interface WebhookDelivery {
   etag: string;
   /** Queued by POST /v1/webhooks/endpoints/{id}/replay, not by the event's publish */
   replayed: boolean;
+  /** Its place in its endpoint's order when the endpoint is `fifo` (docs/delivery.md, "Ordered endpoints"); null when it was queued for an unordered endpoint */
+  sequence: number | null;
+  /** While it waits in a FIFO queue: the delivery (`wh_…`) at the head of that queue, which must end before this one is sent; else null */
+  waiting_behind: string | null;
+  /** The delivery (`wh_…`) just before this one in its FIFO order, when that one was given up on (it failed) and this one went on without it; else null */
+  follows_given_up: string | null;
 }
 
 export interface WebhookEndpoint {

@@ -21,6 +21,18 @@ export function ruled(pattern: string, rule: string): string {
   return pattern;
 }
 
+/** The keyword a union's rule is kept in (ruledUnion); `x-` so the OpenAPI document may show it. */
+const UNION_RULE = 'x-rule';
+
+/**
+ * Gives a union (a nullable number, say) one rule in words: a value that fits none of its
+ * forms is told `rule` alone, instead of one branch's complaint ("must be >= 1") and "is not
+ * any of the accepted forms". Read from the failed union's schema (Ajv's `verbose` errors).
+ */
+export function ruledUnion<T extends object>(union: T, rule: string): T {
+  return Object.assign(union, { [UNION_RULE]: rule });
+}
+
 const STATUS: Record<ErrorCode, number> = {
   validation_failed: 400,
   unauthenticated: 401,
@@ -52,6 +64,8 @@ interface AjvError {
   instancePath: string;
   message?: string;
   params: Record<string, unknown>;
+  /** The failed keyword's schema object: set because the route validators are `verbose` (api/schema-compilers.ts). */
+  parentSchema?: Record<string, unknown>;
 }
 
 /** `{"/data/object": …}` → `data.object`; a missing or unknown property is named itself. */
@@ -85,7 +99,17 @@ export function validationErrors(error: FastifyError): HookdError {
   const list = (error.validation ?? []) as unknown as AjvError[];
   // A union reports every branch that failed; with `const` branches that is one line per literal.
   const unionPaths = new Set(list.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath));
+  const unionRules = new Map(list.flatMap((e) => {
+    const rule = e.keyword === 'anyOf' ? e.parentSchema?.[UNION_RULE] : undefined;
+    return typeof rule === 'string' ? [[e.instancePath, rule] as const] : [];
+  }));
   for (const e of list) {
+    const unionRule = unionRules.get(e.instancePath);
+    if (unionRule !== undefined) {
+      const field = fieldOf(e, part);
+      if (!(errors[field] ??= []).includes(unionRule)) errors[field].push(unionRule);
+      continue;
+    }
     if (e.keyword !== 'anyOf' && unionPaths.has(e.instancePath) && (e.keyword === 'const' || e.keyword === 'type')) continue;
     const field = fieldOf(e, part);
     const rule = e.keyword === 'anyOf' && list.some((x) => x.instancePath === e.instancePath && x.keyword === 'const')

@@ -7,6 +7,7 @@ import type { Kysely, Selectable } from 'kysely';
 import { randomToken } from '../../domain/ids.js';
 import type { Attempt, Delivery, DeliveryStatus, Mode, Page } from '../../domain/types.js';
 import { bit, isSet } from '../../store/columns.js';
+import { placeUnplaced } from '../../store/fifo-order.js';
 import { fetchPage } from '../../store/pagination.js';
 import type { AttemptsTable, Database, DeliveriesTable } from '../../store/schema.js';
 import type { DeliveryListOptions, Store } from '../../store/types.js';
@@ -45,6 +46,34 @@ async function withAttempts(db: Kysely<Database>, rows: Selectable<DeliveriesTab
   return byDelivery;
 }
 
+/**
+ * Where each FIFO delivery stands in its endpoint's order (docs/delivery.md, "Ordered
+ * endpoints"): the head it waits behind while it waits, and the delivery before it when that
+ * one was given up on. One index seek per endpoint for the head and one per delivery for the
+ * one before it (deliveries_fifo_pending, deliveries_sequence); unordered deliveries cost none.
+ */
+async function withOrder(db: Kysely<Database>, deliveries: Delivery[]): Promise<Delivery[]> {
+  const placed = deliveries.filter((d) => d.sequence !== null);
+  if (placed.length === 0) return deliveries;
+  const heads = new Map<string, string | null>();
+  for (const endpoint of new Set(placed.filter((d) => d.status === 'pending').map((d) => d.endpoint))) {
+    const ep = await db.selectFrom('endpoints').select('ordering').where('id', '=', endpoint).executeTakeFirst();
+    const head = ep?.ordering !== 'fifo' ? undefined : await db.selectFrom('deliveries').select('id')
+      .where('status', '=', 'pending').where('endpoint', '=', endpoint).where('sequence', 'is not', null)
+      .orderBy('sequence').limit(1).executeTakeFirst();
+    heads.set(endpoint, head?.id ?? null);
+  }
+  for (const d of placed) {
+    const head = d.status === 'pending' ? heads.get(d.endpoint) ?? null : null;
+    d.waitingBehind = head !== null && head !== d.id ? head : null;
+    const before = await db.selectFrom('deliveries').select(['id', 'status'])
+      .where('endpoint', '=', d.endpoint).where('sequence', 'is not', null).where('sequence', '<', d.sequence!)
+      .orderBy('sequence', 'desc').limit(1).executeTakeFirst();
+    d.followsGivenUp = before?.status === 'failed' ? before.id : null;
+  }
+  return deliveries;
+}
+
 export async function listDeliveries(db: Kysely<Database>, mode: Mode, options: DeliveryListOptions): Promise<Page<Delivery>> {
   let query = db.selectFrom('deliveries').selectAll()
     .where('workspace', '=', mode.workspace).where('live', '=', bit(mode.live));
@@ -54,7 +83,7 @@ export async function listDeliveries(db: Kysely<Database>, mode: Mode, options: 
   if (options.status) query = query.where('status', '=', options.status);
   const page = await fetchPage(query, options, 'id', (row) => row);
   const attempts = await withAttempts(db, page.items);
-  return { items: page.items.map((r) => deliveryFromRow(r, attempts.get(r.id) ?? [])), next: page.next };
+  return { items: await withOrder(db, page.items.map((r) => deliveryFromRow(r, attempts.get(r.id) ?? []))), next: page.next };
 }
 
 export async function getDelivery(db: Kysely<Database>, mode: Mode, id: string): Promise<Delivery | null> {
@@ -62,7 +91,8 @@ export async function getDelivery(db: Kysely<Database>, mode: Mode, id: string):
     .where('id', '=', id).where('workspace', '=', mode.workspace).where('live', '=', bit(mode.live))
     .executeTakeFirst();
   if (!row) return null;
-  return deliveryFromRow(row, (await withAttempts(db, [row])).get(row.id) ?? []);
+  const [delivery] = await withOrder(db, [deliveryFromRow(row, (await withAttempts(db, [row])).get(row.id) ?? [])]);
+  return delivery!;
 }
 
 export async function findDelivery(db: Kysely<Database>, eventId: string, endpointId: string): Promise<Delivery | null> {
@@ -74,19 +104,31 @@ export async function insertDelivery(db: Kysely<Database>, d: Delivery): Promise
   await db.insertInto('deliveries').values({
     id: d.id, event: d.event, endpoint: d.endpoint, workspace: d.workspace, live: bit(d.live), type: d.type, status: d.status,
     attempts: d.attemptCount, next_attempt_at: d.nextAttemptAt, locked_until: null, last_attempt_at: d.lastAttemptAt,
-    created: d.created, updated: d.updated, etag: d.etag,
+    created: d.created, updated: d.updated, etag: d.etag, sequence: d.sequence,
   }).execute();
 }
 
 /** Puts an endpoint's failed deliveries created in [since, until) back in the queue with a fresh schedule. */
+/**
+ * For a FIFO endpoint, a recovered delivery goes back to its own place in the order, ahead of
+ * the later ones still waiting (docs/delivery.md, "Ordered endpoints"); one that never had a
+ * place (queued while the endpoint was unordered) gets one at the end.
+ */
 export async function recoverDeliveries(db: Kysely<Database>, mode: Mode, endpoint: string, since: number, until: number, now: number): Promise<number> {
-  const result = await db.updateTable('deliveries')
-    // A new etag: the record changed, so a client's If-None-Match copy must not get a 304.
-    .set({ status: 'pending', attempts: 0, next_attempt_at: now, locked_until: null, updated: now, etag: randomToken() })
-    .where('workspace', '=', mode.workspace).where('live', '=', bit(mode.live)).where('endpoint', '=', endpoint)
-    .where('status', '=', 'failed').where('created', '>=', since).where('created', '<', until)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
+  return db.transaction().execute(async (tx) => {
+    const result = await tx.updateTable('deliveries')
+      // A new etag: the record changed, so a client's If-None-Match copy must not get a 304.
+      .set({ status: 'pending', attempts: 0, next_attempt_at: now, locked_until: null, updated: now, etag: randomToken() })
+      .where('workspace', '=', mode.workspace).where('live', '=', bit(mode.live)).where('endpoint', '=', endpoint)
+      .where('status', '=', 'failed').where('created', '>=', since).where('created', '<', until)
+      .executeTakeFirst();
+    const recovered = Number(result.numUpdatedRows);
+    if (recovered > 0) {
+      const ep = await tx.selectFrom('endpoints').select('ordering').where('id', '=', endpoint).executeTakeFirst();
+      if (ep?.ordering === 'fifo') await placeUnplaced(tx, endpoint);
+    }
+    return recovered;
+  });
 }
 
 /** This resource's part of the Store (store/sql/kysely-store.ts composes the parts). */

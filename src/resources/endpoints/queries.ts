@@ -2,10 +2,11 @@
  * Webhook endpoints in the store: rows (secrets sealed by the secret box), mapping, and the
  * Store methods they serve.
  */
-import type { Insertable, Kysely, Selectable } from 'kysely';
+import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import { randomToken } from '../../domain/ids.js';
 import type { Endpoint, EndpointFormat, EndpointOrdering, EndpointStatus, ListOptions, Mode, Page } from '../../domain/types.js';
 import { bit, fromJson, fromJsonOrNull, isSet, toJson, toJsonOrNull } from '../../store/columns.js';
+import { placeUnplaced } from '../../store/fifo-order.js';
 import { fetchPage } from '../../store/pagination.js';
 import type { Database, EndpointsTable } from '../../store/schema.js';
 import type { SecretBox } from '../../store/secret-box.js';
@@ -62,14 +63,33 @@ export async function countEndpoints(db: Kysely<Database>, mode: Mode): Promise<
 
 /**
  * Compare-and-set on etag, so two concurrent PATCHes cannot silently overwrite each other.
- * `failing_since` belongs to the dispatcher and is never written from here.
+ * `failing_since`, the FIFO counter and the throttle's bucket belong to the dispatcher and are
+ * never written from here.
+ *
+ * Switching an endpoint to FIFO gives its waiting deliveries places, by acceptance
+ * (store/fifo-order.ts). On PostgreSQL the switch first takes SHARE locks on events and
+ * deliveries: it waits for every publish, replay, recover and claim in progress to commit,
+ * and holds new ones until it commits. Without that, a publish that read the endpoint as
+ * unordered just before the switch could commit a delivery with no place after the
+ * numbering, and that delivery would never be sent. The pause lasts as long as the numbering
+ * (docs/delivery.md); the lock comes before the endpoint's row, the order every other writer
+ * takes them in, so that no two of them deadlock.
  */
-export async function updateEndpoint(db: Kysely<Database>, box: SecretBox, endpoint: Endpoint, expectedEtag: string): Promise<boolean> {
+export async function updateEndpoint(db: Kysely<Database>, dialect: Store['dialect'], box: SecretBox, endpoint: Endpoint, expectedEtag: string): Promise<boolean> {
   const { id, workspace, live, created: _created, failing_since: _failing, ...row } = endpointToRow(endpoint, box);
-  const result = await db.updateTable('endpoints').set(row)
-    .where('id', '=', id).where('workspace', '=', workspace).where('live', '=', live).where('etag', '=', expectedEtag)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+  return db.transaction().execute(async (tx) => {
+    const stored = await tx.selectFrom('endpoints').select(['ordering', 'etag'])
+      .where('id', '=', id).where('workspace', '=', workspace).where('live', '=', live).executeTakeFirst();
+    if (!stored || stored.etag !== expectedEtag) return false;
+    const toFifo = endpoint.ordering === 'fifo' && stored.ordering !== 'fifo';
+    if (toFifo && dialect === 'postgres') await sql`LOCK TABLE events, deliveries IN SHARE MODE`.execute(tx);
+    const result = await tx.updateTable('endpoints').set(row)
+      .where('id', '=', id).where('workspace', '=', workspace).where('live', '=', live).where('etag', '=', expectedEtag)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) !== 1) return false;
+    if (toFifo) await placeUnplaced(tx, id);
+    return true;
+  });
 }
 
 /** Its pending deliveries end as failed in the same transaction: nothing stays queued for an endpoint that is gone. */
@@ -122,14 +142,14 @@ export async function getEndpointsByIds(db: Kysely<Database>, box: SecretBox, id
 }
 
 /** This resource's part of the Store (store/sql/kysely-store.ts composes the parts). `queueDb` serves the dispatcher's read. */
-export function endpointQueries(db: Kysely<Database>, queueDb: Kysely<Database>, box: SecretBox): Pick<Store,
+export function endpointQueries(db: Kysely<Database>, queueDb: Kysely<Database>, box: SecretBox, dialect: Store['dialect']): Pick<Store,
   'createEndpoint' | 'getEndpoint' | 'listEndpoints' | 'countEndpoints' | 'updateEndpoint' | 'deleteEndpoint' | 'getEndpointsByIds'> {
   return {
     createEndpoint: (endpoint) => createEndpoint(db, box, endpoint),
     getEndpoint: (mode, id) => getEndpoint(db, box, mode, id),
     listEndpoints: (mode, options) => listEndpoints(db, box, mode, options),
     countEndpoints: (mode) => countEndpoints(db, mode),
-    updateEndpoint: (endpoint, etag) => updateEndpoint(db, box, endpoint, etag),
+    updateEndpoint: (endpoint, etag) => updateEndpoint(db, dialect, box, endpoint, etag),
     deleteEndpoint: (mode, id, etag, now) => deleteEndpoint(db, mode, id, etag, now),
     getEndpointsByIds: (ids) => getEndpointsByIds(queueDb, box, ids),
   };

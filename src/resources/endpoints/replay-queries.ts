@@ -13,6 +13,7 @@ import { sql, type ExpressionBuilder, type Insertable, type Kysely, type SqlBool
 import { newId, randomToken } from '../../domain/ids.js';
 import type { Mode } from '../../domain/types.js';
 import { bit, fromJson } from '../../store/columns.js';
+import { takePlaces } from '../../store/fifo-order.js';
 import type { Database, DeliveriesTable } from '../../store/schema.js';
 import type { ReplayOptions, ReplayResult, Store } from '../../store/types.js';
 
@@ -58,7 +59,10 @@ function candidates(db: Kysely<Database>, mode: Mode, options: ReplayOptions, pa
 /** One batch: null when the endpoint is no longer there and enabled. */
 async function replayBatch(db: Kysely<Database>, dialect: Store['dialect'], mode: Mode, options: ReplayOptions, after: Position | null, limit: number) {
   return db.transaction().execute(async (tx) => {
-    const endpoint = await tx.selectFrom('endpoints').select(['status', 'events'])
+    // The lock a switch to FIFO waits for (resources/endpoints/queries.ts), taken before the
+    // endpoint's row so that the two always lock in the same order and never deadlock.
+    if (dialect === 'postgres') await sql`LOCK TABLE deliveries IN ROW EXCLUSIVE MODE`.execute(tx);
+    const endpoint = await tx.selectFrom('endpoints').select(['status', 'events', 'ordering'])
       .where('id', '=', options.endpoint).where('workspace', '=', mode.workspace).where('live', '=', bit(mode.live))
       .$if(dialect === 'postgres', (q) => q.forUpdate())
       .executeTakeFirst();
@@ -70,8 +74,14 @@ async function replayBatch(db: Kysely<Database>, dialect: Store['dialect'], mode
     const rows: Insertable<DeliveriesTable>[] = events.map((e) => ({
       id: newId('wh', now), event: e.id, endpoint: options.endpoint, workspace: mode.workspace, live: bit(mode.live), type: e.type,
       status: 'pending', attempts: 0, next_attempt_at: now, locked_until: null, last_attempt_at: null,
-      created: now, updated: now, etag: randomToken(), replay: options.key,
+      created: now, updated: now, etag: randomToken(), replay: options.key, sequence: null,
     }));
+    // A FIFO endpoint's replayed deliveries go to the end of its queue, in the events' order. A
+    // row skipped below leaves its place unused: a gap, which the order allows.
+    if (endpoint.ordering === 'fifo') {
+      const first = await takePlaces(tx, options.endpoint, rows.length);
+      rows.forEach((row, i) => { row.sequence = first + i; });
+    }
     // A row an identical replay committed meanwhile (deliveries_replay, migration 0007) is skipped, not doubled.
     const result = await tx.insertInto('deliveries').values(rows).onConflict((oc) => oc.doNothing()).executeTakeFirst();
     const last = events[events.length - 1]!;

@@ -12,7 +12,7 @@ import { refusedLiteral } from '../../delivery/ssrf-guard.js';
 import type { ApiDeps, App } from '../../api/deps.js';
 import { orNotFound } from '../../api/load.js';
 import { checkIfMatch, preconditionFailed, sendObject } from '../../api/plugins/etag.js';
-import { ruled } from '../../api/plugins/problem.js';
+import { ruled, ruledUnion } from '../../api/plugins/problem.js';
 import { answer, createdAnswer, ListQuery, NO_CONTROL, NotModified, objectAnswer, pageAnswer, withProblems, ScopeHeaders } from '../../api/schemas.js';
 import { jsonPatchAsMerge, readJsonPatch } from './json-patch.js';
 import { EndpointFormatField as Format, EndpointOrderingField as Ordering, EndpointParams as Params, EndpointStatusField as Status, RATE_LIMIT_MAX, RATE_LIMIT_MIN, renderEndpoint } from './shape.js';
@@ -29,6 +29,7 @@ const RateLimit = Type.Integer({
   minimum: RATE_LIMIT_MIN, maximum: RATE_LIMIT_MAX,
   description: `Deliveries per second, a whole number from ${RATE_LIMIT_MIN} to ${RATE_LIMIT_MAX}, enforced across every worker; null: no limit`,
 });
+const NullableRateLimit = ruledUnion(Type.Union([RateLimit, Type.Null()]), `must be a whole number from ${RATE_LIMIT_MIN} to ${RATE_LIMIT_MAX} (deliveries per second), or null for no limit`);
 // Values are checked by metadataProblems so that the messages name the key.
 const MetadataIn = Type.Record(Type.String(), Type.Unknown(), { maxProperties: METADATA_MAX_KEYS + 50 });
 
@@ -36,14 +37,14 @@ const CreateBody = Type.Object({
   url: Url, events: Events, description: Type.Optional(Type.Union([Description, Type.Null()])), format: Type.Optional(Format),
   status: Type.Optional(Status), token: Type.Optional(Type.Union([Token, Type.Null()])), metadata: Type.Optional(Type.Union([MetadataIn, Type.Null()])),
   retry_schedule: Type.Optional(Type.Union([RetrySchedule, Type.Null()])),
-  ordering: Type.Optional(Ordering), rate_limit: Type.Optional(Type.Union([RateLimit, Type.Null()])),
+  ordering: Type.Optional(Ordering), rate_limit: Type.Optional(NullableRateLimit),
 }, { additionalProperties: false });
 
 const PatchBody = Type.Object({
   url: Type.Optional(Url), events: Type.Optional(Events), description: Type.Optional(Type.Union([Description, Type.Null()])),
   format: Type.Optional(Format), status: Type.Optional(Status), token: Type.Optional(Type.Union([Token, Type.Null()])),
   metadata: Type.Optional(Type.Union([MetadataIn, Type.Null()])), retry_schedule: Type.Optional(Type.Union([RetrySchedule, Type.Null()])),
-  ordering: Type.Optional(Ordering), rate_limit: Type.Optional(Type.Union([RateLimit, Type.Null()])),
+  ordering: Type.Optional(Ordering), rate_limit: Type.Optional(NullableRateLimit),
 }, { additionalProperties: false, description: 'JSON merge patch (RFC 7396): absent fields stay, null clears. An array body is a JSON Patch (RFC 6902) over these fields (json-patch.ts)' });
 
 /** Applies RFC 7396 to the metadata map: a null value removes its key. */
@@ -196,6 +197,11 @@ export async function endpointRoutes(app: App, deps: ApiDeps): Promise<void> {
     if (!(await store.updateEndpoint(next, current.etag))) {
       await load(mode, current.id); // gone meanwhile: 404; else the etag moved on
       throw preconditionFailed();
+    }
+    // A FIFO queue kept while the endpoint was disabled, or a queue whose order or throttle
+    // changed, is claimed again now rather than at the next discovery.
+    if (next.status === 'enabled' && (current.status !== 'enabled' || next.ordering !== current.ordering || next.rateLimit !== current.rateLimit)) {
+      deps.wake([next.id]);
     }
     return sendObject(request, reply, next.etag, renderEndpoint(next, config.retrySchedule));
   });

@@ -10,6 +10,7 @@ import type { Database, DeliveriesTable, EventsTable } from '../../store/schema.
 import type { EventListOptions, PublishResult, Store } from '../../store/types.js';
 import { portableWrites, type BatchWrites } from '../../store/batch-writes.js';
 import { bit, fromJson, fromJsonOrNull, isSet, toJson, toJsonOrNull } from '../../store/columns.js';
+import { takePlaces } from '../../store/fifo-order.js';
 import { fetchPage } from '../../store/pagination.js';
 
 function eventFromRow(r: Selectable<EventsTable>): HookdEvent {
@@ -45,34 +46,47 @@ export async function publishEvents(db: Kysely<Database>, events: HookdEvent[], 
     await insertRows(tx, 'events', events.map(eventToRow));
     const modes = new Map<string, { workspace: string; live: boolean }>();
     for (const e of events) modes.set(`${e.workspace}:${e.live}`, { workspace: e.workspace, live: e.live });
-    const endpoints = await tx.selectFrom('endpoints').select(['id', 'events', 'workspace', 'live', 'retry_schedule'])
+    const endpoints = await tx.selectFrom('endpoints').select(['id', 'events', 'workspace', 'live', 'retry_schedule', 'ordering'])
       .where('status', '=', 'enabled')
       .where((w) => w.or([...modes.values()].map((m) => w.and([w('workspace', '=', m.workspace), w('live', '=', bit(m.live))]))))
       .execute();
-    const byMode = new Map<string, { id: string; events: string[]; firstDelay: number }[]>();
+    const byMode = new Map<string, { id: string; events: string[]; firstDelay: number; fifo: boolean }[]>();
     for (const e of endpoints) {
       const key = `${e.workspace}:${isSet(e.live)}`;
       const list = byMode.get(key) ?? [];
       // An endpoint's own schedule's entry 0 replaces the platform's; a NULL column (the
       // platform's schedule) costs no parse. Read once per endpoint, not per event of the group.
       const firstDelay = e.retry_schedule === null ? firstAttemptDelay : fromJson<number[]>(e.retry_schedule)[0] ?? 0;
-      list.push({ id: e.id, events: fromJson<string[]>(e.events), firstDelay });
+      list.push({ id: e.id, events: fromJson<string[]>(e.events), firstDelay, fifo: e.ordering === 'fifo' });
       byMode.set(key, list);
     }
     const rows: Insertable<DeliveriesTable>[] = [];
+    const ordered = new Map<string, Insertable<DeliveriesTable>[]>();
     const results = events.map((event) => {
       const endpoints: string[] = [];
       for (const e of byMode.get(`${event.workspace}:${event.live}`) ?? []) {
         if (!subscriptionCovers(e.events, event.type)) continue;
         endpoints.push(e.id);
-        rows.push({
+        const row: Insertable<DeliveriesTable> = {
           id: newId('wh', event.created), event: event.id, endpoint: e.id, workspace: event.workspace, live: bit(event.live),
           type: event.type, status: 'pending', attempts: 0, next_attempt_at: event.created + e.firstDelay, locked_until: null,
-          created: event.created, updated: event.created, etag: randomToken(),
-        });
+          created: event.created, updated: event.created, etag: randomToken(), sequence: null,
+        };
+        rows.push(row);
+        if (e.fifo) {
+          const list = ordered.get(e.id);
+          if (list) list.push(row);
+          else ordered.set(e.id, [row]);
+        }
       }
       return { event, deliveries: endpoints.length, endpoints };
     });
+    // A FIFO endpoint's places, in the group's order, under its row's lock until the commit
+    // (store/fifo-order.ts): unordered endpoints skip this and pay nothing for it.
+    for (const [endpoint, list] of ordered) {
+      const first = await takePlaces(tx, endpoint, list.length);
+      list.forEach((row, i) => { row.sequence = first + i; });
+    }
     await insertRows(tx, 'deliveries', rows);
     return results;
   });

@@ -20,6 +20,7 @@ import type { Delivery } from '../../domain/types.js';
 import type { Database, DeliveriesTable } from '../schema.js';
 import type { ClaimOptions, DueEndpoint } from '../types.js';
 import { deliveryFromRow } from '../../resources/deliveries/queries.js';
+import { IS_CONTROLLED } from './controlled-claim.js';
 
 /** Endpoints per claim statement: 4 parameters each, well under either dialect's limit. */
 const ENDPOINTS_PER_STATEMENT = 64;
@@ -31,12 +32,17 @@ export type ClaimTake = ClaimOptions['take'];
  * of per-endpoint selects. Each select stops after `limit` rows; the rows it steps over are that
  * endpoint's own leased ones (in flight), at most its in-flight cap per worker. `lock` is the
  * dialect's row locking for each select.
+ *
+ * A FIFO or throttled endpoint gets nothing here, whatever the dispatcher believed: the check
+ * is one primary-key probe per endpoint per statement, and its claims take the exact path
+ * (controlled-claim.ts).
  */
 function duePerEndpoint(now: number, take: ClaimTake, lock: RawBuilder<unknown>): RawBuilder<unknown> {
   const selects = take.map((t, n) => sql`SELECT * FROM (
       SELECT * FROM deliveries
       WHERE status = 'pending' AND endpoint = ${t.endpoint} AND next_attempt_at <= ${now}
         AND (locked_until IS NULL OR locked_until <= ${now})
+        AND NOT EXISTS (SELECT 1 FROM endpoints WHERE id = ${t.endpoint} AND ${IS_CONTROLLED})
       ORDER BY next_attempt_at LIMIT ${t.limit}${lock}) AS ${sql.raw(`e${n}`)}`);
   return sql.join(selects, sql` UNION ALL `);
 }
@@ -71,7 +77,7 @@ export async function claimPerEndpoint(db: Kysely<Database>, { now, lease, take 
  * seconds as a safety net; everything else reaches it as wakes and written retries.
  */
 export async function dueEndpoints(db: Kysely<Database>, now: number): Promise<DueEndpoint[]> {
-  const { rows } = await sql<{ endpoint: string; due: number | string | null }>`
+  const { rows } = await sql<{ endpoint: string; due: number | string | null; controlled: number | string | boolean | null }>`
     WITH RECURSIVE eps(endpoint) AS (
       SELECT (SELECT endpoint FROM deliveries WHERE status = 'pending' ORDER BY endpoint LIMIT 1)
       UNION ALL
@@ -82,9 +88,9 @@ export async function dueEndpoints(db: Kysely<Database>, now: number): Promise<D
       SELECT d.next_attempt_at FROM deliveries d
       WHERE d.status = 'pending' AND d.endpoint = eps.endpoint AND (d.locked_until IS NULL OR d.locked_until <= ${now})
       ORDER BY d.next_attempt_at LIMIT 1
-    ) AS due
+    ) AS due, (SELECT 1 FROM endpoints WHERE id = eps.endpoint AND ${IS_CONTROLLED}) AS controlled
     FROM eps WHERE endpoint IS NOT NULL`.execute(db);
   const out: DueEndpoint[] = [];
-  for (const r of rows) if (r.due !== null) out.push({ endpoint: r.endpoint, due: Number(r.due) });
+  for (const r of rows) if (r.due !== null) out.push({ endpoint: r.endpoint, due: Number(r.due), controlled: r.controlled !== null && Number(r.controlled) === 1 });
   return out;
 }

@@ -17,7 +17,7 @@ describe('durable writes', () => {
     let release: (() => void) | null = null;
     const store = createKyselyStore({
       dialect: 'sqlite', db, box, classifyError: () => undefined, publishConcurrency: 1,
-      claim: async () => [],
+      claim: async () => ({ deliveries: [], controlled: [] }),
       syncCommitted: () => new Promise<void>((resolve) => {
         syncs++;
         release = resolve;

@@ -7,7 +7,6 @@
  */
 import type { Kysely } from 'kysely';
 import { HookdError } from '../../domain/errors.js';
-import type { Delivery } from '../../domain/types.js';
 import { deliveryQueries, recoverDeliveries } from '../../resources/deliveries/queries.js';
 import { endpointQueries, reencryptSecrets } from '../../resources/endpoints/queries.js';
 import { replayDeliveries } from '../../resources/endpoints/replay-queries.js';
@@ -20,7 +19,7 @@ import { decorateStore } from '../decorate.js';
 import { idempotencyQueries, reencryptAnswers } from '../idempotency.js';
 import type { Database } from '../schema.js';
 import type { SecretBox } from '../secret-box.js';
-import type { ClaimOptions, Store } from '../types.js';
+import type { ClaimOptions, ClaimResult, Store } from '../types.js';
 import { dueEndpoints } from './claim.js';
 import { operationQueries } from './operations.js';
 import { createPublishGroup } from './publish-group.js';
@@ -36,7 +35,7 @@ export interface KyselyStoreOptions {
   classifyError: (err: unknown) => HookdError | undefined;
   onClose?: () => Promise<void> | void;
   /** The dialect's claim query (sqlite/claim.ts, postgres/claim.ts). */
-  claim: (db: Kysely<Database>, options: ClaimOptions) => Promise<Delivery[]>;
+  claim: (db: Kysely<Database>, options: ClaimOptions) => Promise<ClaimResult>;
   /** Where `claim` keeps its leases when not in the rows (SQLite's single owner keeps them in memory). */
   memoryLeases?: { release(ids: string[]): void; releaseAll(): number };
   /** Wakes the dispatchers of other processes: deliveries are due for these endpoints (PostgreSQL NOTIFY); absent for SQLite's single process. */
@@ -74,6 +73,7 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
     },
     onCommitted: wakeOthers, concurrency: publishConcurrency,
   });
+  const { updateEndpoint: endpointUpdate } = endpointQueries(db, queueDb, box, dialect);
   const store: Store = {
     dialect,
     async close() {
@@ -84,7 +84,13 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
     ...idempotencyQueries(db, box),
     ...workspaceQueries(db),
     ...eventTypeQueries(db),
-    ...endpointQueries(db, queueDb, box),
+    ...endpointQueries(db, queueDb, box, dialect),
+    async updateEndpoint(endpoint, etag) {
+      const updated = await endpointUpdate(endpoint, etag);
+      // Other processes' dispatchers learn of an enabled endpoint's queue now, not at their next discovery.
+      if (updated && endpoint.status === 'enabled') await wakeOthers([endpoint.id]);
+      return updated;
+    },
     reencryptSecrets: async () => ({ endpoints: await reencryptSecrets(db, box), answers: await reencryptAnswers(db, box) }),
 
     publishEvent: (event) => publishGroup.publish(event),

@@ -3,7 +3,7 @@
  * leases it hands back unused. Store-level, beside the claim (claim.ts): the queue works across
  * workspaces, and no route reaches these.
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { portableWrites, type BatchWrites, type OutcomeRow } from '../batch-writes.js';
 import { bit } from '../columns.js';
 import type { AttemptsTable, Database } from '../schema.js';
@@ -46,6 +46,14 @@ export async function recordResults(db: Kysely<Database>, results: DeliveryResul
     if (failed.length > 0) {
       await tx.updateTable('endpoints').set({ failing_since: now })
         .where('id', 'in', failed).where('failing_since', 'is', null).execute();
+    }
+    // Retry-After from a throttled endpoint: its shared bucket is empty until then (domain/rate-limit.ts `pausedUntil`).
+    for (const r of results) {
+      if (r.pauseEndpointUntil === undefined) continue;
+      const until = r.pauseEndpointUntil;
+      await tx.updateTable('endpoints')
+        .set({ throttle_tokens: 0, throttle_at: sql<number>`CASE WHEN throttle_at IS NULL OR throttle_at < ${until} THEN ${until} ELSE throttle_at END` })
+        .where('id', '=', r.endpoint).execute();
     }
     const disabled: string[] = [];
     for (const r of results) {

@@ -23,7 +23,7 @@ describe('sqlite claim with leases in memory', () => {
   });
   afterEach(() => db.destroy());
 
-  const ids = (list: { id: string }[]) => list.map((d) => d.id);
+  const ids = ({ deliveries }: { deliveries: { id: string }[] }) => deliveries.map((d) => d.id);
 
   it('skips what it leased, oldest due first, within each endpoint\'s limit, and writes nothing', async () => {
     const leases = createMemoryLeases(sqlite);

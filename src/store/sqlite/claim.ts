@@ -21,10 +21,11 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely, Selectable } from 'kysely';
+import { refund, takeTokens } from '../../domain/rate-limit.js';
 import type { Delivery } from '../../domain/types.js';
 import type { Database, DeliveriesTable } from '../schema.js';
 import { deliveryFromRow } from '../../resources/deliveries/queries.js';
-import type { ClaimOptions } from '../types.js';
+import type { ClaimOptions, ClaimResult } from '../types.js';
 
 interface Lease {
   id: string;
@@ -32,50 +33,128 @@ interface Lease {
   until: number;
 }
 
+interface Traits {
+  ordering: string;
+  rate_limit: number | null;
+  status: string;
+  throttle_tokens: number | null;
+  throttle_at: number | null;
+}
+
 export function createMemoryLeases(sqlite: BetterSqlite3.Database) {
   const dueRowids = sqlite.prepare<[string, number, number], number>(
     `SELECT rowid FROM deliveries WHERE status = 'pending' AND endpoint = ? AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?`,
   ).pluck();
   const rowAt = sqlite.prepare<[number], Selectable<DeliveriesTable>>('SELECT * FROM deliveries WHERE rowid = ?');
+  // FIFO and throttles (docs/delivery.md): the endpoint's row says what it is at this claim,
+  // and the head comes from deliveries_fifo_pending. One process owns the file, so the
+  // in-memory leases below are every lease there is, and these checks are exact.
+  const traitsOf = sqlite.prepare<[string], Traits>('SELECT ordering, rate_limit, status, throttle_tokens, throttle_at FROM endpoints WHERE id = ?');
+  const headOf = sqlite.prepare<[string], { rowid: number; next_attempt_at: number | null }>(
+    `SELECT rowid, next_attempt_at FROM deliveries WHERE status = 'pending' AND endpoint = ? AND sequence IS NOT NULL ORDER BY sequence LIMIT 1`,
+  );
+  const writeBucket = sqlite.prepare<[number, number, string]>('UPDATE endpoints SET throttle_tokens = ?, throttle_at = ? WHERE id = ?');
   /** By rowid, which the scan yields; no VACUUM runs while hookd does, so rowids hold still. */
   const leases = new Map<number, Lease>();
   const rowidOf = new Map<string, number>();
-  const perEndpoint = new Map<string, number>();
+  const perEndpoint = new Map<string, Set<number>>();
 
   function drop(rowid: number): void {
     const lease = leases.get(rowid);
     if (!lease) return;
     leases.delete(rowid);
     rowidOf.delete(lease.id);
-    const n = (perEndpoint.get(lease.endpoint) ?? 1) - 1;
-    if (n > 0) perEndpoint.set(lease.endpoint, n);
-    else perEndpoint.delete(lease.endpoint);
+    const held = perEndpoint.get(lease.endpoint);
+    held?.delete(rowid);
+    if (held?.size === 0) perEndpoint.delete(lease.endpoint);
   }
 
-  function claimNow({ now, lease, take }: ClaimOptions): Delivery[] {
+  function take(rowid: number, endpoint: string, until: number): Delivery | null {
+    const row = rowAt.get(rowid);
+    if (!row) return null;
+    leases.set(rowid, { id: row.id, endpoint, until });
+    rowidOf.set(row.id, rowid);
+    const held = perEndpoint.get(endpoint);
+    if (held) held.add(rowid);
+    else perEndpoint.set(endpoint, new Set([rowid]));
+    return deliveryFromRow(row);
+  }
+
+  /** Up to `limit` of the endpoint's due, unleased rows, oldest due first. */
+  function claimDue(endpoint: string, limit: number, now: number, lease: number, claimed: Delivery[]): number {
+    let n = 0;
+    for (const rowid of dueRowids.all(endpoint, now, limit + (perEndpoint.get(endpoint)?.size ?? 0))) {
+      const held = leases.get(rowid);
+      if (held && held.until > now) continue;
+      drop(rowid); // a lease that ran out: the row is free again
+      if (n === limit) continue;
+      const d = take(rowid, endpoint, now + lease);
+      if (!d) continue;
+      claimed.push(d);
+      n++;
+    }
+    return n;
+  }
+
+  /** Any of the endpoint's leases still running; drops those that ran out. */
+  function inFlight(endpoint: string, now: number): boolean {
+    for (const rowid of [...perEndpoint.get(endpoint) ?? []]) {
+      if (leases.get(rowid)!.until > now) return true;
+      drop(rowid);
+    }
+    return false;
+  }
+
+  /** A FIFO or throttled endpoint's claim; returns when a claim may next find work. */
+  function claimControlled(endpoint: string, t: Traits, limit: number, now: number, lease: number, claimed: Delivery[]): number | null {
+    let want = limit;
+    let head: number | null = null;
+    if (t.ordering === 'fifo') {
+      // A disabled FIFO endpoint's queue waits, in order; the head goes alone, once nothing is in flight.
+      if (t.status !== 'enabled' || inFlight(endpoint, now)) return null;
+      const h = headOf.get(endpoint);
+      if (!h) return null;
+      if (h.next_attempt_at !== null && h.next_attempt_at > now) return Number(h.next_attempt_at);
+      head = h.rowid;
+      want = 1;
+    }
+    if (t.rate_limit === null) {
+      const d = take(head!, endpoint, now + lease);
+      if (d) claimed.push(d);
+      return null;
+    }
+    const grant = takeTokens(t.throttle_at === null ? null : { tokens: t.throttle_tokens ?? 0, at: t.throttle_at }, t.rate_limit, now, want);
+    let n = 0;
+    if (grant.granted > 0 && head !== null) {
+      const d = take(head, endpoint, now + lease);
+      if (d) claimed.push(d);
+      n = d ? 1 : 0;
+    } else if (grant.granted > 0) {
+      n = claimDue(endpoint, grant.granted, now, lease, claimed);
+    }
+    const after = refund(grant.bucket, grant.granted - n);
+    writeBucket.run(after.tokens, after.at, endpoint);
+    return grant.nextAt;
+  }
+
+  function claimNow({ now, lease, take: asked }: ClaimOptions): ClaimResult {
     const claimed: Delivery[] = [];
-    for (const { endpoint, limit } of take) {
+    const controlled: ClaimResult['controlled'] = [];
+    for (const { endpoint, limit } of asked) {
       if (limit <= 0) continue;
-      let n = 0;
-      for (const rowid of dueRowids.all(endpoint, now, limit + (perEndpoint.get(endpoint) ?? 0))) {
-        const held = leases.get(rowid);
-        if (held && held.until > now) continue;
-        drop(rowid); // a lease that ran out: the row is free again
-        if (n === limit) continue;
-        const row = rowAt.get(rowid);
-        if (!row) continue;
-        leases.set(rowid, { id: row.id, endpoint, until: now + lease });
-        rowidOf.set(row.id, rowid);
-        perEndpoint.set(endpoint, (perEndpoint.get(endpoint) ?? 0) + 1);
-        claimed.push(deliveryFromRow(row));
-        n++;
+      const t = traitsOf.get(endpoint);
+      if (t && (t.ordering === 'fifo' || t.rate_limit !== null)) {
+        controlled.push({ endpoint, retryAt: claimControlled(endpoint, t, limit, now, lease, claimed) });
+      } else {
+        claimDue(endpoint, limit, now, lease, claimed);
       }
     }
-    return claimed.sort((a, b) => (a.nextAttemptAt ?? 0) - (b.nextAttemptAt ?? 0));
+    claimed.sort((a, b) => (a.nextAttemptAt ?? 0) - (b.nextAttemptAt ?? 0));
+    return { deliveries: claimed, controlled };
   }
 
   return {
-    claim: (db: Kysely<Database>, options: ClaimOptions): Promise<Delivery[]> =>
+    claim: (db: Kysely<Database>, options: ClaimOptions): Promise<ClaimResult> =>
       db.connection().execute(async () => claimNow(options)),
     release(ids: string[]): void {
       for (const id of ids) {

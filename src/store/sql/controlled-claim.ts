@@ -1,0 +1,96 @@
+/**
+ * The claim for FIFO and throttled endpoints on PostgreSQL (docs/delivery.md, "Ordered
+ * endpoints" and "Throttles"): exact across any number of worker processes.
+ *
+ * One transaction per endpoint, serialised with every other worker's claim for the same
+ * endpoint by an advisory lock on its id. Inside it, the endpoint's row says what it is now
+ * (not what the dispatcher last saw); a FIFO endpoint gives only its head, and only when the
+ * head is due and unleased; a throttled one only as many rows as its bucket holds tokens for,
+ * and the bucket is written back before the lock is released. The advisory lock, not a row
+ * lock on the endpoint, serialises the claimers, because the result writer locks delivery
+ * rows and then the endpoint's row: a claim holding the endpoint's row while it leased
+ * deliveries would take the two in the other order and could deadlock with it.
+ *
+ * The fast path (claim.ts) skips controlled endpoints by a check in its own statement, so a
+ * dispatcher that does not yet know an endpoint became FIFO sends nothing out of order: it
+ * finds nothing there, and its next claim comes here.
+ */
+import { sql, type Kysely, type Selectable, type SqlBool } from 'kysely';
+import { takeTokens, refund, type Bucket } from '../../domain/rate-limit.js';
+import type { Delivery } from '../../domain/types.js';
+import { deliveryFromRow } from '../../resources/deliveries/queries.js';
+import { placeUnplaced } from '../fifo-order.js';
+import type { Database, DeliveriesTable } from '../schema.js';
+
+/** The first key of the advisory lock pair: hookd's claims, apart from any other user of advisory locks. */
+const CLAIM_LOCK_SPACE = 0x686b64; // "hkd"
+
+export interface ControlledClaim {
+  rows: Delivery[];
+  /** The endpoint is FIFO or throttled now. */
+  controlled: boolean;
+  /** When a claim may next find work for it (ClaimResult `controlled`). */
+  retryAt: number | null;
+}
+
+/** The SQL condition that makes an endpoint's claims come here. */
+export const IS_CONTROLLED = sql<SqlBool>`(ordering = 'fifo' OR rate_limit IS NOT NULL)`;
+
+async function lease(tx: Kysely<Database>, ids: string[], now: number, leaseMs: number): Promise<Delivery[]> {
+  if (ids.length === 0) return [];
+  const rows = await tx.updateTable('deliveries').set({ locked_until: now + leaseMs })
+    .where('id', 'in', ids).where('status', '=', 'pending')
+    .where((w) => w.or([w('locked_until', 'is', null), w('locked_until', '<=', now)]))
+    .returningAll().execute();
+  return rows.map((r) => deliveryFromRow(r as Selectable<DeliveriesTable>));
+}
+
+function dueIds(tx: Kysely<Database>, endpoint: string, now: number, limit: number) {
+  return tx.selectFrom('deliveries').select('id')
+    .where('status', '=', 'pending').where('endpoint', '=', endpoint).where('next_attempt_at', '<=', now)
+    .where((w) => w.or([w('locked_until', 'is', null), w('locked_until', '<=', now)]))
+    .orderBy('next_attempt_at').limit(limit).execute();
+}
+
+/** The FIFO head: the first pending delivery in the endpoint's order (deliveries_fifo_pending). */
+async function headOf(tx: Kysely<Database>, endpoint: string) {
+  const head = () => tx.selectFrom('deliveries').select(['id', 'next_attempt_at', 'locked_until'])
+    .where('status', '=', 'pending').where('endpoint', '=', endpoint).where('sequence', 'is not', null)
+    .orderBy('sequence').limit(1).executeTakeFirst();
+  // With no head, place what waits without one: nothing should, since every write that queues
+  // for a FIFO endpoint places it, but a delivery without a place would never be sent.
+  return (await head()) ?? ((await placeUnplaced(tx, endpoint)) > 0 ? head() : undefined);
+}
+
+export async function claimControlled(db: Kysely<Database>, endpoint: string, limit: number, now: number, leaseMs: number): Promise<ControlledClaim> {
+  return db.transaction().execute(async (tx) => {
+    await sql`SELECT pg_advisory_xact_lock(${CLAIM_LOCK_SPACE}, hashtext(${endpoint}))`.execute(tx);
+    const ep = await tx.selectFrom('endpoints').select(['ordering', 'rate_limit', 'status', 'throttle_tokens', 'throttle_at'])
+      .where('id', '=', endpoint).executeTakeFirst();
+    if (!ep) return { rows: [], controlled: false, retryAt: null };
+    const fifo = ep.ordering === 'fifo';
+    const rate = ep.rate_limit === null ? null : Number(ep.rate_limit);
+    if (!fifo && rate === null) {
+      return { rows: await lease(tx, (await dueIds(tx, endpoint, now, limit)).map((r) => r.id), now, leaseMs), controlled: false, retryAt: null };
+    }
+    let candidates: string[] | null = null;
+    let want = limit;
+    if (fifo) {
+      // A disabled FIFO endpoint's queue waits, in order, for it to be enabled again.
+      if (ep.status !== 'enabled') return { rows: [], controlled: true, retryAt: null };
+      const head = await headOf(tx, endpoint);
+      if (!head || (head.locked_until !== null && Number(head.locked_until) > now)) return { rows: [], controlled: true, retryAt: null };
+      if (head.next_attempt_at !== null && Number(head.next_attempt_at) > now) return { rows: [], controlled: true, retryAt: Number(head.next_attempt_at) };
+      candidates = [head.id];
+      want = Math.min(want, 1);
+    }
+    if (rate === null) return { rows: await lease(tx, candidates!, now, leaseMs), controlled: true, retryAt: null };
+    const bucket: Bucket | null = ep.throttle_at === null ? null : { tokens: Number(ep.throttle_tokens ?? 0), at: Number(ep.throttle_at) };
+    const grant = takeTokens(bucket, rate, now, want);
+    const ids = grant.granted === 0 ? [] : candidates ?? (await dueIds(tx, endpoint, now, grant.granted)).map((r) => r.id);
+    const rows = await lease(tx, ids.slice(0, grant.granted), now, leaseMs);
+    const after = refund(grant.bucket, grant.granted - rows.length);
+    await tx.updateTable('endpoints').set({ throttle_tokens: after.tokens, throttle_at: after.at }).where('id', '=', endpoint).execute();
+    return { rows, controlled: true, retryAt: grant.nextAt };
+  });
+}
