@@ -96,6 +96,7 @@ function hookdSystem(name: SystemName, store: 'sqlite' | 'postgres'): System {
       };
       const platform = { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' };
       let headers: Record<string, string> = platform;
+      let endpointIds: string[] = [];
       const call = async (path: string, body: unknown, expect: number): Promise<{ id: string }> => {
         const res = await pool.request({ method: 'POST', path, headers, body: JSON.stringify(body) });
         const text = await res.body.text();
@@ -114,7 +115,7 @@ function hookdSystem(name: SystemName, store: 'sqlite' | 'postgres'): System {
         }
         const workspace = (await call('/v1/workspaces', { name: `bench ${setup.label}` }, 201)).id;
         headers = { ...platform, 'x-workspace-id': workspace, 'x-live-mode': 'false' };
-        await createEndpoints(setup.endpoints, (ep) => call('/v1/webhooks/endpoints', {
+        endpointIds = await createEndpoints(setup.endpoints, (ep) => call('/v1/webhooks/endpoints', {
           url: setup.receiverUrl + ep.path, events: ep.types,
           ...(ep.ordering ? { ordering: ep.ordering } : {}), ...(ep.rateLimit ? { rate_limit: ep.rateLimit } : {}),
         }, 201));
@@ -126,9 +127,12 @@ function hookdSystem(name: SystemName, store: 'sqlite' | 'postgres'): System {
       return {
         senderPid: child.pid,
         notes: () => summariseLog([child, ...workers].map((c) => c.output()).join('\n')),
-        async scrapeMetrics() {
-          const res = await pool.request({ method: 'GET', path: '/metrics' });
-          return res.body.text();
+        async updateEndpoint(index, fields) {
+          const res = await pool.request({
+            method: 'PATCH', path: `/v1/webhooks/endpoints/${endpointIds[index]}`, headers: { ...headers, 'content-type': 'application/merge-patch+json' }, body: JSON.stringify(fields),
+          });
+          const text = await res.body.text();
+          if (res.statusCode !== 200) throw new Error(`${name}: PATCH endpoint ${index} answered ${res.statusCode}: ${text.slice(0, 300)}`);
         },
         async publish(type, object) {
           return (await call('/v1/events', { type, data: { object } }, 201)).id;
@@ -156,9 +160,9 @@ async function waitUntilUp(base: string, child: Child): Promise<void> {
 }
 
 /** Endpoints are created through the API, a few at a time, as a dashboard or a script would. */
-async function createEndpoints(endpoints: EndpointSpec[], create: (ep: EndpointSpec) => Promise<unknown>): Promise<void> {
+async function createEndpoints(endpoints: EndpointSpec[], create: (ep: EndpointSpec) => Promise<{ id: string }>): Promise<string[]> {
   const limit = createLimiter(8);
-  await Promise.all(endpoints.map((ep) => limit.run(() => create(ep))));
+  return Promise.all(endpoints.map(async (ep) => (await limit.run(() => create(ep))).id));
 }
 
 export const hookdSqlite = hookdSystem('hookd-sqlite', 'sqlite');

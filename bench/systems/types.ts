@@ -43,8 +43,8 @@ export interface RunningSystem {
   senderPid: number;
   /** Warnings and errors the system logged, for the report. */
   notes(): string[];
-  /** hookd: the /metrics text of the process that runs role all. */
-  scrapeMetrics?(): Promise<string>;
+  /** hookd: changes the endpoint made from `setup.endpoints[index]` (a PATCH of its fields, e.g. `{ rate_limit: 500 }`). */
+  updateEndpoint?(index: number, fields: Record<string, unknown>): Promise<void>;
   /** Stops the system and removes what it created (queues, databases, data directories). */
   stop(): Promise<void>;
 }
