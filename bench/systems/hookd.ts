@@ -106,13 +106,13 @@ function hookdSystem(name: SystemName, store: 'sqlite' | 'postgres'): System {
       try {
         await waitUntilUp(base, child);
         // After the first is up, so that it alone migrates the new database.
-        for (let i = 0; i < (setup.extraWorkers ?? 0); i++) {
+        await Promise.all(Array.from({ length: setup.extraWorkers ?? 0 }, async (_, i) => {
           // Each worker serves /health and /metrics on a port of its own.
           const workerPort = await freePort();
           const worker = spawnChild(process.execPath, [...nodeArgs, cli, 'serve'], { env: { ...env, HOOKD_ROLE: 'worker', HOOKD_PORT: String(workerPort) }, name: `${name} worker ${i + 1}`, cwd: dir });
           workers.push(worker);
           await waitUntilUp(`http://127.0.0.1:${workerPort}`, worker);
-        }
+        }));
         const workspace = (await call('/v1/workspaces', { name: `bench ${setup.label}` }, 201)).id;
         headers = { ...platform, 'x-workspace-id': workspace, 'x-live-mode': 'false' };
         endpointIds = await createEndpoints(setup.endpoints, (ep) => call('/v1/webhooks/endpoints', {
