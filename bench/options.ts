@@ -5,7 +5,7 @@
  */
 import { SYSTEM_NAMES, type SystemName } from './systems/types.js';
 
-export const SCENARIO_NAMES = ['throughput', 'latency', 'isolation', 'fanout', 'backlog'] as const;
+export const SCENARIO_NAMES = ['throughput', 'latency', 'isolation', 'fanout', 'backlog', 'fifo', 'throttle', 'cost'] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
 export interface Options {
@@ -29,9 +29,19 @@ export interface Options {
   backlogQueueMs: number;
   /** The drain is cut off after this, and reported as incomplete. */
   backlogTimeoutMs: number;
+  /** The fifo scenario: the receiver's latencies (ms), and the window each is measured over. */
+  fifoLatencies: number[];
+  fifoMs: number;
+  /** The throttle scenario: the endpoints' rate limits (per second), and the window. */
+  throttleRates: number[];
+  throttleMs: number;
+  /** hookd-postgres's dispatching processes in the throttle scenario, one run each (hookd-sqlite has one). */
+  throttlePgWorkers: number[];
+  /** The cost scenario: the commit whose hookd the checkout's is compared with (--base); null: no cost scenario. */
+  base: string | null;
 }
 
-export const USAGE = `usage: npm run bench -- [--quick] [--only=${SYSTEM_NAMES.join(',')}] [--scenario=${SCENARIO_NAMES.join(',')}]`;
+export const USAGE = `usage: npm run bench -- [--quick] [--only=${SYSTEM_NAMES.join(',')}] [--scenario=${SCENARIO_NAMES.join(',')}] [--base=<commit>]`;
 
 function pick<T extends string>(flag: string, raw: string, known: readonly T[]): T[] {
   const names = raw.split(',').map((s) => s.trim()).filter(Boolean);
@@ -44,17 +54,29 @@ function pick<T extends string>(flag: string, raw: string, known: readonly T[]):
 export function parseOptions(argv: string[]): Options {
   let quick = false;
   let systems: SystemName[] = [...SYSTEM_NAMES];
-  let scenarios: ScenarioName[] = [...SCENARIO_NAMES];
+  let scenarios: ScenarioName[] | null = null;
+  let base: string | null = null;
   for (const arg of argv) {
     const [flag, value] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     if (flag === '--quick' && value === undefined) quick = true;
     else if (flag === '--only' && value !== undefined) systems = pick('--only', value, SYSTEM_NAMES);
     else if (flag === '--scenario' && value !== undefined) scenarios = pick('--scenario', value, SCENARIO_NAMES);
+    else if (flag === '--base' && value !== undefined && /^[\w./-]+$/.test(value)) base = value;
     else if (flag === '--help' || flag === '-h') throw new Error(USAGE);
     else throw new Error(`unknown argument ${arg}\n${USAGE}`);
   }
-  const common = { systems, scenarios, publishers: 32, rate: 500, hangingEndpoints: 50, fanoutSizes: [1, 10, 100, 1000] };
+  // The cost scenario builds and runs an older hookd: only when asked for, with the commit to compare.
+  if (scenarios === null) scenarios = SCENARIO_NAMES.filter((s) => s !== 'cost' || base !== null);
+  if (scenarios.includes('cost') && base === null) throw new Error(`--scenario=cost needs --base=<commit>, the hookd to compare with\n${USAGE}`);
+  const common = { systems, scenarios, publishers: 32, rate: 500, hangingEndpoints: 50, fanoutSizes: [1, 10, 100, 1000], throttleRates: [10, 500], base };
   return quick
-    ? { ...common, quick, warmupMs: 1_000, measureMs: 3_000, rateMs: 3_000, settleMs: 3_000, fanoutRepeats: 1, backlogDeliveries: 20_000, backlogQueueMs: 15_000, backlogTimeoutMs: 30_000 }
-    : { ...common, quick, warmupMs: 5_000, measureMs: 20_000, rateMs: 20_000, settleMs: 10_000, fanoutRepeats: 3, backlogDeliveries: 200_000, backlogQueueMs: 120_000, backlogTimeoutMs: 300_000 };
+    ? {
+      ...common, quick, warmupMs: 1_000, measureMs: 3_000, rateMs: 3_000, settleMs: 3_000, fanoutRepeats: 1, backlogDeliveries: 20_000, backlogQueueMs: 15_000, backlogTimeoutMs: 30_000,
+      // A smoke test of the new scenarios within ~40 s: the cheaper latency, the many-process throttle.
+      fifoLatencies: [20], fifoMs: 2_000, throttleMs: 5_000, throttlePgWorkers: [3],
+    }
+    : {
+      ...common, quick, warmupMs: 5_000, measureMs: 20_000, rateMs: 20_000, settleMs: 10_000, fanoutRepeats: 3, backlogDeliveries: 200_000, backlogQueueMs: 120_000, backlogTimeoutMs: 300_000,
+      fifoLatencies: [1, 20], fifoMs: 20_000, throttleMs: 30_000, throttlePgWorkers: [1, 3],
+    };
 }

@@ -1,8 +1,9 @@
 /**
  * The receiver every system delivers to: a bare node:http server in its own process (so its
  * CPU is nobody's and it never waits on the harness's event loop). It answers 200 at once on
- * /ep/<n>, never answers on /hang/<n> (the dead endpoints of the isolation scenario), and
- * counts what arrives by (endpoint, webhook-id), so duplicates are seen and not counted twice.
+ * /ep/<n>, after <ms> on /delay/<ms>/<n> (a receiver's own work, for the fifo scenario), never
+ * on /hang/<n> (the dead endpoints of the isolation scenario), and counts what arrives by
+ * (endpoint, webhook-id), so duplicates are seen and not counted twice.
  *
  * Controlled by the harness over IPC: reset, stats, wait, records, down/up (close and reopen
  * the port, for the backlog scenario), release (drop hanging requests).
@@ -25,6 +26,8 @@ export interface ReceiverStats {
   hangArrivals: number;
   /** Requests without a webhook-id header: a system sent something this harness did not expect. */
   withoutId: number;
+  /** The most requests any one healthy endpoint had open at once: 1 for an ordered endpoint. */
+  maxConcurrent: number;
 }
 
 /** [webhook-id, endpoint number, arrival (monotonic ms)] */
@@ -47,10 +50,12 @@ let records: ReceiverRecord[] = [];
 let cutHangs = false;
 const hanging = new Set<ServerResponse>();
 const sockets = new Set<Socket>();
+/** Requests open now, by endpoint number. */
+const open = new Map<number, number>();
 let waiters: { unique: number; resolve: () => void }[] = [];
 
 function fresh(): ReceiverStats {
-  return { count: 0, unique: 0, duplicates: 0, first: 0, last: 0, hanging: 0, hangArrivals: 0, withoutId: 0 };
+  return { count: 0, unique: 0, duplicates: 0, first: 0, last: 0, hanging: 0, hangArrivals: 0, withoutId: 0, maxConcurrent: 0 };
 }
 
 function handle(req: IncomingMessage, res: ServerResponse): void {
@@ -82,9 +87,17 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
       if (waiters.length > 0) wakeWaiters();
     }
   }
+  const now = (open.get(endpoint) ?? 0) + 1;
+  open.set(endpoint, now);
+  stats.maxConcurrent = Math.max(stats.maxConcurrent, now);
+  const delay = url.startsWith('/delay/') ? Number(url.split('/')[2]) || 0 : 0;
+  const answer = () => {
+    open.set(endpoint, (open.get(endpoint) ?? 1) - 1);
+    res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+  };
   // Read the body to its end before answering, as any real receiver must to verify a signature.
   req.resume();
-  req.on('end', () => res.writeHead(200, { 'content-type': 'text/plain' }).end('ok'));
+  req.on('end', () => (delay > 0 ? setTimeout(answer, delay) : answer()));
 }
 
 function wakeWaiters(): void {
@@ -122,6 +135,7 @@ async function run(command: ReceiverCommand): Promise<unknown> {
       record = command.record;
       records = [];
       cutHangs = false;
+      open.clear();
       return null;
     case 'stats':
       return { ...stats, hanging: hanging.size };

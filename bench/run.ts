@@ -11,10 +11,14 @@ import { ensurePostgres, ensureRedis } from './lib/services.js';
 import { parseOptions, type Options } from './options.js';
 import { startReceiver } from './receiver-client.js';
 import { renderNotes, renderTable } from './report.js';
+import { buildBase } from './lib/base-build.js';
 import { backlog } from './scenarios/backlog.js';
+import { cost } from './scenarios/cost.js';
 import { fanout } from './scenarios/fanout.js';
+import { fifo } from './scenarios/fifo.js';
 import { isolation } from './scenarios/isolation.js';
 import { latency } from './scenarios/latency.js';
+import { throttle } from './scenarios/throttle.js';
 import { throughput } from './scenarios/throughput.js';
 import type { Context, Scenario } from './scenarios/types.js';
 import { bullmq } from './systems/bullmq.js';
@@ -23,7 +27,7 @@ import { hookdPostgres, hookdSqlite } from './systems/hookd.js';
 import { pgBoss } from './systems/pgboss.js';
 import type { System } from './systems/types.js';
 
-const SCENARIOS: Scenario[] = [throughput, latency, isolation, fanout, backlog];
+const SCENARIOS: Scenario[] = [throughput, latency, isolation, fanout, backlog, fifo, throttle, cost];
 const SYSTEMS: System[] = [ceiling, bullmq, pgBoss, hookdSqlite, hookdPostgres];
 const RESULTS_DIR = fileURLToPath(new URL('../../bench/results/', import.meta.url));
 const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
@@ -46,8 +50,9 @@ async function main(): Promise<void> {
   const systems = SYSTEMS.filter((s) => options.systems.includes(s.name));
   log(`hookd benchmark (${options.quick ? 'quick' : 'full'}): ${scenarios.map((s) => s.name).join(', ')} × ${systems.map((s) => s.name).join(', ')}`);
   await prepare(options);
+  const baseCli = options.base && options.scenarios.includes('cost') ? buildBase(options.base, log) : undefined;
   const receiver = await startReceiver();
-  const ctx: Context = { options, receiver, log, results: {} };
+  const ctx: Context = { options, receiver, log, results: {}, baseCli };
   /** Scenario runs that threw, as "scenario · system". */
   const failed: string[] = [];
   try {
@@ -90,7 +95,8 @@ async function main(): Promise<void> {
   const m = machine();
   process.stdout.write(`\n${m.cpus} × ${m.model}, ${m.memoryGB} GB, Node ${m.node}; ${options.quick ? 'quick run (not for judging speed)' : 'full run'}\n\n${table}\n${notes ? `\nnotes:\n${notes}\n` : ''}`);
   const stamp = new Date(started).toISOString().slice(0, 16).replace(':', '');
-  const partial = options.systems.length < SYSTEMS.length || options.scenarios.length < SCENARIOS.length;
+  // The cost scenario runs only with --base, so a run without it is still a whole one.
+  const partial = options.systems.length < SYSTEMS.length || SCENARIOS.some((s) => s.name !== 'cost' && !options.scenarios.includes(s.name));
   const file = `${RESULTS_DIR}${stamp}${options.quick ? '-quick' : ''}${partial ? '-partial' : ''}.json`;
   mkdirSync(RESULTS_DIR, { recursive: true });
   writeFileSync(file, JSON.stringify({

@@ -7,13 +7,22 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+/** What the store gauges read; serve.ts passes the store's own queries (docs/operations.md). */
+export interface StoreCounts {
+  countPending: () => Promise<number>;
+  countFailing: () => Promise<number>;
+  /** FIFO endpoints that are blocked, and when the oldest FIFO head was created (ms; null: none). */
+  fifoHeads: () => Promise<{ blocked: number; oldestCreated: number | null }>;
+  countThrottledWaiting: (now: number) => Promise<number>;
+}
+
 export interface MetricsOptions {
   defaultMetrics?: boolean;
   /**
    * Counts read from the store when /metrics is scraped: the deliveries waiting, the endpoints
    * failing. Absent: those gauges are not registered (a bare app in tests has no store worth counting).
    */
-  store?: { countPending: () => Promise<number>; countFailing: () => Promise<number> };
+  store?: StoreCounts;
   /** ms a count is reused, so that scrapers hitting every process at once cost one count a second. */
   storeCountCacheMs?: number;
   /** ms a scrape waits for a count before reporting NaN: a store that hangs must not hang /metrics. */
@@ -26,9 +35,22 @@ export function createMetrics(options: MetricsOptions = {}) {
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'hookd_' });
   const registers = [registry];
   if (options.store) {
+    const store = options.store;
     const cache = { ms: options.storeCountCacheMs ?? 1_000, timeoutMs: options.storeCountTimeoutMs ?? 2_000, now: options.now ?? Date.now };
-    registerStoreGauge(registry, 'hookd_deliveries_pending', 'Deliveries waiting for their next attempt, in the whole store (cached ~1 s)', options.store.countPending, cache);
-    registerStoreGauge(registry, 'hookd_endpoints_failing', 'Endpoints whose latest attempts all failed, in the whole store (cached ~1 s)', options.store.countFailing, cache);
+    registerStoreGauge(registry, 'hookd_deliveries_pending', 'Deliveries waiting for their next attempt, in the whole store (cached ~1 s)', cachedRead(store.countPending, cache));
+    registerStoreGauge(registry, 'hookd_endpoints_failing', 'Endpoints whose latest attempts all failed, in the whole store (cached ~1 s)', cachedRead(store.countFailing, cache));
+    // One query for both FIFO gauges; the age is taken at scrape time from the cached creation time.
+    const heads = cachedRead(store.fifoHeads, cache);
+    registerStoreGauge(registry, 'hookd_fifo_blocked_endpoints', 'FIFO endpoints whose head has failed an attempt, or that are disabled with deliveries waiting (cached ~1 s)',
+      async () => (await heads())?.blocked ?? NaN);
+    registerStoreGauge(registry, 'hookd_fifo_head_age_seconds', 'Age of the oldest FIFO head, the first delivery waiting in an ordered endpoint; 0 without one (cached ~1 s)',
+      async () => {
+        const read = await heads();
+        if (!read) return NaN;
+        return read.oldestCreated === null ? 0 : Math.max(0, cache.now() - read.oldestCreated) / 1000;
+      });
+    registerStoreGauge(registry, 'hookd_throttled_deliveries_waiting', 'Deliveries due for enabled endpoints with a rate_limit, waiting for the throttle (cached ~1 s)',
+      cachedRead(() => store.countThrottledWaiting(cache.now()), cache));
   }
   return {
     registry,
@@ -81,28 +103,36 @@ export function createMetrics(options: MetricsOptions = {}) {
   };
 }
 
+interface CacheOptions { ms: number; timeoutMs: number; now: () => number }
+
+/**
+ * A store read reused for `ms`, so that scrapers hitting every process at once cost one read a
+ * second; undefined when the read fails or outlasts `timeoutMs` (a store that hangs must not
+ * hang /metrics).
+ */
+function cachedRead<T>(read: () => Promise<T>, cache: CacheOptions): () => Promise<T | undefined> {
+  let cached: { at: number; value: Promise<T | undefined> } | null = null;
+  return () => {
+    if (cached && cache.now() - cached.at < cache.ms) return cached.value;
+    let timer: NodeJS.Timeout | undefined;
+    const value = Promise.race([read(), new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), cache.timeoutMs)))])
+      .catch(() => undefined)
+      .finally(() => clearTimeout(timer));
+    cached = { at: cache.now(), value };
+    return value;
+  };
+}
+
 /**
  * A gauge the store counts at scrape time, the same for every process (it is the store's
  * number, not the process's). When the count fails the gauge reads NaN rather than a stale
  * number, and /metrics still answers: the process metrics matter most while the store is down.
  */
-function registerStoreGauge(
-  registry: Registry, name: string, help: string, count: () => Promise<number>, cache: { ms: number; timeoutMs: number; now: () => number },
-): void {
-  let cached: { at: number; value: Promise<number> } | null = null;
-  const read = (): Promise<number> => {
-    if (cached && cache.now() - cached.at < cache.ms) return cached.value;
-    let timer: NodeJS.Timeout | undefined;
-    const value = Promise.race([count(), new Promise<number>((resolve) => (timer = setTimeout(() => resolve(NaN), cache.timeoutMs)))])
-      .catch(() => NaN)
-      .finally(() => clearTimeout(timer));
-    cached = { at: cache.now(), value };
-    return value;
-  };
+function registerStoreGauge(registry: Registry, name: string, help: string, read: () => Promise<number | undefined>): void {
   new Gauge({
     name, help, registers: [registry],
     async collect() {
-      this.set(await read());
+      this.set((await read()) ?? NaN);
     },
   });
 }

@@ -10,11 +10,11 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { defaultConfig } from '../src/config/config.js';
-import { createMetrics } from '../src/metrics.js';
+import { createMetrics, type StoreCounts } from '../src/metrics.js';
 import { startServer, type Server } from '../src/server/serve.js';
-import { TEST_STORE } from './helpers.js';
+import { TEST_STORE, startHookd, type TestHookd } from './helpers.js';
 import { startReceiver, type Receiver } from './receiver.js';
-import { until } from './wait.js';
+import { until, untilValue } from './wait.js';
 
 const ADMIN = 'hkp_metrics_test_platform_key_0123456789abcdef';
 
@@ -87,6 +87,9 @@ describe.skipIf(TEST_STORE !== 'sqlite')('/metrics of hookd serve', () => {
       hookd_delivery_attempt_duration_seconds: 'histogram',
       hookd_deliveries_pending: 'gauge',
       hookd_endpoints_failing: 'gauge',
+      hookd_fifo_blocked_endpoints: 'gauge',
+      hookd_fifo_head_age_seconds: 'gauge',
+      hookd_throttled_deliveries_waiting: 'gauge',
       hookd_deliveries_in_flight: 'gauge',
       hookd_claims_total: 'counter',
       hookd_claimed_deliveries_total: 'counter',
@@ -124,6 +127,9 @@ describe.skipIf(TEST_STORE !== 'sqlite')('/metrics of hookd serve', () => {
   it('reads the backlog and the failing endpoints from the store: the failed delivery waits an hour for its retry', () => {
     expect(value(text, 'hookd_deliveries_pending')).toBe(1);
     expect(value(text, 'hookd_endpoints_failing')).toBe(1);
+    expect(value(text, 'hookd_fifo_blocked_endpoints')).toBe(0);
+    expect(value(text, 'hookd_fifo_head_age_seconds')).toBe(0);
+    expect(value(text, 'hookd_throttled_deliveries_waiting')).toBe(0);
   });
 
   it('labels API requests by route template, never by the URL', () => {
@@ -143,6 +149,14 @@ describe.skipIf(TEST_STORE !== 'sqlite')('/metrics of hookd serve', () => {
   });
 });
 
+/** Store reads that answer the same every time; a test overrides the ones it watches. */
+function fixedCounts(overrides: Partial<StoreCounts> = {}): StoreCounts {
+  return {
+    countPending: async () => 0, countFailing: async () => 2, fifoHeads: async () => ({ blocked: 0, oldestCreated: null }), countThrottledWaiting: async () => 0,
+    ...overrides,
+  };
+}
+
 describe('store gauges', () => {
   it('count once a second however often scraped, and read NaN, not a stale number, while the store fails', async () => {
     let clock = 0;
@@ -153,7 +167,7 @@ describe('store gauges', () => {
       if (failing) throw new Error('store down');
       return 7;
     };
-    const metrics = createMetrics({ defaultMetrics: false, store: { countPending: count, countFailing: async () => 2 }, now: () => clock });
+    const metrics = createMetrics({ defaultMetrics: false, store: fixedCounts({ countPending: count }), now: () => clock });
     const scrape = async () => metrics.registry.metrics();
     expect(value(await scrape(), 'hookd_deliveries_pending')).toBe(7);
     await scrape();
@@ -170,7 +184,7 @@ describe('store gauges', () => {
     // Fake timers: the scrape must end exactly when the 50 ms bound does, however slow the machine.
     vi.useFakeTimers();
     try {
-      const metrics = createMetrics({ defaultMetrics: false, store: { countPending: () => new Promise<number>(() => undefined), countFailing: async () => 2 }, storeCountTimeoutMs: 50 });
+      const metrics = createMetrics({ defaultMetrics: false, store: fixedCounts({ countPending: () => new Promise<number>(() => undefined) }), storeCountTimeoutMs: 50 });
       let text: string | undefined;
       const scraping = metrics.registry.metrics().then((t) => (text = t));
       await vi.advanceTimersByTimeAsync(49);
@@ -182,5 +196,90 @@ describe('store gauges', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+});
+
+describe('FIFO and throttle gauges', () => {
+  let h: TestHookd | null = null;
+  let receiver: Receiver | null = null;
+  afterAll(async () => {
+    await h?.close();
+    await receiver?.close();
+  });
+
+  it('age the oldest FIFO head at scrape time from the cached read, and read 0 without one', async () => {
+    let clock = 10_000;
+    let oldestCreated: number | null = 4_000;
+    const metrics = createMetrics({ defaultMetrics: false, store: fixedCounts({ fifoHeads: async () => ({ blocked: 3, oldestCreated }) }), now: () => clock });
+    const first = await metrics.registry.metrics();
+    expect(value(first, 'hookd_fifo_head_age_seconds')).toBe(6);
+    expect(value(first, 'hookd_fifo_blocked_endpoints')).toBe(3);
+    clock += 500;
+    expect(value(await metrics.registry.metrics(), 'hookd_fifo_head_age_seconds')).toBe(6.5);
+    oldestCreated = null;
+    clock += 1_000;
+    expect(value(await metrics.registry.metrics(), 'hookd_fifo_head_age_seconds')).toBe(0);
+  });
+
+  /**
+   * On the test clock with the jitter pinned, so every time is exact: the dispatcher sends what
+   * is due at the instant the clock stands at, and a throttle's bucket, empty at its first claim,
+   * gains no token while the clock stands still.
+   */
+  it('count the blocked FIFO endpoints, the oldest head\'s age and the throttled deliveries waiting, from the store', async () => {
+    receiver = await startReceiver(() => ({ status: 500, body: 'down' }));
+    h = await startHookd({}, { dispatcher: true, testClock: true, random: () => 0.5 });
+    const hookd = h;
+    const ws = await hookd.workspace();
+    const create = async (body: Record<string, unknown>): Promise<string> => {
+      const res = await hookd.call('POST', '/v1/webhooks/endpoints', { key: ws.test, body: { url: receiver!.url, ...body } });
+      expect(res.statusCode, res.body).toBe(201);
+      return (res.json() as { id: string }).id;
+    };
+    const publish = async (type: string): Promise<string> => {
+      const res = await hookd.call('POST', '/v1/events', { key: ws.test, body: { type, data: { object: { id: 'x_1' } } } });
+      expect(res.statusCode, res.body).toBe(201);
+      return (res.json() as { id: string }).id;
+    };
+    const metrics = createMetrics({
+      defaultMetrics: false, now: () => hookd.clock.now(),
+      store: {
+        countPending: () => hookd.store.countPendingDeliveries(), countFailing: () => hookd.store.countFailingEndpoints(),
+        fifoHeads: () => hookd.store.fifoHeads(), countThrottledWaiting: (now) => hookd.store.countThrottledWaiting(now),
+      },
+    });
+
+    // Blocked by a failed attempt: its head failed and waits an hour, the second waits behind it.
+    await create({ events: ['coupon.created'], ordering: 'fifo', retry_schedule: ['0', '1h'] });
+    // Blocked by being disabled with a delivery waiting (due in an hour, so never sent here).
+    const disabled = await create({ events: ['coupon.updated'], ordering: 'fifo', retry_schedule: ['1h'] });
+    // Not blocked: its head has not been tried yet.
+    await create({ events: ['coupon.deleted'], ordering: 'fifo', retry_schedule: ['1h'] });
+    const failedFirst = await publish('coupon.created');
+    await publish('coupon.created');
+    await publish('coupon.updated');
+    await publish('coupon.deleted');
+    await untilValue('the FIFO head\'s failed attempt written', async () => {
+      const [d] = (await hookd.call('GET', `/v1/webhooks?event=${failedFirst}`, { key: ws.test })).json() as { status: string; attempts: unknown[]; next: unknown }[];
+      return d && d.status === 'pending' && d.attempts.length === 1 && d.next !== null ? d : undefined;
+    }, 10_000, 10);
+    const patched = await hookd.call('PATCH', `/v1/webhooks/endpoints/${disabled}`, {
+      key: ws.test, body: { status: 'disabled' }, headers: { 'content-type': 'application/merge-patch+json' },
+    });
+    expect(patched.statusCode, patched.body).toBe(200);
+    hookd.clock.advance(30_000);
+
+    // Throttled: three due now, none sent while the clock stands; a second throttled endpoint's are not due for an hour.
+    await create({ events: ['coupon.created'], rate_limit: 10 });
+    await create({ events: ['coupon.created'], rate_limit: 10, retry_schedule: ['1h'] });
+    // Another FIFO endpoint's head, newer than the others: the age is the oldest head's.
+    await create({ events: ['coupon.created'], ordering: 'fifo', retry_schedule: ['1h'] });
+    for (let i = 0; i < 3; i++) await publish('coupon.created');
+
+    const text = await metrics.registry.metrics();
+    expect(value(text, 'hookd_fifo_blocked_endpoints')).toBe(2);
+    expect(value(text, 'hookd_fifo_head_age_seconds')).toBe(30);
+    expect(value(text, 'hookd_throttled_deliveries_waiting')).toBe(3);
+    expect(receiver.received).toHaveLength(1);
   });
 });

@@ -11,7 +11,7 @@ import { closedLoop } from '../lib/drivers.js';
 import { machineCpuSeconds, processCpuSeconds } from '../lib/proc.js';
 import { round } from '../lib/stats.js';
 import { EVENT_TYPES, sampleObject } from '../payload.js';
-import type { System } from '../systems/types.js';
+import type { System, SystemSetup } from '../systems/types.js';
 import { withSystem, type Context, type Figures, type MetricDef, type Scenario } from './types.js';
 
 const metricsFor = (p: string, title: string): MetricDef[] => [
@@ -21,10 +21,11 @@ const metricsFor = (p: string, title: string): MetricDef[] => [
   { key: `${p}_machine_cpu`, label: `${title}: machine CPU s/1k deliv.`, unit: 'cpu', better: 'lower' },
 ];
 
-async function variant(system: System, ctx: Context, fanout: 1 | 10, notes: string[]) {
+/** One fan-out's window; `setup` adds to the system's setup (the cost scenario runs an older hookd through it). */
+export async function variant(system: System, ctx: Context, fanout: 1 | 10, notes: string[], setup: Partial<SystemSetup> = {}) {
   const { options: o, receiver } = ctx;
   const endpoints = EVENT_TYPES.map((type, i) => ({ path: `/ep/${i}`, types: fanout === 1 ? [type] : [...EVENT_TYPES] }));
-  return withSystem(system, { receiverUrl: receiver.url, endpoints, retry: 'default', label: `throughput${fanout}` }, notes, async (sys) => {
+  return withSystem(system, { receiverUrl: receiver.url, endpoints, retry: 'default', label: `throughput${fanout}`, ...setup }, notes, async (sys) => {
     await receiver.reset(false);
     const loop = closedLoop(o.publishers, (seq) => sys.publish(EVENT_TYPES[seq % EVENT_TYPES.length]!, sampleObject(seq)));
     const mark = async () => ({

@@ -26,6 +26,8 @@ export interface Context {
   options: Options;
   receiver: Receiver;
   log(line: string): void;
+  /** The CLI of the --base build (lib/base-build.ts), when the cost scenario runs. */
+  baseCli?: string;
   /** Results so far, by scenario and system (isolation compares itself with latency). */
   results: Partial<Record<ScenarioName, Partial<Record<SystemName, ScenarioResult>>>>;
 }

@@ -4,6 +4,7 @@
  * its HTTP API with the platform key (X-Workspace-Id / X-Live-Mode), as a platform's backend
  * would. HOOKD_* variables set in the harness's environment are passed on (to try a setting,
  * e.g. HOOKD_MAX_IN_FLIGHT=512 npm run bench); the harness's own settings win over them.
+ * On PostgreSQL, `extraWorkers` adds `hookd serve --role worker` processes on the same database.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -55,6 +56,7 @@ function hookdSystem(name: SystemName, store: 'sqlite' | 'postgres'): System {
   return {
     name,
     async start(setup) {
+      if (setup.extraWorkers && store !== 'postgres') throw new Error(`${name}: extra workers need PostgreSQL (a SQLite file has one owner)`);
       const dir = mkdtempSync(join(tmpdir(), 'hookd-bench-'));
       const removeDir = () => rmSync(dir, { recursive: true, force: true });
       const unregisterDir = onCleanup(removeDir);
@@ -80,11 +82,13 @@ function hookdSystem(name: SystemName, store: 'sqlite' | 'postgres'): System {
       // BENCH_HOOKD_NODE_ARGS go to hookd's node alone (not the harness or the baselines), e.g.
       // "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile a run (scripts/cpuprofile-top.mjs reads it).
       const nodeArgs = (process.env.BENCH_HOOKD_NODE_ARGS ?? '').split(' ').filter(Boolean);
-      const child: Child = spawnChild(process.execPath, [...nodeArgs, CLI, 'serve'], { env, name, cwd: dir });
+      const cli = setup.hookdCli ?? CLI;
+      const child: Child = spawnChild(process.execPath, [...nodeArgs, cli, 'serve'], { env, name, cwd: dir });
+      const workers: Child[] = [];
       const base = `http://127.0.0.1:${port}`;
       const pool = new Pool(base, { connections: PUBLISH_CONNECTIONS });
       const teardown = async () => {
-        await child.stop(20_000);
+        await Promise.all([child.stop(20_000), ...workers.map((w) => w.stop(20_000))]);
         await pool.close().catch(() => undefined);
         await db?.drop();
         removeDir();
@@ -92,6 +96,7 @@ function hookdSystem(name: SystemName, store: 'sqlite' | 'postgres'): System {
       };
       const platform = { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' };
       let headers: Record<string, string> = platform;
+      let endpointIds: string[] = [];
       const call = async (path: string, body: unknown, expect: number): Promise<{ id: string }> => {
         const res = await pool.request({ method: 'POST', path, headers, body: JSON.stringify(body) });
         const text = await res.body.text();
@@ -100,9 +105,20 @@ function hookdSystem(name: SystemName, store: 'sqlite' | 'postgres'): System {
       };
       try {
         await waitUntilUp(base, child);
+        // After the first is up, so that it alone migrates the new database.
+        await Promise.all(Array.from({ length: setup.extraWorkers ?? 0 }, async (_, i) => {
+          // Each worker serves /health and /metrics on a port of its own.
+          const workerPort = await freePort();
+          const worker = spawnChild(process.execPath, [...nodeArgs, cli, 'serve'], { env: { ...env, HOOKD_ROLE: 'worker', HOOKD_PORT: String(workerPort) }, name: `${name} worker ${i + 1}`, cwd: dir });
+          workers.push(worker);
+          await waitUntilUp(`http://127.0.0.1:${workerPort}`, worker);
+        }));
         const workspace = (await call('/v1/workspaces', { name: `bench ${setup.label}` }, 201)).id;
         headers = { ...platform, 'x-workspace-id': workspace, 'x-live-mode': 'false' };
-        await createEndpoints(setup.endpoints, (ep) => call('/v1/webhooks/endpoints', { url: setup.receiverUrl + ep.path, events: ep.types }, 201));
+        endpointIds = await createEndpoints(setup.endpoints, (ep) => call('/v1/webhooks/endpoints', {
+          url: setup.receiverUrl + ep.path, events: ep.types,
+          ...(ep.ordering ? { ordering: ep.ordering } : {}), ...(ep.rateLimit ? { rate_limit: ep.rateLimit } : {}),
+        }, 201));
       } catch (err) {
         const log = child.output().slice(-2000);
         await teardown();
@@ -110,7 +126,14 @@ function hookdSystem(name: SystemName, store: 'sqlite' | 'postgres'): System {
       }
       return {
         senderPid: child.pid,
-        notes: () => summariseLog(child.output()),
+        notes: () => summariseLog([child, ...workers].map((c) => c.output()).join('\n')),
+        async updateEndpoint(index, fields) {
+          const res = await pool.request({
+            method: 'PATCH', path: `/v1/webhooks/endpoints/${endpointIds[index]}`, headers: { ...headers, 'content-type': 'application/merge-patch+json' }, body: JSON.stringify(fields),
+          });
+          const text = await res.body.text();
+          if (res.statusCode !== 200) throw new Error(`${name}: PATCH endpoint ${index} answered ${res.statusCode}: ${text.slice(0, 300)}`);
+        },
         async publish(type, object) {
           return (await call('/v1/events', { type, data: { object } }, 201)).id;
         },
@@ -137,9 +160,9 @@ async function waitUntilUp(base: string, child: Child): Promise<void> {
 }
 
 /** Endpoints are created through the API, a few at a time, as a dashboard or a script would. */
-async function createEndpoints(endpoints: EndpointSpec[], create: (ep: EndpointSpec) => Promise<unknown>): Promise<void> {
+async function createEndpoints(endpoints: EndpointSpec[], create: (ep: EndpointSpec) => Promise<{ id: string }>): Promise<string[]> {
   const limit = createLimiter(8);
-  await Promise.all(endpoints.map((ep) => limit.run(() => create(ep))));
+  return Promise.all(endpoints.map(async (ep) => (await limit.run(() => create(ep))).id));
 }
 
 export const hookdSqlite = hookdSystem('hookd-sqlite', 'sqlite');

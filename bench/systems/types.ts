@@ -9,10 +9,14 @@ export const SYSTEM_NAMES = ['ceiling', 'bullmq', 'pg-boss', 'hookd-sqlite', 'ho
 export type SystemName = (typeof SYSTEM_NAMES)[number];
 
 export interface EndpointSpec {
-  /** Path on the receiver: /ep/<n> answers 200, /hang/<n> never answers. */
+  /** Path on the receiver: /ep/<n> answers 200, /delay/<ms>/<n> answers 200 after ms, /hang/<n> never answers. */
   path: string;
   /** Event types the endpoint is subscribed to. */
   types: string[];
+  /** hookd's per-endpoint delivery control (the fifo and throttle scenarios, hookd only). */
+  ordering?: 'fifo';
+  /** Deliveries per second. */
+  rateLimit?: number;
 }
 
 export interface SystemSetup {
@@ -26,6 +30,10 @@ export interface SystemSetup {
   retry: 'default' | 'fast';
   /** Names queues and databases, so a leftover is recognisable. */
   label: string;
+  /** hookd-postgres: `hookd serve --role worker` processes started beside the one that runs role all. */
+  extraWorkers?: number;
+  /** hookd: the CLI to run instead of this checkout's dist/cli/main.js (the cost scenario's older build). */
+  hookdCli?: string;
 }
 
 export interface RunningSystem {
@@ -35,6 +43,8 @@ export interface RunningSystem {
   senderPid: number;
   /** Warnings and errors the system logged, for the report. */
   notes(): string[];
+  /** hookd: changes the endpoint made from `setup.endpoints[index]` (a PATCH of its fields, e.g. `{ rate_limit: 500 }`). */
+  updateEndpoint?(index: number, fields: Record<string, unknown>): Promise<void>;
   /** Stops the system and removes what it created (queues, databases, data directories). */
   stop(): Promise<void>;
 }

@@ -100,7 +100,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const box = createSecretBox(loadKeyRing(config.encryptionKey, config.previousEncryptionKeys, resolve(config.dataDir)).keys);
   // The store gauges count through the timed store (declared just below; they are read only
   // once /metrics is scraped), so their own queries show in the store metrics too.
-  const metrics = createMetrics({ store: { countPending: () => store.countPendingDeliveries(), countFailing: () => store.countFailingEndpoints() } });
+  const metrics = createMetrics({
+    store: {
+      countPending: () => store.countPendingDeliveries(), countFailing: () => store.countFailingEndpoints(),
+      fifoHeads: () => store.fifoHeads(), countThrottledWaiting: (now) => store.countThrottledWaiting(now),
+    },
+    now: () => clock.now(),
+  });
   const store = withQueryTiming(await openStore(config, box), metrics);
   try {
     await seedCatalog(store);

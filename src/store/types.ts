@@ -174,6 +174,14 @@ export interface DeliveryHealth {
   }[];
 }
 
+/** The heads of the FIFO queues of the whole store, for /metrics (docs/operations.md). */
+export interface FifoHeads {
+  /** FIFO endpoints whose head has had an automatic attempt, or whose endpoint is disabled with deliveries waiting. */
+  blocked: number;
+  /** When the oldest head was created (Unix ms); null without FIFO deliveries pending. */
+  oldestCreated: number | null;
+}
+
 export interface DeliveryHealthOptions {
   since: number;
   limit: number;
@@ -274,6 +282,10 @@ export interface Store {
   countPendingDeliveries(): Promise<number>;
   /** Endpoints in a run of failures, of every workspace and mode: the /metrics failing-endpoints gauge. */
   countFailingEndpoints(): Promise<number>;
+  /** The head (lowest sequence pending) of every FIFO endpoint: the /metrics FIFO gauges. */
+  fifoHeads(): Promise<FifoHeads>;
+  /** Pending deliveries due by `now` of enabled endpoints with a rate_limit: the /metrics throttle gauge. */
+  countThrottledWaiting(now: number): Promise<number>;
   /** `scope` null: the whole store (the platform key alone). */
   deliveryHealth(scope: Mode | null, options: DeliveryHealthOptions): Promise<DeliveryHealth>;
   /**

@@ -1,5 +1,5 @@
 /**
- * The store's own operations: the backlog for /metrics, the summary behind `GET /v1/status`
+ * The store's own operations: the backlog, the FIFO heads and the throttled backlog for /metrics, the summary behind `GET /v1/status`
  * (`hookd status`), which migrations the store records for /ready, the settings table, and
  * retention. Each read is bounded (a count over an index, a LIMIT, a time window), because
  * operators and scrapers call them on a timer whatever the store's size; retention deletes in
@@ -8,7 +8,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Mode } from '../../domain/types.js';
 import type { Database } from '../schema.js';
-import type { DeliveryHealth, DeliveryHealthOptions, Store } from '../types.js';
+import type { DeliveryHealth, DeliveryHealthOptions, FifoHeads, Store } from '../types.js';
 import { bit, isSet } from '../columns.js';
 
 /**
@@ -30,6 +30,43 @@ export async function countPendingDeliveries(db: Kysely<Database>): Promise<numb
 export async function countFailingEndpoints(db: Kysely<Database>): Promise<number> {
   const row = await failingEndpoints(db, null).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/**
+ * The head of each FIFO endpoint: per FIFO endpoint, its lowest pending place read from
+ * deliveries_fifo_pending (migration 0008), then the head's row by (endpoint, sequence) in
+ * deliveries_sequence. MIN, not ORDER BY … LIMIT 1: for the latter SQLite picks the unique
+ * index, which holds every place ever given, and would walk an endpoint's whole delivered
+ * history before its first pending row. The endpoints scan is the table's, a few rows per workspace.
+ */
+export async function fifoHeads(db: Kysely<Database>): Promise<FifoHeads> {
+  const heads = db.selectFrom('endpoints as e')
+    .select((eb) => ['e.id', 'e.status', eb.selectFrom('deliveries as d').select((d) => d.fn.min('d.sequence').as('first'))
+      .whereRef('d.endpoint', '=', 'e.id').where(sql<boolean>`d.status = 'pending' AND d.sequence IS NOT NULL`).as('head')])
+    .where('e.ordering', '=', 'fifo')
+    .as('x');
+  const row = await db.selectFrom(heads).innerJoin('deliveries as h', (join) => join.onRef('h.endpoint', '=', 'x.id').onRef('h.sequence', '=', 'x.head'))
+    .select([
+      sql<number>`COALESCE(SUM(CASE WHEN h.attempts > 0 OR x.status = 'disabled' THEN 1 ELSE 0 END), 0)`.as('blocked'),
+      sql<number | null>`MIN(h.created)`.as('oldest'),
+    ])
+    .executeTakeFirstOrThrow();
+  return { blocked: Number(row.blocked), oldestCreated: row.oldest === null ? null : Number(row.oldest) };
+}
+
+/**
+ * Due deliveries of throttled endpoints: a count over a range of deliveries_pending per enabled
+ * endpoint with a rate_limit, correlated so that neither planner trades it for a scan of every
+ * pending row. A disabled endpoint's backlog waits on its status, not its throttle (a FIFO one
+ * is counted as blocked by fifoHeads instead).
+ */
+export async function countThrottledWaiting(db: Kysely<Database>, now: number): Promise<number> {
+  const row = await db.selectFrom('endpoints as e')
+    .select((eb) => sql<number | null>`SUM(${eb.selectFrom('deliveries as d').select((d) => d.fn.countAll().as('n'))
+      .whereRef('d.endpoint', '=', 'e.id').where(sql<boolean>`d.status = 'pending'`).where('d.next_attempt_at', '<=', now)})`.as('n'))
+    .where('e.rate_limit', 'is not', null).where('e.status', '=', 'enabled')
+    .executeTakeFirstOrThrow();
+  return Number(row.n ?? 0);
 }
 
 export async function deliveryHealth(db: Kysely<Database>, scope: Mode | null, options: DeliveryHealthOptions): Promise<DeliveryHealth> {
@@ -130,7 +167,7 @@ async function putSettingIfAbsent(db: Kysely<Database>, name: string, value: str
 
 /** These operations' part of the Store (kysely-store.ts composes the parts). */
 export function operationQueries(db: Kysely<Database>): Pick<Store,
-  'ping' | 'getSetting' | 'putSettingIfAbsent' | 'countPendingDeliveries' | 'countFailingEndpoints' | 'deliveryHealth' | 'missingMigrations' | 'pruneBefore'> {
+  'ping' | 'getSetting' | 'putSettingIfAbsent' | 'countPendingDeliveries' | 'countFailingEndpoints' | 'fifoHeads' | 'countThrottledWaiting' | 'deliveryHealth' | 'missingMigrations' | 'pruneBefore'> {
   // The openers (sqlite/, postgres/) migrate before they build the store, so the migration
   // table read now lists every migration this build knows: /ready checks they stay applied.
   const openedWith = appliedMigrations(db).catch(() => [] as string[]);
@@ -142,6 +179,8 @@ export function operationQueries(db: Kysely<Database>): Pick<Store,
     putSettingIfAbsent: (name, value) => putSettingIfAbsent(db, name, value),
     countPendingDeliveries: () => countPendingDeliveries(db),
     countFailingEndpoints: () => countFailingEndpoints(db),
+    fifoHeads: () => fifoHeads(db),
+    countThrottledWaiting: (now) => countThrottledWaiting(db, now),
     deliveryHealth: (scope, options) => deliveryHealth(db, scope, options),
     async missingMigrations() {
       const [opened, now] = await Promise.all([openedWith, appliedMigrations(db)]);
