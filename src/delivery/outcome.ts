@@ -77,7 +77,7 @@ export async function sendJob({ delivery: d, event, endpoint: ep }: ReadyJob, si
     if (signal.aborted) return 'aborted';
     const result = attemptOutcome({ config, end: clock.now(), random: ctx.random }, d, ep, run);
     if (result.pauseEndpointUntil !== undefined) ctx.hold?.(ep.id);
-    ctx.writer.push(result);
+    ctx.writer.push(result, ep.ordering === 'fifo');
     metrics?.attempts.inc({ outcome: result.status === 'pending' ? 'retry_scheduled' : result.status });
     metrics?.attemptsBySchedule.inc({ schedule: ep.retrySchedule === null ? 'platform' : 'endpoint' });
     if (result.status === 'pending') metrics?.retriesScheduled.inc();

@@ -82,9 +82,13 @@ export function createResultWriter({ store, now, onDisabled, onError, metrics, l
   }
 
   return {
-    push(result: DeliveryResult): void {
+    /**
+     * `now`: write without gathering a batch. A FIFO head's outcome is what its queue waits for:
+     * the linger would add its few ms to every delivery of an ordered endpoint.
+     */
+    push(result: DeliveryResult, now = false): void {
       queue.push(result);
-      if (queue.length >= maxBatch) void flush();
+      if (now || queue.length >= maxBatch) void flush();
       else timer ??= setTimeout(() => void flush(), linger);
     },
     /** Resolves once everything pushed so far is written. */
