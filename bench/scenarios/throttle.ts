@@ -6,10 +6,12 @@
  * a second later the window opens (30 s; quick 5 s). Measured: each
  * endpoint's delivered rate and its error against the limit (target ±5 %), and, over the whole
  * run, the most deliveries that arrived within any one second against the promise, N + burst
- * (burst = max(1, ceil(N/10))). On hookd-sqlite with its one process; on hookd-postgres with
+ * (src/domain/rate-limit.ts `burstOf`). The promise is on when hookd starts each request
+ * (test/throttle-workers.pg.test.ts checks it exactly); arrivals add the network's jitter. On hookd-sqlite with its one process; on hookd-postgres with
  * one process (role all) and with three (role all and two `--role worker`), which share the
  * bucket through the endpoint's row.
  */
+import { burstOf } from '../../src/domain/rate-limit.js';
 import { monoNow, sleep } from '../lib/clock.js';
 import { closedLoop } from '../lib/drivers.js';
 import { round } from '../lib/stats.js';
@@ -27,7 +29,6 @@ const QUEUEING_RATE = 1;
 /** Seconds of queueing the backlogs allow for (a full run's 16,000 publishes take ~20 s on PostgreSQL). */
 const QUEUEING_SPARE = 120;
 
-export const burstOf = (n: number) => Math.max(1, Math.ceil(n / 10));
 
 const metricsFor = (workers: number, n: number): MetricDef[] => {
   const p = `w${workers}_${n}`;
