@@ -25,18 +25,18 @@ describe('ordered endpoints', () => {
     h = r = null;
   });
 
-  /** Claims as the dispatcher made them, with what each answered. */
-  const claims: { options: ClaimOptions; result: ClaimResult }[] = [];
+  /** Discoveries as the dispatcher made them, with the endpoints each found due. */
+  const discoveries: { now: number; endpoints: string[] }[] = [];
 
   async function setUp(behaviour: Behaviour, options: StartOptions = { dispatcher: true }) {
-    claims.length = 0;
+    discoveries.length = 0;
     r = await startReceiver(behaviour);
     h = await startHookd({ requestTimeout: 5_000, lease: 10_000 }, options);
-    const claim = h.store.claimDeliveries.bind(h.store);
-    h.store.claimDeliveries = async (o: ClaimOptions) => {
-      const result = await claim(o);
-      claims.push({ options: o, result });
-      return result;
+    const discover = h.store.dueEndpoints.bind(h.store);
+    h.store.dueEndpoints = async (now: number) => {
+      const found = await discover(now);
+      discoveries.push({ now, endpoints: found.map((d) => d.endpoint) });
+      return found;
     };
     const ws = await h.workspace();
     const hookd = h;
@@ -82,8 +82,10 @@ describe('ordered endpoints', () => {
       return d && d.attempts.length === 1 ? d : undefined;
     }, 10_000, 20);
     const due = Date.parse((head as unknown as { next: { scheduled: string } }).next.scheduled);
-    // A claim made once the head's retry was due found nothing: the disabled queue waits.
-    await until('a claim for the endpoint after its head came due', () => claims.some((c) => c.options.now >= due && c.options.take.some((x) => x.endpoint === ep)), 10_000, 10);
+    // A discovery made once the head's retry was due did not name the endpoint: a disabled
+    // FIFO queue is not due at all (src/store/sql/claim.ts `dueEndpoints`), so nothing claims it.
+    const seen = await untilValue('a discovery after the head came due', () => discoveries.find((d) => d.now >= due), 10_000, 10);
+    expect(seen.endpoints).not.toContain(ep);
     expect(t.receiver.received).toHaveLength(1);
     expect((await t.deliveries(ep)).map((d) => d.status)).toEqual(['pending', 'pending', 'pending', 'pending', 'pending']);
     await t.patch(ep, { status: 'enabled' });

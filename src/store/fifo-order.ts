@@ -9,8 +9,20 @@
  * the order of commits, whatever the number of API processes; on SQLite, which has one writer,
  * they do so trivially.
  */
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from './schema.js';
+
+/**
+ * The head's place, for `WHERE endpoint = ? AND sequence = ${HEAD_PLACE}` with the endpoint
+ * bound twice. MIN over deliveries_fifo_pending, not ORDER BY sequence LIMIT 1: for the latter
+ * SQLite picks the unique deliveries_sequence, which holds every place ever given, and would
+ * walk the endpoint's whole delivered history to its first pending row (EXPLAIN QUERY PLAN).
+ */
+export const HEAD_PLACE = `(SELECT MIN(sequence) FROM deliveries WHERE status = 'pending' AND endpoint = ? AND sequence IS NOT NULL)`;
+
+/** The same, as a kysely expression for the endpoint `endpoint` (a value or a column reference). */
+export const headPlace = (endpoint: RawBuilder<unknown>): RawBuilder<number> =>
+  sql<number>`(SELECT MIN(h.sequence) FROM deliveries h WHERE h.status = 'pending' AND h.endpoint = ${endpoint} AND h.sequence IS NOT NULL)`;
 
 /** Takes `n` places in the endpoint's order; returns the first. */
 export async function takePlaces(tx: Kysely<Database>, endpoint: string, n: number): Promise<number> {

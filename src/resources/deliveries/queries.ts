@@ -3,11 +3,11 @@
  * rows, mapping, and the Store methods they serve. The dispatcher's side (claims, outcomes,
  * leases) is store-level: store/sql/claim.ts and store/sql/results.ts.
  */
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import { randomToken } from '../../domain/ids.js';
 import type { Attempt, Delivery, DeliveryStatus, Mode, Page } from '../../domain/types.js';
 import { bit, isSet } from '../../store/columns.js';
-import { placeUnplaced } from '../../store/fifo-order.js';
+import { headPlace, placeUnplaced } from '../../store/fifo-order.js';
 import { fetchPage } from '../../store/pagination.js';
 import type { AttemptsTable, Database, DeliveriesTable } from '../../store/schema.js';
 import type { DeliveryListOptions, Store } from '../../store/types.js';
@@ -59,8 +59,7 @@ async function withOrder(db: Kysely<Database>, deliveries: Delivery[]): Promise<
   for (const endpoint of new Set(placed.filter((d) => d.status === 'pending').map((d) => d.endpoint))) {
     const ep = await db.selectFrom('endpoints').select('ordering').where('id', '=', endpoint).executeTakeFirst();
     const head = ep?.ordering !== 'fifo' ? undefined : await db.selectFrom('deliveries').select('id')
-      .where('status', '=', 'pending').where('endpoint', '=', endpoint).where('sequence', 'is not', null)
-      .orderBy('sequence').limit(1).executeTakeFirst();
+      .where('endpoint', '=', endpoint).where('sequence', '=', headPlace(sql`${endpoint}`)).executeTakeFirst();
     heads.set(endpoint, head?.id ?? null);
   }
   for (const d of placed) {

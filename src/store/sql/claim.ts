@@ -20,6 +20,7 @@ import type { Delivery } from '../../domain/types.js';
 import type { Database, DeliveriesTable } from '../schema.js';
 import type { ClaimOptions, DueEndpoint } from '../types.js';
 import { deliveryFromRow } from '../../resources/deliveries/queries.js';
+import { headPlace } from '../fifo-order.js';
 import { IS_CONTROLLED } from './controlled-claim.js';
 
 /** Endpoints per claim statement: 4 parameters each, well under either dialect's limit. */
@@ -95,8 +96,8 @@ export async function dueEndpoints(db: Kysely<Database>, now: number): Promise<D
     ) AS due,
     (SELECT CASE WHEN ordering <> 'fifo' THEN 0 WHEN status = 'enabled' THEN 1 ELSE 2 END FROM endpoints WHERE id = eps.endpoint) AS fifo,
     (
-      SELECT CASE WHEN h.locked_until IS NULL OR h.locked_until <= ${now} THEN h.next_attempt_at ELSE -1 END FROM deliveries h
-      WHERE h.status = 'pending' AND h.endpoint = eps.endpoint AND h.sequence IS NOT NULL ORDER BY h.sequence LIMIT 1
+      SELECT CASE WHEN f.locked_until IS NULL OR f.locked_until <= ${now} THEN f.next_attempt_at ELSE -1 END FROM deliveries f
+      WHERE f.endpoint = eps.endpoint AND f.sequence = ${headPlace(sql.ref('eps.endpoint'))}
     ) AS head,
     (SELECT 1 FROM endpoints WHERE id = eps.endpoint AND ${IS_CONTROLLED}) AS controlled
     FROM eps WHERE endpoint IS NOT NULL`.execute(db);

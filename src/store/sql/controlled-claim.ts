@@ -19,7 +19,7 @@ import { sql, type Kysely, type Selectable, type SqlBool } from 'kysely';
 import { takeTokens, refund, type Bucket } from '../../domain/rate-limit.js';
 import type { Delivery } from '../../domain/types.js';
 import { deliveryFromRow } from '../../resources/deliveries/queries.js';
-import { placeUnplaced } from '../fifo-order.js';
+import { headPlace, placeUnplaced } from '../fifo-order.js';
 import type { Database, DeliveriesTable } from '../schema.js';
 
 /** The first key of the advisory lock pair: hookd's claims, apart from any other user of advisory locks. */
@@ -57,8 +57,8 @@ function dueIds(tx: Kysely<Database>, endpoint: string, now: number, limit: numb
 /** The FIFO head: the first pending delivery in the endpoint's order (deliveries_fifo_pending). */
 async function headOf(tx: Kysely<Database>, endpoint: string) {
   const head = () => tx.selectFrom('deliveries').select(['id', 'next_attempt_at', 'locked_until'])
-    .where('status', '=', 'pending').where('endpoint', '=', endpoint).where('sequence', 'is not', null)
-    .orderBy('sequence').limit(1).executeTakeFirst();
+    .where('endpoint', '=', endpoint).where('sequence', '=', headPlace(sql`${endpoint}`)).where('status', '=', 'pending')
+    .executeTakeFirst();
   // With no head, place what waits without one: nothing should, since every write that queues
   // for a FIFO endpoint places it, but a delivery without a place would never be sent.
   return (await head()) ?? ((await placeUnplaced(tx, endpoint)) > 0 ? head() : undefined);

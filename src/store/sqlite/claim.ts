@@ -25,6 +25,7 @@ import { refund, takeTokens } from '../../domain/rate-limit.js';
 import type { Delivery } from '../../domain/types.js';
 import type { Database, DeliveriesTable } from '../schema.js';
 import { deliveryFromRow } from '../../resources/deliveries/queries.js';
+import { HEAD_PLACE } from '../fifo-order.js';
 import type { ClaimOptions, ClaimResult } from '../types.js';
 
 interface Lease {
@@ -50,8 +51,8 @@ export function createMemoryLeases(sqlite: BetterSqlite3.Database) {
   // and the head comes from deliveries_fifo_pending. One process owns the file, so the
   // in-memory leases below are every lease there is, and these checks are exact.
   const traitsOf = sqlite.prepare<[string], Traits>('SELECT ordering, rate_limit, status, throttle_tokens, throttle_at FROM endpoints WHERE id = ?');
-  const headOf = sqlite.prepare<[string], { rowid: number; next_attempt_at: number | null }>(
-    `SELECT rowid, next_attempt_at FROM deliveries WHERE status = 'pending' AND endpoint = ? AND sequence IS NOT NULL ORDER BY sequence LIMIT 1`,
+  const headOf = sqlite.prepare<[string, string], { rowid: number; next_attempt_at: number | null }>(
+    `SELECT rowid, next_attempt_at FROM deliveries WHERE endpoint = ? AND sequence = ${HEAD_PLACE}`,
   );
   const writeBucket = sqlite.prepare<[number, number, string]>('UPDATE endpoints SET throttle_tokens = ?, throttle_at = ? WHERE id = ?');
   /** By rowid, which the scan yields; no VACUUM runs while hookd does, so rowids hold still. */
@@ -112,7 +113,7 @@ export function createMemoryLeases(sqlite: BetterSqlite3.Database) {
     if (t.ordering === 'fifo') {
       // A disabled FIFO endpoint's queue waits, in order; the head goes alone, once nothing is in flight.
       if (t.status !== 'enabled' || inFlight(endpoint, now)) return null;
-      const h = headOf.get(endpoint);
+      const h = headOf.get(endpoint, endpoint);
       if (!h) return null;
       if (h.next_attempt_at !== null && h.next_attempt_at > now) return Number(h.next_attempt_at);
       head = h.rowid;
