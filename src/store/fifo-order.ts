@@ -13,16 +13,18 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from './schema.js';
 
 /**
- * The head's place, for `WHERE endpoint = ? AND sequence = ${HEAD_PLACE}` with the endpoint
- * bound twice. MIN over deliveries_fifo_pending, not ORDER BY sequence LIMIT 1: for the latter
- * SQLite picks the unique deliveries_sequence, which holds every place ever given, and would
- * walk the endpoint's whole delivered history to its first pending row (EXPLAIN QUERY PLAN).
+ * The head's place: MIN over deliveries_fifo_pending, not ORDER BY sequence LIMIT 1. For the
+ * latter SQLite picks the unique deliveries_sequence, which holds every place ever given, and
+ * would walk the endpoint's whole delivered history to its first pending row (EXPLAIN QUERY
+ * PLAN). One text, the endpoint spliced in where it is named: a bound value, a column reference,
+ * or `?` in a prepared statement (HEAD_PLACE, for SQLite's claim).
  */
-export const HEAD_PLACE = `(SELECT MIN(sequence) FROM deliveries WHERE status = 'pending' AND endpoint = ? AND sequence IS NOT NULL)`;
+const [HEAD_BEFORE, HEAD_AFTER] = ["(SELECT MIN(h.sequence) FROM deliveries h WHERE h.status = 'pending' AND h.sequence IS NOT NULL AND h.endpoint = ", ')'];
 
-/** The same, as a kysely expression for the endpoint `endpoint` (a value or a column reference). */
-export const headPlace = (endpoint: RawBuilder<unknown>): RawBuilder<number> =>
-  sql<number>`(SELECT MIN(h.sequence) FROM deliveries h WHERE h.status = 'pending' AND h.endpoint = ${endpoint} AND h.sequence IS NOT NULL)`;
+export const headPlace = (endpoint: RawBuilder<unknown>): RawBuilder<number> => sql<number>`${sql.raw(HEAD_BEFORE)}${endpoint}${sql.raw(HEAD_AFTER)}`;
+
+/** The head's place for a prepared statement: `WHERE endpoint = ? AND sequence = ${HEAD_PLACE}`, the endpoint bound twice. */
+export const HEAD_PLACE = `${HEAD_BEFORE}?${HEAD_AFTER}`;
 
 /** Takes `n` places in the endpoint's order; returns the first. */
 export async function takePlaces(tx: Kysely<Database>, endpoint: string, n: number): Promise<number> {

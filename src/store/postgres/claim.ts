@@ -15,8 +15,8 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../schema.js';
-import { claimPerEndpoint } from '../sql/claim.js';
-import { claimControlled, IS_CONTROLLED } from '../sql/controlled-claim.js';
+import { claimPerEndpoint, IS_CONTROLLED } from '../sql/claim.js';
+import { claimControlled } from '../sql/controlled-claim.js';
 import type { ClaimOptions, ClaimResult } from '../types.js';
 
 export async function claimDeliveries(db: Kysely<Database>, options: ClaimOptions): Promise<ClaimResult> {

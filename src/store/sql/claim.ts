@@ -15,13 +15,15 @@
  * `status = 'pending'` is written as a literal: SQLite uses a partial index only when the query
  * states its condition, and a bound parameter does not.
  */
-import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Selectable, type SqlBool } from 'kysely';
 import type { Delivery } from '../../domain/types.js';
 import type { Database, DeliveriesTable } from '../schema.js';
 import type { ClaimOptions, DueEndpoint } from '../types.js';
 import { deliveryFromRow } from '../../resources/deliveries/queries.js';
 import { headPlace } from '../fifo-order.js';
-import { IS_CONTROLLED } from './controlled-claim.js';
+
+/** The SQL condition, over an endpoints row, that sends an endpoint's claims to controlled-claim.ts. */
+export const IS_CONTROLLED = sql<SqlBool>`(ordering = 'fifo' OR rate_limit IS NOT NULL)`;
 
 /** Endpoints per claim statement: 4 parameters each, well under either dialect's limit. */
 const ENDPOINTS_PER_STATEMENT = 64;
@@ -36,14 +38,15 @@ export type ClaimTake = ClaimOptions['take'];
  *
  * A FIFO or throttled endpoint gets nothing here, whatever the dispatcher believed: the check
  * is one primary-key probe per endpoint per statement, and its claims take the exact path
- * (controlled-claim.ts).
+ * (controlled-claim.ts), which reuses this select, without the check, once it holds the
+ * endpoint's lock (`controlledToo`).
  */
-function duePerEndpoint(now: number, take: ClaimTake, lock: RawBuilder<unknown>): RawBuilder<unknown> {
+function duePerEndpoint(now: number, take: ClaimTake, lock: RawBuilder<unknown>, controlledToo: boolean): RawBuilder<unknown> {
   const selects = take.map((t, n) => sql`SELECT * FROM (
       SELECT * FROM deliveries
       WHERE status = 'pending' AND endpoint = ${t.endpoint} AND next_attempt_at <= ${now}
         AND (locked_until IS NULL OR locked_until <= ${now})
-        AND NOT EXISTS (SELECT 1 FROM endpoints WHERE id = ${t.endpoint} AND ${IS_CONTROLLED})
+        ${controlledToo ? sql`` : sql`AND NOT EXISTS (SELECT 1 FROM endpoints WHERE id = ${t.endpoint} AND ${IS_CONTROLLED})`}
       ORDER BY next_attempt_at LIMIT ${t.limit}${lock}) AS ${sql.raw(`e${n}`)}`);
   return sql.join(selects, sql` UNION ALL `);
 }
@@ -61,10 +64,12 @@ async function perChunk(take: ClaimTake, statement: (chunk: ClaimTake) => Promis
  * first, writing the lease in the row: `UPDATE … SET locked_until WHERE id IN (per-endpoint
  * selects) RETURNING *`, one statement per 64 endpoints (PostgreSQL, postgres/claim.ts).
  */
-export async function claimPerEndpoint(db: Kysely<Database>, { now, lease, take }: ClaimOptions, lock: RawBuilder<unknown>): Promise<Delivery[]> {
+export async function claimPerEndpoint(
+  db: Kysely<Database>, { now, lease, take }: ClaimOptions, lock: RawBuilder<unknown>, { controlledToo = false } = {},
+): Promise<Delivery[]> {
   const rows = await perChunk(take, async (chunk) => (await sql<Selectable<DeliveriesTable>>`
     UPDATE deliveries SET locked_until = ${now + lease}
-    WHERE id IN (SELECT id FROM (${duePerEndpoint(now, chunk, lock)}) AS due)
+    WHERE id IN (SELECT id FROM (${duePerEndpoint(now, chunk, lock, controlledToo)}) AS due)
     RETURNING *`.execute(db)).rows);
   return rows.map((r) => deliveryFromRow(r));
 }

@@ -15,12 +15,13 @@
  * dispatcher that does not yet know an endpoint became FIFO sends nothing out of order: it
  * finds nothing there, and its next claim comes here.
  */
-import { sql, type Kysely, type Selectable, type SqlBool } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import { takeTokens, refund, type Bucket } from '../../domain/rate-limit.js';
 import type { Delivery } from '../../domain/types.js';
 import { deliveryFromRow } from '../../resources/deliveries/queries.js';
 import { headPlace, placeUnplaced } from '../fifo-order.js';
 import type { Database, DeliveriesTable } from '../schema.js';
+import { claimPerEndpoint } from './claim.js';
 
 /** The first key of the advisory lock pair: hookd's claims, apart from any other user of advisory locks. */
 const CLAIM_LOCK_SPACE = 0x686b64; // "hkd"
@@ -35,23 +36,13 @@ export interface ControlledClaim {
   at: number;
 }
 
-/** The SQL condition that makes an endpoint's claims come here. */
-export const IS_CONTROLLED = sql<SqlBool>`(ordering = 'fifo' OR rate_limit IS NOT NULL)`;
-
-async function lease(tx: Kysely<Database>, ids: string[], now: number, leaseMs: number): Promise<Delivery[]> {
-  if (ids.length === 0) return [];
+/** Leases the FIFO head, by id; the advisory lock keeps every other claim of the endpoint out. */
+async function leaseHead(tx: Kysely<Database>, id: string, now: number, leaseMs: number): Promise<Delivery[]> {
   const rows = await tx.updateTable('deliveries').set({ locked_until: now + leaseMs })
-    .where('id', 'in', ids).where('status', '=', 'pending')
+    .where('id', '=', id).where('status', '=', 'pending')
     .where((w) => w.or([w('locked_until', 'is', null), w('locked_until', '<=', now)]))
     .returningAll().execute();
   return rows.map((r) => deliveryFromRow(r as Selectable<DeliveriesTable>));
-}
-
-function dueIds(tx: Kysely<Database>, endpoint: string, now: number, limit: number) {
-  return tx.selectFrom('deliveries').select('id')
-    .where('status', '=', 'pending').where('endpoint', '=', endpoint).where('next_attempt_at', '<=', now)
-    .where((w) => w.or([w('locked_until', 'is', null), w('locked_until', '<=', now)]))
-    .orderBy('next_attempt_at').limit(limit).execute();
 }
 
 /** The FIFO head: the first pending delivery in the endpoint's order (deliveries_fifo_pending). */
@@ -78,25 +69,24 @@ export async function claimControlled(db: Kysely<Database>, endpoint: string, li
     if (!ep) return { rows: [], controlled: false, retryAt: null, at: now };
     const fifo = ep.ordering === 'fifo';
     const rate = ep.rate_limit === null ? null : Number(ep.rate_limit);
-    if (!fifo && rate === null) {
-      return { rows: await lease(tx, (await dueIds(tx, endpoint, now, limit)).map((r) => r.id), now, leaseMs), controlled: false, retryAt: null, at: now };
-    }
-    let candidates: string[] | null = null;
+    // Up to n due rows, by the same select as every other claim (claim.ts).
+    const due = (n: number) => claimPerEndpoint(tx, { now, lease: leaseMs, take: [{ endpoint, limit: n }] }, sql` FOR UPDATE SKIP LOCKED`, { controlledToo: true });
+    if (!fifo && rate === null) return { rows: await due(limit), controlled: false, retryAt: null, at: now };
+    let head: string | null = null;
     let want = limit;
     if (fifo) {
       // A disabled FIFO endpoint's queue waits, in order, for it to be enabled again.
       if (ep.status !== 'enabled') return { rows: [], controlled: true, retryAt: null, at: now };
-      const head = await headOf(tx, endpoint);
-      if (!head || (head.locked_until !== null && Number(head.locked_until) > now)) return { rows: [], controlled: true, retryAt: null, at: now };
-      if (head.next_attempt_at !== null && Number(head.next_attempt_at) > now) return { rows: [], controlled: true, retryAt: Number(head.next_attempt_at), at: now };
-      candidates = [head.id];
+      const found = await headOf(tx, endpoint);
+      if (!found || (found.locked_until !== null && Number(found.locked_until) > now)) return { rows: [], controlled: true, retryAt: null, at: now };
+      if (found.next_attempt_at !== null && Number(found.next_attempt_at) > now) return { rows: [], controlled: true, retryAt: Number(found.next_attempt_at), at: now };
+      head = found.id;
       want = Math.min(want, 1);
     }
-    if (rate === null) return { rows: await lease(tx, candidates!, now, leaseMs), controlled: true, retryAt: null, at: now };
+    if (rate === null) return { rows: await leaseHead(tx, head!, now, leaseMs), controlled: true, retryAt: null, at: now };
     const bucket: Bucket | null = ep.throttle_at === null ? null : { tokens: Number(ep.throttle_tokens ?? 0), at: Number(ep.throttle_at) };
     const grant = takeTokens(bucket, rate, now, want);
-    const ids = grant.granted === 0 ? [] : candidates ?? (await dueIds(tx, endpoint, now, grant.granted)).map((r) => r.id);
-    const rows = await lease(tx, ids.slice(0, grant.granted), now, leaseMs);
+    const rows = grant.granted === 0 ? [] : head !== null ? await leaseHead(tx, head, now, leaseMs) : await due(grant.granted);
     const after = refund(grant.bucket, grant.granted - rows.length);
     // Nothing granted leaves the bucket as it was, accrual included: no write, unless it is new.
     if (bucket !== null && grant.granted === 0) return { rows, controlled: true, retryAt: grant.nextAt, at: now };
