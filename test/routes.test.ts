@@ -27,7 +27,7 @@ identity_verification.redacted`.split(/\s+/);
 const ID = (prefix: string) => new RegExp(`^${prefix}_[0-9A-Za-z]{24}$`);
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const ENDPOINT_FIELDS = [
-  'created', 'description', 'etag', 'events', 'format', 'id', 'live', 'metadata', 'ordering', 'rate_limit', 'retry_schedule', 'retry_schedule_source', 'secret', 'status', 'token', 'updated', 'url', 'workspace',
+  'client_certificate', 'created', 'description', 'etag', 'events', 'filter', 'format', 'headers', 'id', 'live', 'metadata', 'ordering', 'public_key', 'rate_limit', 'retry_schedule', 'retry_schedule_source', 'secret', 'signing', 'status', 'token', 'updated', 'url', 'workspace',
 ];
 const EVENT_FIELDS = ['created', 'data', 'id', 'live', 'redaction', 'request', 'type', 'updated', 'workspace'];
 
@@ -173,6 +173,7 @@ describe('webhook endpoints', () => {
       secret: expect.stringMatching(/^fwhs_[A-Za-z0-9+/]{43}=$/), workspace: ws.id, live: false, etag: expect.any(String),
       events: ['payment.succeeded'], description: null, status: 'enabled', url: 'https://example.com/hooks', token: null, metadata: {},
       retry_schedule: ['0', '5s', '5m', '30m', '2h', '5h', '10h', '10h'], retry_schedule_source: 'platform', ordering: 'unordered', rate_limit: null,
+      headers: {}, filter: null, client_certificate: null, signing: 'hmac-sha256', public_key: null,
     });
     expect(Buffer.from(String(e.secret).slice(5), 'base64')).toHaveLength(32);
     expect(res.headers.etag).toBe(`"${String(e.etag)}"`);

@@ -4,6 +4,7 @@
  * promises the rest of hookd relies on (scoping by workspace and mode, compare-and-set,
  * transactional fan-out, secrets sealed at rest, idempotency states, one owner per file).
  */
+import { plainDelivery } from '../src/domain/endpoint-rules.js';
 import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -38,7 +39,7 @@ function endpoint(mode: Mode, over: Partial<Endpoint> = {}): Endpoint {
   return {
     id: newId('we', created), workspace: mode.workspace, live: mode.live, url: 'https://example.com/hooks', description: null,
     format: 'basic', status: 'enabled', events: ['*'], secret: newWebhookSecret(), token: null, metadata: {},
-    created, updated: created, etag: randomToken(), previousSecrets: [], failingSince: null, retrySchedule: null, ordering: 'unordered', rateLimit: null, ...over,
+    created, updated: created, etag: randomToken(), previousSecrets: [], failingSince: null, retrySchedule: null, ordering: 'unordered', rateLimit: null, ...plainDelivery(), ...over,
   };
 }
 

@@ -15,11 +15,22 @@ export function validSecrets(endpoint: Endpoint, now: number): string[] {
 }
 
 /** The request for one attempt; the sender signs it (sender.ts), on whichever thread sends it. */
+/** The Ed25519 private keys still signing, current first; undefined for an HMAC endpoint. */
+export function validSigningKeys(endpoint: Endpoint, now: number): string[] | undefined {
+  if (endpoint.signing !== 'ed25519' || !endpoint.signingKey) return undefined;
+  return [endpoint.signingKey.privateKey, ...endpoint.previousSigningKeys.filter((p) => p.expires > now).map((p) => p.privateKey)];
+}
+
 export function buildRequest(event: HookdEvent, endpoint: Endpoint, typePrefix: string, now: number): SendRequest {
   const body = serialisePayload(event, endpoint.format, typePrefix);
-  const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': `hookd/${VERSION}` };
+  // Custom headers first: the API refuses every name hookd sets (domain/custom-headers.ts), and
+  // hookd's own would win anyway.
+  const headers: Record<string, string> = { ...endpoint.headers, 'content-type': 'application/json', 'user-agent': `hookd/${VERSION}` };
   if (endpoint.token) headers.authorization = `Bearer ${endpoint.token}`;
-  return { url: endpoint.url, body, headers, sign: { secrets: validSecrets(endpoint, now), id: event.id, timestamp: Math.floor(now / 1000) } };
+  const sign = { secrets: validSecrets(endpoint, now), id: event.id, timestamp: Math.floor(now / 1000), ed25519: validSigningKeys(endpoint, now) };
+  const request: SendRequest = { url: endpoint.url, body, headers, sign };
+  if (endpoint.clientCertificate) request.clientCertificate = endpoint.clientCertificate;
+  return request;
 }
 
 export interface AttemptRun {

@@ -4,6 +4,7 @@
  * Every test ends by checking the invariant: each claimed delivery was released, by a written
  * result or a release, exactly once, and nothing is still leased.
  */
+import { plainDelivery } from '../domain/endpoint-rules.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import pino from 'pino';
 import { defaultConfig, type Config } from '../config/config.js';
@@ -23,7 +24,7 @@ function memoryStore(options: { failReads?: number } = {}) {
   const rows = new Map<string, Row>();
   const endpoint = (id: string): Endpoint => ({
     id, workspace: 'wksp_1', live: false, url: `https://example.com/${id}`, description: null, format: 'basic', status: 'enabled',
-    events: ['*'], secret: 'whsec_dGVzdA==', token: null, metadata: {}, created: START, updated: START, etag: 'e', previousSecrets: [], failingSince: null, retrySchedule: null, ordering: 'unordered', rateLimit: null,
+    events: ['*'], secret: 'whsec_dGVzdA==', token: null, metadata: {}, created: START, updated: START, etag: 'e', previousSecrets: [], failingSince: null, retrySchedule: null, ordering: 'unordered', rateLimit: null, ...plainDelivery(),
   });
   const event = (id: string): HookdEvent => ({
     id, workspace: 'wksp_1', live: false, type: 'payment.succeeded', data: { object: {} }, requestId: 'req_1', idempotencyKey: null, redaction: null,

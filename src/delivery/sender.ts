@@ -16,8 +16,14 @@ export interface SendRequest {
   url: string;
   body: string;
   headers: Record<string, string>;
-  /** Signed here, with the exact body sent: the signature headers are added to `headers`. */
-  sign?: { secrets: string[]; id: string; timestamp: number };
+  /**
+   * Signed here, with the exact body sent: the signature headers are added to `headers`.
+   * `ed25519`: the endpoint's private keys still signing (`whsk_…`, current first); when
+   * present, `webhook-signature` carries `v1a` entries made with them (docs/delivery.md, "Signatures").
+   */
+  sign?: { secrets: string[]; id: string; timestamp: number; ed25519?: string[] };
+  /** Mutual TLS: the certificate and key presented to the receiver (docs/delivery.md, "Mutual TLS"). */
+  clientCertificate?: { certificate: string; privateKey: string };
   /** Aborts the request early (graceful shutdown past its bound); may be shared by many requests. */
   signal?: AbortSignal;
 }

@@ -4,6 +4,14 @@
  */
 import { FieldErrorList } from './errors.js';
 import { isWildcard } from './event-matching.js';
+import type { Endpoint } from './types.js';
+
+type DeliveryShape = Pick<Endpoint, 'headers' | 'filter' | 'clientCertificate' | 'signing' | 'signingKey' | 'previousSigningKeys'>;
+
+/** What an endpoint carries and how its deliveries leave when it asks for nothing more (docs/delivery.md); new objects each call. */
+export function plainDelivery(): DeliveryShape {
+  return { headers: {}, filter: null, clientCertificate: null, signing: 'hmac-sha256', signingKey: null, previousSigningKeys: [] };
+}
 
 export const URL_MAX = 512;
 export const METADATA_MAX_KEYS = 20;

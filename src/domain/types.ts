@@ -54,9 +54,28 @@ export interface Endpoint {
   ordering: EndpointOrdering;
   /** Deliveries per second across all workers, or null for no limit (docs/delivery.md). */
   rateLimit: number | null;
+  /** Custom headers sent with every delivery, plaintext in memory, sealed at rest; {} for none (domain/custom-headers.ts). */
+  headers: Record<string, string>;
+  /** The payload filter an event must match besides `events`, or null (domain/event-filter.ts). */
+  filter: EventFilter | null;
+  /** Mutual TLS with the receiver: PEM certificate (chain) and its private key (sealed at rest), or null. */
+  clientCertificate: ClientCertificate | null;
+  /** How `webhook-signature` is signed (docs/delivery.md, "Signatures"). */
+  signing: EndpointSigning;
+  /** Ed25519 endpoints: the private key (`whsk_…`, sealed at rest) and its public key (`whpk_…`); null for HMAC. */
+  signingKey: { privateKey: string; publicKey: string } | null;
+  /** Rolled Ed25519 keys that keep signing until `expires` (Unix ms). */
+  previousSigningKeys: { privateKey: string; publicKey: string; expires: number }[];
 }
 
 export type EndpointOrdering = 'unordered' | 'fifo';
+export type EndpointSigning = 'hmac-sha256' | 'ed25519';
+/** A JSON filter object as stored: checked by domain/event-filter.ts before it is ever stored. */
+export type EventFilter = { [key: string]: unknown };
+export interface ClientCertificate {
+  certificate: string;
+  privateKey: string;
+}
 
 export interface EventData {
   object: unknown;

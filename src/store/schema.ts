@@ -31,6 +31,19 @@ export interface EndpointsTable {
   /** The throttle's bucket, the dispatcher's: tokens held at throttle_at (ms); NULL before the first claim. */
   throttle_tokens: Generated<number | null>;
   throttle_at: Generated<number | null>;
+  /** Sealed JSON map of custom header names to values, or NULL for none. */
+  headers: Generated<string | null>;
+  /** The JSON payload filter (domain/event-filter.ts), or NULL for none. */
+  filter: Generated<string | null>;
+  /** Mutual TLS: the PEM certificate (plain) and its sealed PEM private key, both or neither. */
+  client_certificate: Generated<string | null>;
+  client_key: Generated<string | null>;
+  /** 'hmac-sha256' or 'ed25519' (docs/delivery.md, "Signatures"). */
+  signing: Generated<string>;
+  /** Ed25519: the sealed private key, its public key (whpk_…) and the sealed JSON of rolled keys still signing. */
+  signing_key: Generated<string | null>;
+  public_key: Generated<string | null>;
+  previous_signing_keys: Generated<string | null>;
 }
 
 export interface EventsTable {

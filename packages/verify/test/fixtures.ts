@@ -4,6 +4,7 @@
  * signs it with every secret still valid, through src/delivery/signing.ts. The tests verify
  * those exact headers and bytes.
  */
+import { plainDelivery } from '../../../src/domain/endpoint-rules.js';
 import { buildRequest } from '../../../src/delivery/attempt.js';
 import { headersToSend } from '../../../src/delivery/sender.js';
 import { newId, newWebhookSecret } from '../../../src/domain/ids.js';
@@ -53,6 +54,7 @@ export function sampleEndpoint(overrides: Partial<Endpoint> = {}): Endpoint {
     retrySchedule: null,
     ordering: 'unordered',
     rateLimit: null,
+    ...plainDelivery(),
     ...overrides,
   };
 }

@@ -4,7 +4,7 @@
  */
 import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import { randomToken } from '../../domain/ids.js';
-import type { Endpoint, EndpointFormat, EndpointOrdering, EndpointStatus, ListOptions, Mode, Page } from '../../domain/types.js';
+import type { Endpoint, EndpointFormat, EndpointOrdering, EndpointSigning, EndpointStatus, ListOptions, Mode, Page } from '../../domain/types.js';
 import { bit, fromJson, fromJsonOrNull, isSet, toJson, toJsonOrNull } from '../../store/columns.js';
 import { placeUnplaced } from '../../store/fifo-order.js';
 import { fetchPage } from '../../store/pagination.js';
@@ -22,6 +22,13 @@ function endpointFromRow(r: Selectable<EndpointsTable>, box: SecretBox): Endpoin
     failingSince: r.failing_since === null ? null : Number(r.failing_since),
     retrySchedule: fromJsonOrNull(r.retry_schedule),
     ordering: r.ordering as EndpointOrdering, rateLimit: r.rate_limit === null ? null : Number(r.rate_limit),
+    headers: r.headers === null ? {} : fromJson(box.open(r.headers)),
+    filter: fromJsonOrNull(r.filter),
+    clientCertificate: r.client_certificate === null || r.client_key === null ? null
+      : { certificate: r.client_certificate, privateKey: box.open(r.client_key) },
+    signing: r.signing as EndpointSigning,
+    signingKey: r.signing_key === null || r.public_key === null ? null : { privateKey: box.open(r.signing_key), publicKey: r.public_key },
+    previousSigningKeys: r.previous_signing_keys === null ? [] : fromJson(box.open(r.previous_signing_keys)),
   };
 }
 
@@ -34,6 +41,14 @@ function endpointToRow(e: Endpoint, box: SecretBox): Insertable<EndpointsTable> 
     failing_since: e.failingSince,
     retry_schedule: toJsonOrNull(e.retrySchedule),
     ordering: e.ordering, rate_limit: e.rateLimit,
+    headers: Object.keys(e.headers).length === 0 ? null : box.seal(toJson(e.headers)),
+    filter: toJsonOrNull(e.filter),
+    client_certificate: e.clientCertificate?.certificate ?? null,
+    client_key: e.clientCertificate ? box.seal(e.clientCertificate.privateKey) : null,
+    signing: e.signing,
+    signing_key: e.signingKey ? box.seal(e.signingKey.privateKey) : null,
+    public_key: e.signingKey?.publicKey ?? null,
+    previous_signing_keys: e.previousSigningKeys.length === 0 ? null : box.seal(toJson(e.previousSigningKeys)),
   };
 }
 
@@ -107,6 +122,9 @@ export async function deleteEndpoint(db: Kysely<Database>, mode: Mode, id: strin
   });
 }
 
+/** Every endpoint column the secret box seals. */
+const SEALED_COLUMNS = ['secret', 'token', 'previous_secrets', 'headers', 'client_key', 'signing_key', 'previous_signing_keys'] as const;
+
 /**
  * Re-seals every endpoint's secrets with the box's current key (key rotation); returns how
  * many rows changed. Compare-and-set on the sealed values, so a secret rolled meanwhile is
@@ -116,18 +134,19 @@ export async function reencryptSecrets(db: Kysely<Database>, box: SecretBox): Pr
   let changed = 0;
   let after = '';
   for (;;) {
-    const rows = await db.selectFrom('endpoints').select(['id', 'secret', 'token', 'previous_secrets'])
+    const rows = await db.selectFrom('endpoints').select(['id', ...SEALED_COLUMNS])
       .where('id', '>', after).orderBy('id').limit(500).execute();
     if (rows.length === 0) return changed;
     after = rows[rows.length - 1]!.id;
     const reseal = (v: string | null) => (v === null ? null : box.seal(box.open(v)));
     await db.transaction().execute(async (tx) => {
       for (const r of rows) {
-        if ([r.secret, r.token, r.previous_secrets].every((v) => v === null || box.isCurrent(v))) continue;
+        if (SEALED_COLUMNS.every((c) => r[c] === null || box.isCurrent(r[c]))) continue;
         let update = tx.updateTable('endpoints')
-          .set({ secret: reseal(r.secret)!, token: reseal(r.token), previous_secrets: reseal(r.previous_secrets) })
-          .where('id', '=', r.id).where('secret', '=', r.secret);
-        update = r.token === null ? update.where('token', 'is', null) : update.where('token', '=', r.token);
+          .set(Object.fromEntries(SEALED_COLUMNS.map((c) => [c, reseal(r[c])])))
+          .where('id', '=', r.id);
+        // Compare-and-set on every sealed value: one changed meanwhile is never overwritten.
+        for (const c of SEALED_COLUMNS) update = r[c] === null ? update.where(c, 'is', null) : update.where(c, '=', r[c]);
         const result = await update.executeTakeFirst();
         changed += Number(result.numUpdatedRows);
       }

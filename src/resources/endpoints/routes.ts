@@ -14,6 +14,7 @@ import { orNotFound } from '../../api/load.js';
 import { checkIfMatch, preconditionFailed, sendObject } from '../../api/plugins/etag.js';
 import { ruled, ruledUnion } from '../../api/plugins/problem.js';
 import { answer, createdAnswer, ListQuery, NO_CONTROL, NotModified, objectAnswer, pageAnswer, withProblems, ScopeHeaders } from '../../api/schemas.js';
+import { deliveryFields, DeliveryFieldsIn, type DeliveryFieldsBody } from './delivery-fields.js';
 import { jsonPatchAsMerge, readJsonPatch } from './json-patch.js';
 import { EndpointFormatField as Format, EndpointOrderingField as Ordering, EndpointParams as Params, EndpointStatusField as Status, RATE_LIMIT_MAX, RATE_LIMIT_MIN, renderEndpoint } from './shape.js';
 
@@ -37,14 +38,14 @@ const CreateBody = Type.Object({
   url: Url, events: Events, description: Type.Optional(Type.Union([Description, Type.Null()])), format: Type.Optional(Format),
   status: Type.Optional(Status), token: Type.Optional(Type.Union([Token, Type.Null()])), metadata: Type.Optional(Type.Union([MetadataIn, Type.Null()])),
   retry_schedule: Type.Optional(Type.Union([RetrySchedule, Type.Null()])),
-  ordering: Type.Optional(Ordering), rate_limit: Type.Optional(NullableRateLimit),
+  ordering: Type.Optional(Ordering), rate_limit: Type.Optional(NullableRateLimit), ...DeliveryFieldsIn,
 }, { additionalProperties: false });
 
 const PatchBody = Type.Object({
   url: Type.Optional(Url), events: Type.Optional(Events), description: Type.Optional(Type.Union([Description, Type.Null()])),
   format: Type.Optional(Format), status: Type.Optional(Status), token: Type.Optional(Type.Union([Token, Type.Null()])),
   metadata: Type.Optional(Type.Union([MetadataIn, Type.Null()])), retry_schedule: Type.Optional(Type.Union([RetrySchedule, Type.Null()])),
-  ordering: Type.Optional(Ordering), rate_limit: Type.Optional(NullableRateLimit),
+  ordering: Type.Optional(Ordering), rate_limit: Type.Optional(NullableRateLimit), ...DeliveryFieldsIn,
 }, { additionalProperties: false, description: 'JSON merge patch (RFC 7396): absent fields stay, null clears. An array body is a JSON Patch (RFC 6902) over these fields (json-patch.ts)' });
 
 /** Applies RFC 7396 to the metadata map: a null value removes its key. */
@@ -81,19 +82,23 @@ interface CheckedFields {
   /** The URL to store (normalised), if one was given. */
   url: string | undefined;
   retrySchedule: number[] | null | undefined;
+  /** delivery-fields.ts: the endpoint's headers, filter, certificate and signing as they are to be stored. */
+  delivery: ReturnType<typeof deliveryFields>;
 }
 
-/** Checks the fields a request sets; answers what to store of those that need it. */
+/** Checks the fields a request sets; answers what to store of those that need it. `current`: the endpoint a patch changes. */
 async function checkFields(
-  deps: ApiDeps, mode: Mode, fields: { url?: string; events?: string[]; metadata?: Record<string, unknown>; retrySchedule?: string[] | null },
+  deps: ApiDeps, mode: Mode, fields: { url?: string; events?: string[]; metadata?: Record<string, unknown>; retrySchedule?: string[] | null; delivery: DeliveryFieldsBody },
+  current: Endpoint | null,
 ): Promise<CheckedFields> {
   const errors = new FieldErrorList();
   if (fields.url !== undefined) for (const p of urlProblems(fields.url, mode.live)) errors.add('url', p);
   if (fields.events !== undefined) for (const p of eventPatternProblems(fields.events, await deps.catalog.names())) errors.add('events', p);
   if (fields.metadata !== undefined) metadataProblems(fields.metadata, errors);
+  const delivery = deliveryFields(current, fields.delivery, deps.clock.now(), errors);
   const retrySchedule = checkedRetrySchedule(deps, fields.retrySchedule, errors);
   errors.throwIfAny();
-  if (fields.url === undefined) return { url: undefined, retrySchedule };
+  if (fields.url === undefined) return { url: undefined, retrySchedule, delivery };
   const url = normalisedUrl(fields.url);
   // A well-formed URL whose host is a literal address the sender would refuse: not a typo but
   // a target hookd will never reach, so 422 (docs/security.md). Names are checked at send time.
@@ -104,7 +109,7 @@ async function checkFields(
       errors: { url: [`must not point at a refused address (${refused})`] },
     });
   }
-  return { url, retrySchedule };
+  return { url, retrySchedule, delivery };
 }
 
 /** The endpoint, or the 404 every endpoint route answers for one that is not there (or not the caller's). */
@@ -123,7 +128,7 @@ export async function endpointRoutes(app: App, deps: ApiDeps): Promise<void> {
     const mode = request.mode!;
     const body = request.body as Static<typeof CreateBody>;
     const metadata = body.metadata ?? {};
-    const checked = await checkFields(deps, mode, { url: body.url, events: body.events, metadata, retrySchedule: body.retry_schedule });
+    const checked = await checkFields(deps, mode, { url: body.url, events: body.events, metadata, retrySchedule: body.retry_schedule, delivery: body }, null);
     if (await store.countEndpoints(mode) >= config.maxEndpointsPerWorkspace) {
       throw new HookdError('conflict', 'Too many webhook endpoints', {
         detail: `A workspace may have ${config.maxEndpointsPerWorkspace} endpoints in each mode (HOOKD_MAX_ENDPOINTS). Delete one, or subscribe one endpoint to more event types.`,
@@ -135,7 +140,7 @@ export async function endpointRoutes(app: App, deps: ApiDeps): Promise<void> {
       format: body.format ?? 'basic', status: body.status ?? 'enabled', events: body.events, secret: newWebhookSecret(),
       token: body.token ?? null, metadata: metadata as Record<string, string>, created: now, updated: now, etag: randomToken(),
       previousSecrets: [], failingSince: null, retrySchedule: checked.retrySchedule ?? null,
-      ordering: body.ordering ?? 'unordered', rateLimit: body.rate_limit ?? null,
+      ordering: body.ordering ?? 'unordered', rateLimit: body.rate_limit ?? null, ...checked.delivery,
     };
     await store.createEndpoint(endpoint);
     reply.header('Location', `/v1/webhooks/endpoints/${endpoint.id}`);
@@ -178,7 +183,8 @@ export async function endpointRoutes(app: App, deps: ApiDeps): Promise<void> {
     const metadata = patch.metadata === undefined ? current.metadata : mergeMetadata(current.metadata, patch.metadata);
     const checked = await checkFields(deps, mode, {
       url: patch.url, events: patch.events, metadata: patch.metadata === undefined ? undefined : metadata, retrySchedule: patch.retry_schedule,
-    });
+      delivery: patch,
+    }, current);
     const next: Endpoint = {
       ...current,
       url: checked.url ?? current.url,
@@ -191,6 +197,7 @@ export async function endpointRoutes(app: App, deps: ApiDeps): Promise<void> {
       retrySchedule: checked.retrySchedule === undefined ? current.retrySchedule : checked.retrySchedule,
       ordering: patch.ordering ?? current.ordering,
       rateLimit: patch.rate_limit === undefined ? current.rateLimit : patch.rate_limit,
+      ...checked.delivery,
       updated: clock.now(),
       etag: randomToken(),
     };

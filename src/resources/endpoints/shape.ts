@@ -6,6 +6,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { formatRetrySchedule, scheduleInForce } from '../../domain/retry-schedule.js';
 import type { Endpoint } from '../../domain/types.js';
+import { summariseCertificate } from '../../delivery/client-certificate.js';
 import { IdString, iso, Timestamp } from '../../api/schemas.js';
 
 export const EndpointFormatField = Type.Union([Type.Literal('basic'), Type.Literal('cloud_events')]);
@@ -16,6 +17,10 @@ export const EndpointOrderingField = Type.Union([Type.Literal('unordered'), Type
 /** Deliveries per second: the bounds of `rate_limit`. */
 export const RATE_LIMIT_MIN = 1;
 export const RATE_LIMIT_MAX = 10_000;
+
+export const EndpointSigningField = Type.Union([Type.Literal('hmac-sha256'), Type.Literal('ed25519')], {
+  description: 'How `webhook-signature` is signed: `hmac-sha256` (Standard Webhooks `v1`, with the secret; the default) or `ed25519` (`v1a`, verified with `public_key`, no secret needed). X-Falu-Signature is HMAC either way (docs/delivery.md, "Signatures")',
+});
 
 export const EndpointObject = Type.Object({
   id: Type.String(), created: Timestamp, updated: Timestamp, format: EndpointFormatField, secret: Type.String(), workspace: Type.String(),
@@ -31,6 +36,18 @@ export const EndpointObject = Type.Object({
   rate_limit: Type.Union([Type.Integer({ minimum: RATE_LIMIT_MIN, maximum: RATE_LIMIT_MAX }), Type.Null()], {
     description: 'Deliveries per second to this endpoint, across every worker process; null: no limit (docs/delivery.md, "Throttles")',
   }),
+  headers: Type.Record(Type.String(), Type.String(), {
+    description: 'Custom headers sent with every delivery, values masked (`********` and, for values of 16 characters or more, their last 4); {} for none',
+  }),
+  filter: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()], {
+    description: 'The payload filter an event must match besides `events` (docs/delivery.md, "Filters"); null: every event of the subscribed types',
+  }),
+  client_certificate: Type.Union([Type.Object({
+    subject: Type.String(), issuer: Type.String(), expires: Timestamp,
+    fingerprint: Type.String({ description: 'SHA-256 of the certificate, colon-separated hex' }),
+  }), Type.Null()], { description: 'The client certificate hookd presents for mutual TLS, described (its private key is never returned); null: none' }),
+  signing: EndpointSigningField,
+  public_key: Type.Union([Type.String(), Type.Null()], { description: 'Ed25519 endpoints: the key that verifies `v1a` signatures (`whpk_` + base64 of the 32 raw bytes); null for HMAC' }),
 }, { $id: 'WebhookEndpoint' });
 
 /** The `{id}` of every /v1/webhooks/endpoints/{id}… route. */
@@ -43,6 +60,11 @@ function mask(value: string): string {
   const underscore = value.indexOf('_');
   const prefix = underscore > 0 && underscore < 6 ? value.slice(0, underscore + 1) : '';
   return `${prefix}********${value.slice(-4)}`;
+}
+
+/** A header value shown: whole values are never, and short ones lose even their tail. */
+function maskHeader(value: string): string {
+  return value.length >= 16 ? `********${value.slice(-4)}` : '********';
 }
 
 /**
@@ -70,5 +92,15 @@ export function renderEndpoint(e: Endpoint, platformSchedule: readonly number[],
     retry_schedule_source: retry.source,
     ordering: e.ordering,
     rate_limit: e.rateLimit,
+    headers: Object.fromEntries(Object.entries(e.headers).map(([name, value]) => [name, maskHeader(value)])),
+    filter: e.filter,
+    client_certificate: e.clientCertificate === null ? null : renderCertificate(e.clientCertificate),
+    signing: e.signing,
+    public_key: e.signingKey?.publicKey ?? null,
   };
+}
+
+function renderCertificate(pair: NonNullable<Endpoint['clientCertificate']>): NonNullable<EndpointJson['client_certificate']> {
+  const summary = summariseCertificate(pair);
+  return { subject: summary.subject, issuer: summary.issuer, expires: iso(summary.expires), fingerprint: summary.fingerprint };
 }

@@ -12,6 +12,7 @@ import { sealKeptAnswers } from './0005-sealed-answers.js';
 import * as m0006 from './0006-endpoint-retry-schedule.js';
 import * as m0007 from './0007-replay-key.js';
 import * as m0008 from './0008-delivery-control.js';
+import * as m0009 from './0009-delivery-shape.js';
 import type { SecretBox } from '../secret-box.js';
 
 /** The box: data migrations that seal what was kept in plain text need it. */
@@ -25,6 +26,7 @@ function migrations(box: SecretBox): Record<string, Migration> {
     '0006-endpoint-retry-schedule': m0006,
     '0007-replay-key': m0007,
     '0008-delivery-control': m0008,
+    '0009-delivery-shape': m0009,
   };
 }
 
