@@ -47,8 +47,8 @@ export function standardSignature(secrets: readonly string[], id: string, timest
 /** PKCS#8 DER of an Ed25519 private key, up to its 32-byte seed (RFC 8410). */
 const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 /**
- * Imported keys by their `whsk_…` string. An import costs about as much as a signature, and a
- * key signs every delivery of its endpoint; the bound keeps a platform with many endpoints
+ * Imported keys by their `whsk_…` string. An import costs about fifteen signatures
+ * (BENCHMARKS.md, "Signing"), and a key signs every delivery of its endpoint; the bound keeps a platform with many endpoints
  * from holding every key it ever used (the oldest is dropped first).
  */
 const ED25519_KEYS_MAX = 10_000;
