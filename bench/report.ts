@@ -15,6 +15,7 @@ export function format(value: number | null | undefined, unit: MetricDef['unit']
   switch (unit) {
     case 'per_s': return Math.round(value).toLocaleString('en-US');
     case 'ms': return value < 10 ? value.toFixed(2) : value < 100 ? value.toFixed(1) : Math.round(value).toLocaleString('en-US');
+    case 'us': return value < 100 ? value.toFixed(1) : Math.round(value).toLocaleString('en-US');
     case 'cpu': return value.toFixed(3);
     case 'mb': return Math.round(value).toLocaleString('en-US');
     case 'ratio': return `${value.toFixed(2)}×`;

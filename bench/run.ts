@@ -19,6 +19,7 @@ import { fifo } from './scenarios/fifo.js';
 import { isolation } from './scenarios/isolation.js';
 import { latency } from './scenarios/latency.js';
 import { throttle } from './scenarios/throttle.js';
+import { signing } from './scenarios/signing.js';
 import { throughput } from './scenarios/throughput.js';
 import type { Context, Scenario } from './scenarios/types.js';
 import { bullmq } from './systems/bullmq.js';
@@ -27,7 +28,7 @@ import { hookdPostgres, hookdSqlite } from './systems/hookd.js';
 import { pgBoss } from './systems/pgboss.js';
 import type { System } from './systems/types.js';
 
-const SCENARIOS: Scenario[] = [throughput, latency, isolation, fanout, backlog, fifo, throttle, cost];
+const SCENARIOS: Scenario[] = [throughput, latency, isolation, fanout, backlog, fifo, throttle, cost, signing];
 const SYSTEMS: System[] = [ceiling, bullmq, pgBoss, hookdSqlite, hookdPostgres];
 const RESULTS_DIR = fileURLToPath(new URL('../../bench/results/', import.meta.url));
 const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));

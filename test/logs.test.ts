@@ -31,20 +31,27 @@ describe('logs', () => {
         key: ws.test, body: { url: receiver.url, events: ['*'], token: 'tok_do_not_log_me_1234' }, headers: { 'x-idempotency-key': 'idem-do-not-log' },
       })).json() as { id: string; secret: string };
       const rolled = (await h.call('POST', `/v1/webhooks/endpoints/${ep.id}/secret/roll`, { key: ws.test })).json() as { secret: string };
+      // Custom header values and Ed25519 private keys are never shown: the store has them.
+      const ed = (await h.call('POST', '/v1/webhooks/endpoints', {
+        key: ws.test, body: { url: `${receiver.url}/ed`, events: ['*'], signing: 'ed25519', headers: { 'X-Api-Key': 'hdr_do_not_log_me_5678abcd' } },
+      })).json() as { id: string };
+      const stored = (await h.store.getEndpoint({ workspace: ws.id, live: false }, ed.id))!;
+      const privateKey = stored.signingKey!.privateKey;
       await h.call('POST', '/v1/events', { key: ws.test, body: { type: 'payment.succeeded', data: { object: {} } } });
-      await receiver.waitFor(1);
+      await receiver.waitFor(2);
       await h.call('GET', '/v1/events', { key: `${ws.test}x` });
       await h.call('POST', `/v1/webhooks/endpoints/${ep.id}/test`, { key: ws.test });
       // Objects that hold secrets, logged as code in hookd might.
       h.app.log.info({ endpoint: { secret: ep.secret, token: 'tok_do_not_log_me_1234' }, keys: { test: ws.test } }, 'an endpoint');
       h.app.log.info({ result: { endpoint: { secret: rolled.secret } } }, 'nested');
+      h.app.log.info({ endpoint: { signingKey: stored.signingKey, previousSigningKeys: [{ privateKey, expires: 0 }] } }, 'an Ed25519 endpoint');
       h.app.log.info({ req: { headers: { authorization: `Bearer ${PLATFORM_KEY}` } } }, 'headers');
       // The session's last line: the delivery's outcome, logged once it is written.
       await until('the delivery outcome is logged', () => text.includes('"msg":"delivery succeeded"'), 10_000, 20);
 
       expect(text.length).toBeGreaterThan(1_000);
       expect(text).toContain('[redacted]');
-      for (const secret of [ws.test, ws.live, ep.secret, rolled.secret, 'tok_do_not_log_me_1234', PLATFORM_KEY, 'idem-do-not-log']) {
+      for (const secret of [ws.test, ws.live, ep.secret, rolled.secret, 'tok_do_not_log_me_1234', PLATFORM_KEY, 'idem-do-not-log', 'hdr_do_not_log_me_5678abcd', privateKey]) {
         expect(text).not.toContain(secret);
         // The distinctive middle of a secret, in case it was logged cut or wrapped.
         expect(text).not.toContain(secret.slice(6, 26));

@@ -1,5 +1,6 @@
 /**
- * No key, secret or token that hookd shows a client whole is stored whole (docs/security.md,
+ * No key, secret or token that hookd shows a client whole, nor a custom header value or an
+ * Ed25519 private key (never shown whole), is stored whole (docs/security.md,
  * "Secrets"): every create and roll that answers with one is sent with X-Idempotency-Key, so
  * the replay cache holds its answer too, and the replay must still be the same bytes; then
  * every column of every table (test/plaintext.ts reads them from the catalog) is searched.
@@ -65,6 +66,20 @@ describe('secrets at rest', () => {
     await twice('PATCH', `/v1/webhooks/endpoints/${endpoint.id}`, 'ep-token', { key, body: { token: patchToken } });
     show(patchToken);
 
+    // Never shown whole, so they come from the store: custom header values and Ed25519 private
+    // keys (the current one and one rolled), which are sealed like the token.
+    const headerValue = 'gw_key_set_at_create_5e1f9a2c7d';
+    const signed = (await twice('POST', '/v1/webhooks/endpoints', 'ep-ed25519', {
+      key, body: { url: `${receiver.url}/ed25519`, events: ['*'], signing: 'ed25519', headers: { 'X-Api-Key': headerValue } },
+    })).json() as { id: string };
+    const patchedHeader = 'gw_key_set_by_patch_8b0d3f6e1a';
+    await twice('PATCH', `/v1/webhooks/endpoints/${signed.id}`, 'ep-header', { key, body: { headers: { 'X-Other-Key': patchedHeader } } });
+    await twice('POST', `/v1/webhooks/endpoints/${signed.id}/secret/roll`, 'ep-ed25519-roll', { key, body: { expires_in: 3600 } });
+    const stored = (await h.store.getEndpoint({ workspace: created.id, live: false }, signed.id))!;
+    expect(stored.headers).toEqual({ 'X-Api-Key': headerValue, 'X-Other-Key': patchedHeader });
+    show(headerValue, patchedHeader, stored.signingKey!.privateKey, ...stored.previousSigningKeys.map((p) => p.privateKey));
+    expect(shown.filter((v) => v.startsWith('whsk_'))).toHaveLength(2);
+
     // Two more answers that carry a credential whole: a portal link and a listen grant.
     const portal = (await twice('POST', '/v1/portal/sessions', 'portal', { body: { workspace: created.id, live: false } })).json() as { url: string };
     show(portal.url.split('#portal=')[1]!);
@@ -73,11 +88,12 @@ describe('secrets at rest', () => {
 
     // A delivery, so that the attempt records are searched too: it is signed with the secret and carries the token.
     const event = (await twice('POST', '/v1/events', 'publish', { key, body: { type: 'payment.succeeded', data: { object: { id: 'pa_1' } } } })).json() as { id: string };
-    const [arrived] = await receiver.waitFor(1);
-    expect(arrived!.headers.authorization).toBe(`Bearer ${patchToken}`);
-    await until('the attempt is recorded', async () => {
+    const arrived = await receiver.waitFor(2);
+    expect(arrived.find((r) => r.path === '/webhooks')!.headers.authorization).toBe(`Bearer ${patchToken}`);
+    expect(arrived.find((r) => r.path === '/webhooks/ed25519')!.headers['x-api-key']).toBe(headerValue);
+    await until('the attempts are recorded', async () => {
       const deliveries = (await h.call('GET', `/v1/webhooks?event=${event.id}`, { key })).json() as { attempts: unknown[] }[];
-      return deliveries[0]?.attempts.length === 1;
+      return deliveries.length === 2 && deliveries.every((d) => d.attempts.length === 1);
     }, 10_000);
 
     await h.stop();

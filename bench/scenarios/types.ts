@@ -6,7 +6,7 @@ import type { RunningSystem, System, SystemName, SystemSetup } from '../systems/
 export interface MetricDef {
   key: string;
   label: string;
-  unit: 'per_s' | 'ms' | 'cpu' | 'mb' | 'ratio' | 'pct';
+  unit: 'per_s' | 'ms' | 'us' | 'cpu' | 'mb' | 'ratio' | 'pct';
   better: 'higher' | 'lower';
   /** Shown with its ratio to the ceiling and, in the ratio rows, to each baseline. */
   headline?: boolean;

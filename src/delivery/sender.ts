@@ -28,10 +28,10 @@ export interface SendRequest {
   signal?: AbortSignal;
 }
 
-/** The headers a request goes out with: its own, and its signatures when it is to be signed. */
+/** The headers a request goes out with: its own, and its signatures when it is to be signed (on a sender thread too: sender-thread.ts sends through here). */
 export function headersToSend(req: Pick<SendRequest, 'headers' | 'body' | 'sign'>): Record<string, string> {
   if (!req.sign) return req.headers;
-  return { ...req.headers, ...signatureHeaders(req.sign.secrets, req.sign.id, req.sign.timestamp, req.body) };
+  return { ...req.headers, ...signatureHeaders(req.sign.secrets, req.sign.id, req.sign.timestamp, req.body, req.sign.ed25519) };
 }
 
 export interface SendResult {

@@ -1,3 +1,4 @@
+import { createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -48,6 +49,22 @@ describe('threaded sender', () => {
     })));
     expect(results.map((r) => [r.status, r.response])).toEqual(Array.from({ length: 100 }, (_, i) => [200, `evt_${i}:${i}`]));
     expect(results.every((r) => r.error === null && r.time >= 0)).toBe(true);
+  });
+
+  it('signs v1a on a thread for an Ed25519 request, checked with node:crypto and the raw public key', async () => {
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    const whsk = 'whsk_' + Buffer.from(privateKey.export({ format: 'jwk' }).d!, 'base64url').toString('base64');
+    const raw = Buffer.from(publicKey.export({ format: 'jwk' }).x!, 'base64url');
+    const key = createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), raw]), format: 'der', type: 'spki' });
+    const url = await serve((req, body, res) => {
+      const entries = String(req.headers['webhook-signature']).split(' ');
+      const message = Buffer.from(`${req.headers['webhook-id']}.${req.headers['webhook-timestamp']}.${body}`);
+      const ok = entries.length === 1 && entries[0]!.startsWith('v1a,') && verify(null, message, key, Buffer.from(entries[0]!.slice(4), 'base64'));
+      res.writeHead(ok ? 200 : 401).end();
+    });
+    const sender = open(1);
+    const result = await sender.send({ url, body: '{"n":1}', headers: {}, sign: { secrets: [SECRET], id: 'evt_1', timestamp: 1_700_000_000, ed25519: [whsk] } });
+    expect(result.status).toBe(200);
   });
 
   it('aborts the requests of a signal that fires, and only those', async () => {

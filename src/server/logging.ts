@@ -18,6 +18,8 @@ export const LOG_REDACT = [
   'secret', 'token', 'keys', 'previousSecrets', 'adminKey', 'encryptionKey', 'previousEncryptionKeys',
   '*.secret', '*.token', '*.keys', '*.previousSecrets', '*.adminKey', '*.encryptionKey', '*.previousEncryptionKeys',
   '*.*.secret', '*.*.token', '*.*.keys', '*.*.previousSecrets',
+  // An Endpoint's Ed25519 private keys (docs/delivery.md, "Signatures").
+  'signingKey', 'previousSigningKeys', '*.signingKey', '*.previousSigningKeys', '*.*.signingKey', '*.*.previousSigningKeys',
 ];
 
 export type LogStream = NodeJS.WritableStream & { isTTY?: boolean };

@@ -8,9 +8,14 @@
  * key is the secret string as hookd shows it. Exception: a secret written `whsec_…` is a Standard
  * Webhooks secret, so the Standard Webhooks headers are used when present. `scheme: 'both'`
  * requires and checks both; `'falu'` or `'standard'` checks only that one.
+ *
+ * A public key (`whpk_…`, or an array of them during a key roll) in place of the secret checks
+ * the `v1a` entries of an Ed25519 endpoint (ed25519.ts), whatever `scheme` says but 'falu' and
+ * 'both': X-Falu-Signature is always HMAC, so checking it needs the secret.
  */
 import { bodyBytes, decodeUtf8, type RawBody } from './encoding.js';
-import { InvalidPayloadError, MissingHeaderError } from './errors.js';
+import { verifyEd25519Webhook, isPublicKey } from './ed25519.js';
+import { InvalidPayloadError, InvalidSecretError, MissingHeaderError } from './errors.js';
 import type { HookdEventType } from './event-types.js';
 import { FALU_SIGNATURE_HEADER, verifyFaluSignature, type VerifiedSignature } from './falu.js';
 import { getHeader, type HeadersInput } from './headers.js';
@@ -50,31 +55,42 @@ export interface ConstructEventOptions extends VerifyOptions {
 
 export const DEFAULT_TYPE_PREFIX = 'io.falu.';
 
+/** The endpoint's HMAC secret (`fwhs_…`), or for an Ed25519 endpoint its public key (`whpk_…`) or several during a key roll. */
+export type SecretOrPublicKeys = string | readonly string[];
+
 function hasStandardHeaders(headers: HeadersInput): boolean {
   return ['webhook-id', 'webhook-timestamp', 'webhook-signature'].some((h) => getHeader(headers, h) !== undefined);
 }
 
 /** Verifies the request's signature as chosen by `options.scheme`; resolves with what was verified (the first, for 'both'). */
-export async function verifyWebhook(rawBody: RawBody, headers: HeadersInput, secret: string, options: ConstructEventOptions = {}): Promise<VerifiedSignature> {
+export async function verifyWebhook(rawBody: RawBody, headers: HeadersInput, secret: SecretOrPublicKeys, options: ConstructEventOptions = {}): Promise<VerifiedSignature> {
   if (typeof headers !== 'object' || headers === null) throw new TypeError('headers must be a Headers instance or a plain object');
   const scheme = options.scheme ?? 'auto';
+  if (isPublicKey(secret) || Array.isArray(secret)) {
+    if (scheme === 'falu' || scheme === 'both') {
+      throw new InvalidSecretError(`options.scheme '${scheme}' checks X-Falu-Signature, which is HMAC: pass the endpoint's secret (fwhs_…), not its public key.`, { scheme: 'falu' });
+    }
+    return verifyEd25519Webhook(rawBody, headers, secret, options);
+  }
+  // Not a public key: an HMAC secret, which the verifiers check (a non-string gets their invalid_secret).
+  const hmacSecret = secret as string;
   const falu = getHeader(headers, FALU_SIGNATURE_HEADER);
   const faluPresent = falu !== undefined && falu.trim() !== '';
   const standardPresent = hasStandardHeaders(headers);
   switch (scheme) {
     case 'falu':
-      return verifyFaluSignature(rawBody, falu, secret, options);
+      return verifyFaluSignature(rawBody, falu, hmacSecret, options);
     case 'standard':
-      return verifyStandardWebhook(rawBody, headers, secret, options);
+      return verifyStandardWebhook(rawBody, headers, hmacSecret, options);
     case 'both': {
-      const first = await verifyFaluSignature(rawBody, falu, secret, options);
-      await verifyStandardWebhook(rawBody, headers, secret, options);
+      const first = await verifyFaluSignature(rawBody, falu, hmacSecret, options);
+      await verifyStandardWebhook(rawBody, headers, hmacSecret, options);
       return first;
     }
     case 'auto': {
-      const preferStandard = typeof secret === 'string' && secret.startsWith('whsec_') && standardPresent;
-      if (faluPresent && !preferStandard) return verifyFaluSignature(rawBody, falu, secret, options);
-      if (standardPresent) return verifyStandardWebhook(rawBody, headers, secret, options);
+      const preferStandard = typeof hmacSecret === 'string' && hmacSecret.startsWith('whsec_') && standardPresent;
+      if (faluPresent && !preferStandard) return verifyFaluSignature(rawBody, falu, hmacSecret, options);
+      if (standardPresent) return verifyStandardWebhook(rawBody, headers, hmacSecret, options);
       bodyBytes(rawBody); // a body mistake is the more useful error
       throw new MissingHeaderError(
         'The request has neither an X-Falu-Signature header nor the Standard Webhooks headers (webhook-id, webhook-timestamp, webhook-signature): ' +
@@ -155,7 +171,7 @@ export function parseEvent<TObject = Record<string, unknown>>(payload: unknown, 
 export async function constructEvent<TObject = Record<string, unknown>>(
   rawBody: RawBody,
   headers: HeadersInput,
-  secret: string,
+  secret: SecretOrPublicKeys,
   options: ConstructEventOptions = {},
 ): Promise<WebhookEvent<TObject>> {
   const bytes = bodyBytes(rawBody);

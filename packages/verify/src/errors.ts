@@ -14,7 +14,7 @@ export type WebhookVerificationErrorCode =
   | 'timestamp_in_future'
   /** No signature entry matches: wrong secret, or the body is not the bytes that were signed. */
   | 'signature_mismatch'
-  /** The secret given to the verifier cannot be used (empty, or not base64 where a key is needed). */
+  /** The secret or public key given to the verifier cannot be used (empty, or not base64 where a key is needed). */
   | 'invalid_secret'
   /** The body is not a string, Uint8Array or ArrayBuffer (e.g. it was already parsed as JSON). */
   | 'unsupported_body'
@@ -24,7 +24,8 @@ export type WebhookVerificationErrorCode =
   | 'unsupported_runtime';
 
 /** Which signature scheme an error is about. */
-export type SignatureScheme = 'falu' | 'standard';
+/** `ed25519`: the Standard Webhooks headers' `v1a` entries, checked with a public key. */
+export type SignatureScheme = 'falu' | 'standard' | 'ed25519';
 
 export interface WebhookVerificationErrorDetails {
   scheme?: SignatureScheme;

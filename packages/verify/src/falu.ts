@@ -13,10 +13,10 @@ export const FALU_SIGNATURE_HEADER = 'x-falu-signature';
 
 /** What a successful verification tells. */
 export interface VerifiedSignature {
-  scheme: 'falu' | 'standard';
+  scheme: 'falu' | 'standard' | 'ed25519';
   /** The signed timestamp, Unix seconds. */
   timestamp: number;
-  /** The `webhook-id` (Standard Webhooks only): deduplicate on it. */
+  /** The `webhook-id` (Standard Webhooks and Ed25519 only): deduplicate on it. */
   id?: string;
 }
 

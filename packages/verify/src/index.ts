@@ -1,13 +1,14 @@
 /**
- * @hookd/verify: verify hookd webhook deliveries (X-Falu-Signature and Standard Webhooks) with
+ * @hookd/verify: verify hookd webhook deliveries (X-Falu-Signature, Standard Webhooks v1 and v1a) with
  * WebCrypto, turn them into typed events, and receive them in node:http, Express, Fastify and
  * Hono without losing the raw body. Zero dependencies; Node 18+, Deno, Bun and edge runtimes.
  */
 export { verifyFaluSignature, parseFaluSignature, FALU_SIGNATURE_HEADER, type VerifiedSignature, type ParsedFaluSignature } from './falu.js';
 export { verifyStandardWebhook, standardWebhooksKey, STANDARD_HEADERS } from './standard.js';
+export { verifyEd25519Webhook, ed25519PublicKeyBytes, parseEd25519Signature, isPublicKey, PUBLIC_KEY_PREFIX } from './ed25519.js';
 export {
   constructEvent, verifyWebhook, parseEvent, DEFAULT_TYPE_PREFIX,
-  type WebhookEvent, type ConstructEventOptions,
+  type WebhookEvent, type ConstructEventOptions, type SecretOrPublicKeys,
 } from './construct.js';
 export {
   WebhookVerificationError, MissingHeaderError, MalformedHeaderError, TimestampTooOldError, TimestampInFutureError,

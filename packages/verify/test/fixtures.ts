@@ -8,6 +8,7 @@ import { plainDelivery } from '../../../src/domain/endpoint-rules.js';
 import { buildRequest } from '../../../src/delivery/attempt.js';
 import { headersToSend } from '../../../src/delivery/sender.js';
 import { newId, newWebhookSecret } from '../../../src/domain/ids.js';
+import { newSigningKey } from '../../../src/domain/signing-keys.js';
 import type { Endpoint, EndpointFormat, HookdEvent } from '../../../src/domain/types.js';
 
 export const NOW_MS = Date.UTC(2026, 0, 15, 12, 0, 0);
@@ -76,4 +77,21 @@ export function hookdDelivery(options: { format?: EndpointFormat; rolled?: numbe
   const event = sampleEvent(options.event);
   const request = buildRequest(event, endpoint, options.typePrefix ?? 'io.falu.', nowMs);
   return { body: request.body, headers: headersToSend(request), secrets: [endpoint.secret, ...previousSecrets.map((p) => p.secret)], event, endpoint };
+}
+
+export interface Ed25519Delivery {
+  body: string;
+  headers: Record<string, string>;
+  /** The current public key first, then the rolled ones still signing. */
+  publicKeys: string[];
+  secret: string;
+}
+
+/** A delivery from an Ed25519 endpoint exactly as hookd builds it; `rolled` adds rolled key pairs still in their grace period. */
+export function hookdEd25519Delivery(options: { rolled?: number; nowMs?: number } = {}): Ed25519Delivery {
+  const nowMs = options.nowMs ?? NOW_MS;
+  const previousSigningKeys = Array.from({ length: options.rolled ?? 0 }, () => ({ ...newSigningKey(), expires: nowMs + 86_400_000 }));
+  const endpoint = sampleEndpoint({ signing: 'ed25519', signingKey: newSigningKey(), previousSigningKeys });
+  const request = buildRequest(sampleEvent(), endpoint, 'io.falu.', nowMs);
+  return { body: request.body, headers: headersToSend(request), publicKeys: [endpoint.signingKey!.publicKey, ...previousSigningKeys.map((k) => k.publicKey)], secret: endpoint.secret };
 }

@@ -7,6 +7,7 @@ import { EVENTS_MAX, eventPatternProblems } from '../../domain/endpoint-rules.js
 import { FieldErrorList, HookdError } from '../../domain/errors.js';
 import { newId, newWebhookSecret, randomToken } from '../../domain/ids.js';
 import { newEvent } from '../../domain/new-event.js';
+import { newSigningKey } from '../../domain/signing-keys.js';
 import { replayKey } from '../../domain/replay.js';
 import type { Endpoint, Mode } from '../../domain/types.js';
 import { runAttempt } from '../../delivery/attempt.js';
@@ -23,7 +24,7 @@ import { EndpointParams as Params, renderEndpoint } from './shape.js';
 
 /** s: a rolled secret keeps signing for a day by default (docs/delivery.md). */
 const ROLL_GRACE_DEFAULT_S = 86_400;
-/** Rolled secrets kept signing at once; older ones stop early rather than grow every request's headers. */
+/** Rolled secrets (and Ed25519 keys) kept signing at once; older ones stop early rather than grow every request's headers. */
 const PREVIOUS_SECRETS_MAX = 4;
 
 /** Deliveries one replay call queues at most: bounds the call's time and its transactions' count, not its memory (batches of 500). */
@@ -38,6 +39,13 @@ function windowOf(body: { since: string; until?: string }, now: number, errors: 
   if (since !== undefined && until !== undefined && since >= until) errors.add('until', 'must be later than since');
   errors.throwIfAny();
   return { since: since!, until: until! };
+}
+
+/** An Ed25519 endpoint's keys after a roll: a new pair, the old one signing for `grace` ms, at most PREVIOUS_SECRETS_MAX rolled. */
+function rolledSigningKeys(current: Endpoint, now: number, grace: number): Pick<Endpoint, 'signingKey' | 'previousSigningKeys'> {
+  if (current.signing !== 'ed25519' || current.signingKey === null) return { signingKey: current.signingKey, previousSigningKeys: current.previousSigningKeys };
+  const previous = grace === 0 ? current.previousSigningKeys : [{ ...current.signingKey, expires: now + grace }, ...current.previousSigningKeys];
+  return { signingKey: newSigningKey(), previousSigningKeys: previous.filter((p) => p.expires > now).slice(0, PREVIOUS_SECRETS_MAX) };
 }
 
 export async function endpointActionRoutes(app: App, { store, clock, auth, sender, config, wake, catalog, metrics }: ApiDeps): Promise<void> {
@@ -140,9 +148,17 @@ export async function endpointActionRoutes(app: App, { store, clock, auth, sende
   app.get('/v1/webhooks/endpoints/:id/secret', {
     onRequest: auth.workspace,
     schema: {
-      headers: ScopeHeaders, tags, operationId: 'getWebhookEndpointSecret', summary: 'The endpoint\'s signing secret, whole, and how long rolled secrets keep signing',
+      headers: ScopeHeaders, tags, operationId: 'getWebhookEndpointSecret', summary: 'The endpoint\'s signing secret, whole, and how long rolled secrets and Ed25519 keys keep signing',
       params: Params,
-      response: withProblems({ 200: answer(Type.Object({ secret: Type.String(), previous: Type.Array(Type.Object({ expires: Type.String() })) }), 'The secret whole, and when each rolled secret stops signing') }, 403, 404),
+      response: withProblems({
+        200: answer(Type.Object({
+          secret: Type.String(),
+          previous: Type.Array(Type.Object({ expires: Type.String() })),
+          previous_public_keys: Type.Array(Type.Object({ public_key: Type.String(), expires: Type.String() }), {
+            description: 'Ed25519 endpoints: the public keys of rolled keys still signing, and when each stops; a receiver accepts any of them and `public_key` during the grace (docs/delivery.md, "Signatures"). [] for HMAC',
+          }),
+        }), 'The secret whole, when each rolled secret stops signing, and the rolled Ed25519 public keys still signing'),
+      }, 403, 404),
     },
   }, async (request) => {
     const endpoint = await load(request.mode!, request.params.id);
@@ -150,19 +166,25 @@ export async function endpointActionRoutes(app: App, { store, clock, auth, sende
     return {
       secret: endpoint.secret,
       previous: endpoint.previousSecrets.filter((p) => p.expires > now).map((p) => ({ expires: iso(p.expires) })),
+      previous_public_keys: endpoint.signing === 'ed25519'
+        ? endpoint.previousSigningKeys.filter((p) => p.expires > now).map((p) => ({ public_key: p.publicKey, expires: iso(p.expires) }))
+        : [],
     };
   });
 
+  // One roll for both: an Ed25519 endpoint signs X-Falu-Signature with its secret and v1a with its
+  // key, so rolling after a leak must replace whichever leaked, and one grace covers both.
   app.post('/v1/webhooks/endpoints/:id/secret/roll', {
     onRequest: auth.workspace,
     preValidation: absentBodyIsEmpty,
     schema: {
-      headers: ScopeHeaders, tags, operationId: 'rollWebhookEndpointSecret', summary: 'New signing secret, shown whole once; the old one keeps signing for expires_in seconds (default 86400)',
+      headers: ScopeHeaders, tags, operationId: 'rollWebhookEndpointSecret',
+      summary: 'New signing secret, shown whole once, and for an Ed25519 endpoint a new key pair too; the old ones keep signing for expires_in seconds (default 86400)',
       params: Params,
       body: Type.Object({
-        expires_in: RollGrace('Seconds the old secret keeps signing (0–604800)'),
+        expires_in: RollGrace('Seconds the old secret (and Ed25519 key) keeps signing (0–604800)'),
       }, { additionalProperties: false }),
-      response: withProblems({ 200: objectAnswer('WebhookEndpoint', 'The endpoint with its new secret whole') }, 403, 404, 409, 412, 413, 415),
+      response: withProblems({ 200: objectAnswer('WebhookEndpoint', 'The endpoint with its new secret whole, and its new public_key') }, 403, 404, 409, 412, 413, 415),
     },
   }, async (request, reply) => {
     const mode = request.mode!;
@@ -175,6 +197,7 @@ export async function endpointActionRoutes(app: App, { store, clock, auth, sende
       ...current,
       secret: newWebhookSecret(),
       previousSecrets: previous.filter((p) => p.expires > now).slice(0, PREVIOUS_SECRETS_MAX),
+      ...rolledSigningKeys(current, now, grace),
       updated: now,
       etag: randomToken(),
     };

@@ -9,7 +9,7 @@
  *
  * Typed structurally: nothing from hono is imported, at run time or for types.
  */
-import { constructEvent, type ConstructEventOptions, type WebhookEvent } from '../construct.js';
+import { constructEvent, type ConstructEventOptions, type SecretOrPublicKeys, type WebhookEvent } from '../construct.js';
 import { isWebhookVerificationError } from '../errors.js';
 import type { HeadersLike } from '../headers.js';
 import { errorBody } from './node.js';
@@ -29,8 +29,8 @@ export interface HonoContextLike {
 }
 
 export interface HonoWebhookOptions extends ConstructEventOptions {
-  /** The endpoint's signing secret (fwhs_…). */
-  secret: string;
+  /** The endpoint's signing secret (fwhs_…), or for an Ed25519 endpoint its public key (whpk_…, or several during a key roll). */
+  secret: SecretOrPublicKeys;
 }
 
 export function honoWebhook(options: HonoWebhookOptions): (c: HonoContextLike, next: () => Promise<void>) => Promise<Response | undefined> {

@@ -4,7 +4,7 @@
  *
  *   http.createServer(createNodeHandler({ secret }, async (event) => { … })).listen(3000);
  */
-import { constructEvent, type ConstructEventOptions, type WebhookEvent } from '../construct.js';
+import { constructEvent, type ConstructEventOptions, type SecretOrPublicKeys, type WebhookEvent } from '../construct.js';
 import { concatBytes, utf8 } from '../encoding.js';
 import { isWebhookVerificationError } from '../errors.js';
 import type { HeadersInput } from '../headers.js';
@@ -28,8 +28,8 @@ export interface NodeResponseLike {
 }
 
 export interface AdapterOptions extends ConstructEventOptions {
-  /** The endpoint's signing secret (fwhs_…). */
-  secret: string;
+  /** The endpoint's signing secret (fwhs_…), or for an Ed25519 endpoint its public key (whpk_…, or several during a key roll). */
+  secret: SecretOrPublicKeys;
   /** The largest body read, in bytes; a larger one is answered 413. Default 1 MiB. */
   maxBodyBytes?: number;
 }
