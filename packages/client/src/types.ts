@@ -168,6 +168,23 @@ export interface WebhookEndpoint {
   ordering: 'unordered' | 'fifo';
   /** Deliveries per second to this endpoint, across every worker process; null: no limit (docs/delivery.md, "Throttles") */
   rate_limit: number | null;
+  /** Custom headers sent with every delivery, values masked (`********` and, for values of 16 characters or more, their last 4); {} for none */
+  headers: Record<string, string>;
+  /** The payload filter an event must match besides `events` (docs/delivery.md, "Filters"); null: every event of the subscribed types */
+  filter: Record<string, unknown> | null;
+  /** The client certificate hookd presents for mutual TLS, described (its private key is never returned); null: none */
+  client_certificate: {
+    subject: string;
+    issuer: string;
+    /** ISO 8601, UTC, millisecond precision */
+    expires: string;
+    /** SHA-256 of the certificate, colon-separated hex */
+    fingerprint: string;
+  } | null;
+  /** How `webhook-signature` is signed: `hmac-sha256` (Standard Webhooks `v1`, with the secret; the default) or `ed25519` (`v1a`, verified with `public_key`, no secret needed). X-Falu-Signature is HMAC either way (docs/delivery.md, "Signatures") */
+  signing: 'hmac-sha256' | 'ed25519';
+  /** Ed25519 endpoints: the key that verifies `v1a` signatures (`whpk_` + base64 of the 32 raw bytes); null for HMAC */
+  public_key: string | null;
 }
 
 export interface Workspace {
@@ -478,6 +495,16 @@ export interface Operations {
       /** `fifo`: one delivery at a time, in the order the publishes committed; the next goes once the one before succeeded or was given up on (docs/delivery.md). `unordered` (the default): as many at once as the endpoint keeps up with */
       ordering?: 'unordered' | 'fifo';
       rate_limit?: number | null;
+      headers?: Record<string, unknown> | null;
+      filter?: Record<string, unknown> | null;
+      client_certificate?: {
+        /** PEM: the client certificate, then any intermediates */
+        certificate: string;
+        /** PEM: its private key (PKCS#8 or traditional); encrypted at rest, never returned */
+        private_key: string;
+      } | null;
+      /** How `webhook-signature` is signed: `hmac-sha256` (Standard Webhooks `v1`, with the secret; the default) or `ed25519` (`v1a`, verified with `public_key`, no secret needed). X-Falu-Signature is HMAC either way (docs/delivery.md, "Signatures") */
+      signing?: 'hmac-sha256' | 'ed25519';
     };
     response: WebhookEndpoint;
   };
@@ -507,6 +534,16 @@ export interface Operations {
       /** `fifo`: one delivery at a time, in the order the publishes committed; the next goes once the one before succeeded or was given up on (docs/delivery.md). `unordered` (the default): as many at once as the endpoint keeps up with */
       ordering?: 'unordered' | 'fifo';
       rate_limit?: number | null;
+      headers?: Record<string, unknown> | null;
+      filter?: Record<string, unknown> | null;
+      client_certificate?: {
+        /** PEM: the client certificate, then any intermediates */
+        certificate: string;
+        /** PEM: its private key (PKCS#8 or traditional); encrypted at rest, never returned */
+        private_key: string;
+      } | null;
+      /** How `webhook-signature` is signed: `hmac-sha256` (Standard Webhooks `v1`, with the secret; the default) or `ed25519` (`v1a`, verified with `public_key`, no secret needed). X-Falu-Signature is HMAC either way (docs/delivery.md, "Signatures") */
+      signing?: 'hmac-sha256' | 'ed25519';
     };
     response: WebhookEndpoint;
   };
