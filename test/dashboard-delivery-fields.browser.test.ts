@@ -38,7 +38,7 @@ describe('dashboard: the delivery fields of an endpoint', () => {
   }
   async function expectNoSecretInDom(): Promise<void> {
     const dom = await d.page.content();
-    const values = await d.page.$$eval('input, textarea', (els) => els.map((e) => (e as HTMLInputElement).value));
+    const values = await d.page.$$eval('input, textarea', (els) => els.map((e) => (e as unknown as { value: string }).value));
     for (const text of [dom, ...values]) {
       expect(text).not.toContain(API_KEY);
       expect(text).not.toContain(TEAM);
