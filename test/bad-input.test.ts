@@ -128,7 +128,32 @@ describe('unknown fields and wrong types in bodies', () => {
     [3, { url: 'https://example.com/', events: ['*'], metadata: ['a'] }, 'metadata'],
     [3, { url: 'https://example.com/', events: ['*'], ordering: 'lifo' }, 'ordering'],
     [3, { url: 'https://example.com/', events: ['*'], rate_limit: 0 }, 'rate_limit'],
+    [3, { url: 'https://example.com/', events: ['*'], headers: 'X-Api-Key: k' }, 'headers'],
+    [3, { url: 'https://example.com/', events: ['*'], headers: ['X-Api-Key'] }, 'headers'],
+    [3, { url: 'https://example.com/', events: ['*'], headers: { 'X-Api-Key': 5 } }, 'headers.X-Api-Key'],
+    [3, { url: 'https://example.com/', events: ['*'], headers: { 'X-Api-Key': null } }, 'headers.X-Api-Key'],
+    [3, { url: 'https://example.com/', events: ['*'], headers: { 'X-Api-Key': { value: 'k' } } }, 'headers.X-Api-Key'],
+    [3, { url: 'https://example.com/', events: ['*'], filter: [{ type: 'a.b' }] }, 'filter'],
+    [3, { url: 'https://example.com/', events: ['*'], filter: 'type = a.b' }, 'filter'],
+    [3, { url: 'https://example.com/', events: ['*'], filter: 5 }, 'filter'],
+    [3, { url: 'https://example.com/', events: ['*'], client_certificate: { certificate: 'PEM' } }, 'client_certificate.private_key'],
+    [3, { url: 'https://example.com/', events: ['*'], client_certificate: { private_key: 'PEM' } }, 'client_certificate.certificate'],
+    [3, { url: 'https://example.com/', events: ['*'], client_certificate: 'PEM' }, 'client_certificate'],
+    [3, { url: 'https://example.com/', events: ['*'], client_certificate: { certificate: 'PEM', private_key: 'PEM', passphrase: 'p' } }, 'client_certificate.passphrase'],
+    [3, { url: 'https://example.com/', events: ['*'], client_certificate: { certificate: 5, private_key: 'PEM' } }, 'client_certificate.certificate'],
+    [3, { url: 'https://example.com/', events: ['*'], signing: 'rsa' }, 'signing'],
+    [3, { url: 'https://example.com/', events: ['*'], signing: null }, 'signing'],
+    [3, { url: 'https://example.com/', events: ['*'], public_key: 'whpk_x' }, 'public_key'],
     [4, { id: UNKNOWN.we }, 'id'],
+    [4, { headers: 'x' }, 'headers'],
+    [4, { headers: { 'X-Api-Key': 1 } }, 'headers.X-Api-Key'],
+    [4, { filter: [] }, 'filter'],
+    [4, { filter: true }, 'filter'],
+    [4, { client_certificate: {} }, 'client_certificate.certificate'],
+    [4, { client_certificate: [] }, 'client_certificate'],
+    [4, { signing: 'ED25519' }, 'signing'],
+    [4, { signing: 1 }, 'signing'],
+    [4, { public_key: null }, 'public_key'],
     [4, { url: 5 }, 'url'],
     [4, { events: 'x' }, 'events'],
     [4, { status: 'paused' }, 'status'],
@@ -158,6 +183,22 @@ describe('unknown fields and wrong types in bodies', () => {
     '%s %s names %s', async (_name, _json, field, route, body) => {
       await rejected(route.method, route.url, { key: keyOf(route.who), body }, 400, field);
     });
+
+  // Ajv's messages name the rule and, for enums, the allowed values; none may quote what was sent.
+  const SECRET = 'S3CRET-never-echoed-0123456789';
+  const pem = (label: string) => `-----BEGIN ${label}-----\n${SECRET}\n-----END ${label}-----\n`;
+  it.each<[string, Record<string, unknown>]>([
+    ['a header value of the wrong type', { headers: { 'X-Api-Key': [SECRET] } }],
+    ['a key without its certificate', { client_certificate: { private_key: pem('PRIVATE KEY') } }],
+    ['a key with a stray field', { client_certificate: { certificate: 5, private_key: pem('PRIVATE KEY'), extra: SECRET } }],
+    ['a key too long', { client_certificate: { certificate: pem('CERTIFICATE'), private_key: pem('PRIVATE KEY').repeat(600) } }],
+    ['a key of the wrong type', { client_certificate: { certificate: pem('CERTIFICATE'), private_key: [SECRET] } }],
+    ['a signing scheme that is the secret', { signing: SECRET }],
+  ])('PATCH /v1/webhooks/endpoints/:we: %s is refused without quoting it', async (_name, body) => {
+    const res = await rejected('PATCH', '/v1/webhooks/endpoints/:we', { key: ws.test, body }, 400);
+    expect(res.body).not.toContain(SECRET);
+    expect(res.body).not.toContain('S3CRET');
+  });
 
   it.each([['a string', 'x'], ['an array', []], ['null', null], ['a number', 5]])('POST /v1/events: data.object as %s names data.object', async (_name, object) => {
     await rejected('POST', '/v1/events', { key: ws.test, body: { type: 'payment.failed', data: { object } } }, 400, 'data.object');

@@ -16,6 +16,7 @@ import { constructEvent } from '../packages/verify/src/index.js';
 import { spawnHookd, type HookdProcess } from './hookd-process.js';
 import { startReceiver, type Receiver } from './receiver.js';
 import { TEST_STORE } from './helpers.js';
+import { makeTestCertificates } from './tls-certs.js';
 import { untilValue } from './wait.js';
 
 const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
@@ -112,7 +113,7 @@ describe.skipIf(TEST_STORE !== 'sqlite')('hookd client commands', () => {
     expect(listed.map((e) => e.id)).toEqual([endpoint.id]);
     expect(listed[0]!.secret).toBe(`fwhs_********${endpoint.secret.slice(-4)}`);
     const table = await ok(['endpoints', 'list'], key);
-    expect(table).toMatch(new RegExp(`^ID\\s+STATUS\\s+URL\\s+EVENTS\\s+FORMAT\\n${endpoint.id}\\s+enabled\\s+${receiver.url}`));
+    expect(table).toMatch(new RegExp(`^ID\\s+STATUS\\s+URL\\s+EVENTS\\s+FORMAT\\s+SIGNING\\n${endpoint.id}\\s+enabled\\s+${receiver.url}.*\\shmac-sha256$`, 'm'));
     expect(table).not.toContain(endpoint.secret);
   });
 
@@ -141,6 +142,57 @@ describe.skipIf(TEST_STORE !== 'sqlite')('hookd client commands', () => {
     expectReadableFailure(await cli(['endpoints', 'update', fifo.id, '--rate-limit', '0'], key), /400 .*'rate_limit' must be a whole number from 1 to 10000/);
     expect(await json(['endpoints', 'list'], key)).toContainEqual(expect.objectContaining({ id: fifo.id, ordering: 'unordered', rate_limit: 10_000 }));
     await ok(['endpoints', 'delete', fifo.id], key);
+  });
+
+  it('endpoints create and update set headers, a filter, a client certificate and the signing scheme; get shows them masked; bad flags name the flag', async () => {
+    const key = { HOOKD_API_KEY: acme.keys.test };
+    const certs = makeTestCertificates();
+    try {
+      writeFileSync(join(certs.dir, 'filter.json'), JSON.stringify({ data: { object: { amount: { $gte: 1000 } } } }));
+      const apiKey = 'gateway-key-0123456789-abcdef';
+      const args = ['endpoints', 'create', '--url', receiver.url, '--events', 'payment.*', '--header', `X-Api-Key: ${apiKey}`, '--header', 'X-Team:ops',
+        '--filter', `@${join(certs.dir, 'filter.json')}`, '--client-certificate', join(certs.dir, 'client.pem'), '--client-key', join(certs.dir, 'client.key'), '--signing', 'ed25519'];
+      const created = await json<Endpoint & Record<string, unknown>>(args, key);
+      expect(created).toMatchObject({
+        headers: { 'X-Api-Key': `********${apiKey.slice(-4)}`, 'X-Team': '********' },
+        filter: { data: { object: { amount: { $gte: 1000 } } } },
+        client_certificate: { subject: 'CN=hookd-client', issuer: 'CN=hookd test CA' },
+        signing: 'ed25519', public_key: expect.stringMatching(/^whpk_[A-Za-z0-9+/]{43}=$/),
+      });
+      const publicKey = created.public_key as string;
+
+      // The table a person reads: the delivery fields below it, the header value masked, the key absent.
+      const update = await ok(['endpoints', 'update', created.id, '--header', 'X-Region: eu', '--remove-header', 'x-team'], key);
+      expect(update).toMatch(new RegExp(`\\nheaders\\.X-Api-Key\\s+\\*{8}${apiKey.slice(-4)}\\nheaders\\.X-Region\\s+\\*{8}\\nfilter\\s+\\{"data"`));
+      expect(update).toMatch(/\nclient_certificate\s+CN=hookd-client\nclient_certificate\.expires\s+\d{4}-/);
+      expect(update).toContain(`\npublic_key                  ${publicKey}\n`);
+      const shown = await ok(['endpoints', 'get', created.id], key);
+      expect(shown).toMatch(new RegExp(`^id\\s+${created.id}\\n`));
+      expect(shown).toMatch(/\nclient_certificate\.fingerprint\s+([0-9A-F]{2}:){31}[0-9A-F]{2}\n/);
+      expect(shown).toMatch(/\nsigning\s+ed25519\n/);
+      for (const text of [update, shown, JSON.stringify(created)]) {
+        expect(text).not.toContain(apiKey);
+        expect(text).not.toContain(certs.client.privateKey.split('\n')[1]);
+      }
+
+      const cleared = await json(['endpoints', 'update', created.id, '--filter', 'none', '--client-certificate', 'none', '--signing', 'hmac-sha256'], key);
+      expect(cleared).toMatchObject({ filter: null, client_certificate: null, signing: 'hmac-sha256', public_key: null, headers: { 'X-Api-Key': expect.any(String), 'X-Region': '********' } });
+      expect(await ok(['endpoints', 'get', created.id], key)).toMatch(/\nfilter\s+-\nclient_certificate\s+-\nsigning\s+hmac-sha256\n?$/);
+
+      expectReadableFailure(await cli(['endpoints', 'update', created.id, '--signing', 'rsa'], key), /--signing must be hmac-sha256 or ed25519, not 'rsa'/);
+      expectReadableFailure(await cli(['endpoints', 'update', created.id, '--filter', '[1]'], key), /--filter must be a JSON object, @file or none, not an array/);
+      expectReadableFailure(await cli(['endpoints', 'update', created.id, '--client-certificate', join(certs.dir, 'client.pem')], key), /--client-certificate needs --client-key/);
+      expectReadableFailure(await cli(['endpoints', 'update', created.id, '--client-certificate', join(certs.dir, 'nope.pem'), '--client-key', 'x'], key), /--client-certificate: cannot read .*nope\.pem \(ENOENT\)/);
+      expectReadableFailure(await cli(['endpoints', 'update', created.id, '--header', 'X-Api-Key s3cr3t'], key), /--header must be 'Name: value'/);
+      // The server's rules: its problem names the field, and does not repeat a value.
+      const many = Array.from({ length: 21 }, (_, i) => ['--header', `X-Extra-${i}: s3cr3t-${i}`]).flat();
+      const refused = await cli(['endpoints', 'update', created.id, ...many], key);
+      expectReadableFailure(refused, /400 .*'headers' must have at most 20 headers/);
+      expect(refused.stderr).not.toContain('s3cr3t');
+      await ok(['endpoints', 'delete', created.id], key);
+    } finally {
+      certs.remove();
+    }
   });
 
   it('endpoints test sends now and prints the attempt; roll-secret prints the new secret whole, and it signs', async () => {

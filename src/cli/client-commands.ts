@@ -6,6 +6,7 @@ import { HookdApiError, type RequestBody } from '@hookd/client';
 import type { Command } from 'commander';
 import { sampleObject } from '../domain/samples.js';
 import { printable, printableJson } from '../domain/terminal-text.js';
+import { collect, deliveryBody, deliveryRows, type DeliveryFlags, type DeliveryView } from './delivery-flags.js';
 import { localSecret, runListen } from './forwarder.js';
 import { renderStatus } from './status-view.js';
 import { clientOf, configDir, profileFile, resolveTarget, show, withTarget, type Out, type TargetFlags } from './target.js';
@@ -23,8 +24,28 @@ const RETRY_SCHEDULE_HELP = 'comma-separated delays before each attempt, e.g. 0,
 
 const ORDERING_HELP = 'unordered (the default: as many at once as the endpoint keeps up with) or fifo (one at a time, in the order the events were published)';
 const RATE_LIMIT_HELP = 'deliveries per second (1–10000) across every worker; none: no limit';
+const HEADER_HELP = '\'Name: value\' sent with every delivery (repeatable); the value is a secret: it is shown masked';
+const FILTER_HELP = 'a JSON filter over type, data.object and data.previous (docs/delivery.md, "Filters"), or @file.json; none: no filter';
+const SIGNING_HELP = 'hmac-sha256 (the default: v1 with the secret) or ed25519 (v1a, verified with the endpoint\'s public key)';
 
-interface EndpointFlags {
+/** The delivery flags both commands take (docs/delivery.md); update adds --remove-header and none. */
+function deliveryOptions(cmd: Command, mode: 'create' | 'update'): Command {
+  cmd.option('--header <name: value>', HEADER_HELP, collect);
+  if (mode === 'update') cmd.option('--remove-header <name>', 'stop sending this custom header (repeatable)', collect);
+  return cmd.option('--filter <json>', FILTER_HELP)
+    .option('--client-certificate <file>', `PEM file of the client certificate for mutual TLS (with --client-key)${mode === 'update' ? '; none: remove it' : ''}`)
+    .option('--client-key <file>', 'PEM file of its private key (sent once, encrypted at rest, never shown)')
+    .option('--signing <scheme>', SIGNING_HELP);
+}
+
+/** An endpoint as `field  value` lines: whole values (a fingerprint or a filter is longer than a table cell), each printable. */
+function vertical(rows: { field: string; value: unknown }[]): string[] {
+  const width = Math.max(...rows.map((r) => r.field.length));
+  const text = (v: unknown) => (v === null || v === undefined ? '-' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+  return rows.map((r) => `${printable(r.field).padEnd(width)}  ${printable(text(r.value))}`);
+}
+
+interface EndpointFlags extends DeliveryFlags {
   description?: string;
   format?: string;
   retrySchedule?: string;
@@ -122,10 +143,23 @@ export function registerClientCommands(program: Command, out: Out, fail: (err: u
   /** `platform` clears the endpoint's own schedule (null); anything else is its entries, checked by the server. */
   const retryScheduleFlag = (text: string): string[] | null => (text.trim() === 'platform' ? null : commaList(text));
   const endpointColumns = ['id', 'status', 'url', 'events', 'format'];
+  // The list adds how deliveries are signed: a receiver verifying v1a needs to know which endpoints do.
   const settingColumns = ['retry_schedule', 'ordering', 'rate_limit'];
   withTarget(endpoints.command('list')).description('list the endpoints (the newest 100), secrets masked')
-    .action(run(async (opts: TargetFlags) => show(out, opts.json, (await client(opts).endpoints.page({ count: 100 })).data, endpointColumns)));
-  withTarget(endpoints.command('create')).description('create an endpoint and show its signing secret whole')
+    .action(run(async (opts: TargetFlags) => show(out, opts.json, (await client(opts).endpoints.page({ count: 100 })).data, [...endpointColumns, 'signing'])));
+  withTarget(endpoints.command('get')).description('show one endpoint: every field, secrets and header values masked').argument('<id>')
+    .action(run(async (id: string, opts: TargetFlags) => {
+      const ep = await client(opts).endpoints.get(id);
+      if (opts.json) return show(out, true, ep, []);
+      const fields = ['id', 'status', 'url', 'events', 'format', 'description', 'secret', 'token', 'metadata', 'retry_schedule', 'ordering', 'rate_limit'] as const;
+      for (const line of vertical([...fields.map((f) => ({ field: f, value: ep[f] })), ...deliveryRows(ep, true)])) out(line);
+    }));
+  /** Below a create's or an update's table: the delivery fields set, since a row of JSON cells would not fit. */
+  const showDelivery = (json: boolean | undefined, ep: DeliveryView) => {
+    const rows = json ? [] : deliveryRows(ep, false);
+    if (rows.length > 0) for (const line of ['', ...vertical(rows)]) out(line);
+  };
+  deliveryOptions(withTarget(endpoints.command('create')), 'create').description('create an endpoint and show its signing secret whole')
     .requiredOption('--url <url>', 'where hookd sends the deliveries').requiredOption('--events <types>', 'comma-separated types or wildcards')
     .option('--description <text>', 'a note for people').option('--format <format>', 'basic or cloud_events (default basic)')
     .option('--retry-schedule <durations>', RETRY_SCHEDULE_HELP).option('--ordering <ordering>', ORDERING_HELP).option('--rate-limit <n>', RATE_LIMIT_HELP)
@@ -136,10 +170,13 @@ export function registerClientCommands(program: Command, out: Out, fail: (err: u
         url: opts.url, events: commaList(opts.events), description: opts.description, format,
         ...(opts.retrySchedule === undefined ? {} : { retry_schedule: retryScheduleFlag(opts.retrySchedule) }),
         ...deliveryControl(opts),
+        ...deliveryBody(opts, 'create'),
       };
-      show(out, opts.json, await client(opts).endpoints.create(body), [...endpointColumns, ...settingColumns, 'secret']);
+      const created = await client(opts).endpoints.create(body);
+      show(out, opts.json, created, [...endpointColumns, ...settingColumns, 'secret']);
+      showDelivery(opts.json, created);
     }));
-  withTarget(endpoints.command('update')).description('change an endpoint: only the fields given').argument('<id>')
+  deliveryOptions(withTarget(endpoints.command('update')), 'update').description('change an endpoint: only the fields given').argument('<id>')
     .option('--url <url>', 'where hookd sends the deliveries').option('--events <types>', 'comma-separated types or wildcards')
     .option('--description <text>', 'a note for people').option('--format <format>', 'basic or cloud_events')
     .option('--status <status>', 'enabled or disabled').option('--retry-schedule <durations>', RETRY_SCHEDULE_HELP)
@@ -155,8 +192,11 @@ export function registerClientCommands(program: Command, out: Out, fail: (err: u
         ...(opts.status === undefined ? {} : { status: opts.status as Patch['status'] }),
         ...(opts.retrySchedule === undefined ? {} : { retry_schedule: retryScheduleFlag(opts.retrySchedule) }),
         ...deliveryControl(opts),
+        ...deliveryBody(opts, 'update'),
       };
-      show(out, opts.json, await client(opts).endpoints.update(id, patch), [...endpointColumns, ...settingColumns]);
+      const updated = await client(opts).endpoints.update(id, patch);
+      show(out, opts.json, updated, [...endpointColumns, ...settingColumns]);
+      showDelivery(opts.json, updated);
     }));
   withTarget(endpoints.command('delete'), 'print JSON instead of a line').description('delete an endpoint').argument('<id>')
     .action(run(async (id: string, opts: TargetFlags) => {

@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { del, get, patch, type ApiError } from '../api.js';
 import { ConfirmDialog } from '../components/confirm-dialog.js';
+import { PublicKey } from '../components/delivery-fields.js';
 import { DeliveryCharts } from '../components/delivery-charts.js';
 import { ReplayPanel } from '../components/replay-panel.js';
 import { SecretPanel } from '../components/secret-panel.js';
@@ -61,10 +62,17 @@ export function EndpointDetailPage({ id }: { id: string }) {
         <dt>Retry schedule</dt><dd>{endpoint.retry_schedule.join(', ')} <span class="muted small">({endpoint.retry_schedule_source === 'endpoint' ? 'its own' : 'the platform\'s'})</span></dd>
         <dt>Ordering</dt><dd>{endpoint.ordering === 'fifo' ? 'FIFO: one at a time, in publish order' : 'Unordered'}</dd>
         <dt>Rate limit</dt><dd>{endpoint.rate_limit === null ? 'None' : `${endpoint.rate_limit} per second`}</dd>
+        <dt>Custom headers</dt><dd>{Object.keys(endpoint.headers).length === 0 ? 'None'
+          : Object.entries(endpoint.headers).map(([name, masked]) => <code key={name}>{name}: {masked}</code>)}</dd>
+        <dt>Filter</dt><dd>{endpoint.filter === null ? 'None: every event of its types' : <code>{JSON.stringify(endpoint.filter)}</code>}</dd>
+        <dt>Client certificate</dt><dd>{endpoint.client_certificate === null ? 'None'
+          : <><code>{endpoint.client_certificate.subject}</code> <span class="muted small">expires {when(endpoint.client_certificate.expires)}</span></>}</dd>
+        <dt>Signing</dt><dd>{endpoint.signing === 'ed25519' ? 'Ed25519 (v1a)' : 'HMAC-SHA256'}</dd>
         <dt>Format</dt><dd>{endpoint.format === 'basic' ? 'Event object (Falu)' : 'CloudEvents 1.0'}</dd>
         <dt>Id</dt><dd><code>{endpoint.id}</code></dd>
         <dt>Created</dt><dd>{when(endpoint.created)}</dd>
       </dl>
+      {endpoint.public_key && <PublicKey value={endpoint.public_key} />}
       <SecretPanel endpoint={endpoint} onRolled={(e) => { setEndpoint(e); announce('Secret rolled. The new secret is shown below.'); }} />
       <TestPanel endpointId={id} />
       <ReplayPanel endpointId={id} url={endpoint.url} enabled={endpoint.status === 'enabled'} />

@@ -1,6 +1,10 @@
-/** Creates an endpoint, or edits one: URL, description, format, the events it receives, its retry schedule, ordering and rate limit. */
+/**
+ * Creates an endpoint, or edits one: URL, description, format, the events it receives, its retry
+ * schedule, ordering and rate limit, and what its deliveries carry (components/delivery-fields.tsx).
+ */
 import { useState } from 'preact/hooks';
 import { all, get, patch, post, type ApiError } from '../api.js';
+import { DeliveryFields, draftBody, initialDraft } from '../components/delivery-fields.js';
 import { EventPicker } from '../components/event-picker.js';
 import { Field } from '../components/field.js';
 import { ErrorBox, Loading } from '../components/states.js';
@@ -36,20 +40,25 @@ function EndpointForm({ id, live, catalog, endpoint }: { id?: string; live: bool
   const [ordering, setOrdering] = useState<WebhookEndpoint['ordering']>(endpoint?.ordering ?? 'unordered');
   // Empty: no limit (rate_limit null).
   const [rateLimit, setRateLimit] = useState(endpoint?.rate_limit === null || endpoint === null ? '' : String(endpoint.rate_limit));
+  const [delivery, setDelivery] = useState(() => initialDraft(endpoint));
+  const [filterError, setFilterError] = useState<string | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
 
   async function submit(ev: Event) {
     ev.preventDefault();
-    setBusy(true);
     setError(null);
+    const fields = draftBody(delivery, endpoint);
+    setFilterError('filterError' in fields ? fields.filterError : null);
+    if ('filterError' in fields) return;
+    setBusy(true);
     const entries = retrySchedule.split(',').map((s) => s.trim()).filter(Boolean);
     // Digits are sent as the number; anything else as typed, so the API's rule shows under the field
     // (a type="number" input would hand a typo over as "", which means no limit).
     const limit = rateLimit.trim();
     const body = {
       url: url.trim(), description: description.trim() || null, format, events, retry_schedule: entries.length > 0 ? entries : null,
-      ordering, rate_limit: limit === '' ? null : /^[0-9]+$/.test(limit) ? Number(limit) : limit,
+      ordering, rate_limit: limit === '' ? null : /^[0-9]+$/.test(limit) ? Number(limit) : limit, ...fields.body,
     };
     try {
       const saved = id ? await patch<WebhookEndpoint>(`/v1/webhooks/endpoints/${id}`, body, endpoint?.etag) : await post<WebhookEndpoint>('/v1/webhooks/endpoints', body);
@@ -114,6 +123,7 @@ function EndpointForm({ id, live, catalog, endpoint }: { id?: string; live: bool
               aria-describedby={describedBy} aria-invalid={invalid} onInput={(e) => setRateLimit(e.currentTarget.value)} />
           )}
         </Field>
+        <DeliveryFields endpoint={endpoint} draft={delivery} onChange={setDelivery} errors={fieldErrors} filterError={filterError} />
         {error && <ErrorBox error={error} />}
         <div class="actions">
           <a class="button secondary" href={id ? `#/endpoints/${id}` : '#/endpoints'}>Cancel</a>

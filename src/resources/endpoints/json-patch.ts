@@ -16,6 +16,7 @@ import { applyJsonPatch, JsonPatchError, jsonEqual, readOperations, type JsonVal
 import { formatRetrySchedule, scheduleInForce } from '../../domain/retry-schedule.js';
 import type { Endpoint } from '../../domain/types.js';
 import { mediaTypeOf } from '../../api/plugins/body.js';
+import { renderEndpoint } from './shape.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -25,20 +26,27 @@ declare module 'fastify' {
 }
 
 /** The members an operation may touch: the fields a merge patch may set. */
-const CHANGEABLE = ['url', 'events', 'description', 'format', 'status', 'token', 'metadata', 'retry_schedule', 'ordering', 'rate_limit'] as const;
+const CHANGEABLE = [
+  'url', 'events', 'description', 'format', 'status', 'token', 'metadata', 'retry_schedule', 'ordering', 'rate_limit',
+  'headers', 'filter', 'client_certificate', 'signing',
+] as const;
 type Changeable = typeof CHANGEABLE[number];
 
 /**
  * The endpoint as the document the operations apply to: every changeable field, null included,
  * `retry_schedule` as GET shows it (the schedule in force), so that `replace
  * /retry_schedule/1` edits what the caller saw; `remove /retry_schedule` restores the platform's.
+ * `headers` and `client_certificate` are as GET shows them too: values masked, the certificate
+ * described; what an operation writes there is sent on, what it leaves is left as it is.
  */
 function documentOf(endpoint: Endpoint, platformSchedule: readonly number[]): Record<Changeable, JsonValue> {
+  const rendered = renderEndpoint(endpoint, platformSchedule);
   return {
     url: endpoint.url, events: endpoint.events, description: endpoint.description, format: endpoint.format,
     status: endpoint.status, token: endpoint.token, metadata: endpoint.metadata,
     retry_schedule: formatRetrySchedule(scheduleInForce(endpoint.retrySchedule, platformSchedule).schedule),
     ordering: endpoint.ordering, rate_limit: endpoint.rateLimit,
+    headers: rendered.headers, filter: rendered.filter as JsonValue, client_certificate: rendered.client_certificate, signing: endpoint.signing,
   };
 }
 
@@ -46,8 +54,9 @@ const opField = (index: number, member: string | null) => (index < 0 ? 'body' : 
 
 /**
  * Refuses what the document allows but an endpoint does not: the root, a member that is not
- * a changeable field, and reading `token`, which is write-only (answered masked), so `test`
- * or `copy`/`move` from it would reveal it one guess at a time.
+ * a changeable field, and reading `token` or a header value, which are write-only (answered
+ * masked): `test` or `copy`/`move` from them would reveal them one guess at a time, or copy
+ * the mask where the value was meant.
  */
 function checkTargets(operations: Operation[]): void {
   operations.forEach((o, index) => {
@@ -58,8 +67,12 @@ function checkTargets(operations: Operation[]): void {
       }
     }
     const reads = o.op === 'test' ? o.path : o.from;
+    const member = o.op === 'test' ? 'path' : 'from';
     if (reads?.[0] === 'token') {
-      throw HookdError.validation({ [opField(index, o.op === 'test' ? 'path' : 'from')]: ['must not read /token: the token is write-only'] });
+      throw HookdError.validation({ [opField(index, member)]: ['must not read /token: the token is write-only'] });
+    }
+    if (reads?.[0] === 'headers') {
+      throw HookdError.validation({ [opField(index, member)]: ['must not read /headers: header values are write-only'] });
     }
   });
 }
@@ -116,10 +129,14 @@ export function jsonPatchAsMerge(request: FastifyRequest, operations: Operation[
     const next = Object.hasOwn(after, field) ? after[field]! : null;
     if (jsonEqual(before[field], next)) continue;
     const was = before[field];
-    if (field === 'metadata' && next !== null && typeof next === 'object' && !Array.isArray(next) && was !== null && typeof was === 'object') {
+    const maps = next !== null && typeof next === 'object' && !Array.isArray(next) && was !== null && typeof was === 'object' && !Array.isArray(was);
+    if ((field === 'metadata' || field === 'headers') && maps) {
       // A merge patch merges maps key by key: a key the operations removed is sent as null.
       const removed = Object.keys(was).filter((key) => !Object.hasOwn(next, key)).map((key) => [key, null]);
-      merge[field] = Object.fromEntries([...Object.entries(next), ...removed]);
+      // Headers are answered masked: only the values an operation wrote are sent, or the
+      // masks of the others would replace what they hide.
+      const kept = Object.entries(next).filter(([key, value]) => field === 'metadata' || !jsonEqual(was[key] ?? null, value));
+      merge[field] = Object.fromEntries([...kept, ...removed]);
     } else {
       merge[field] = next;
     }
