@@ -29,6 +29,8 @@ export interface Config {
   /** null: the platform key is not limited */
   platformRateLimit: { rate: number; burst: number } | null;
   allowNetworks: string[];
+  /** http(s) proxy URL every delivery leaves through (CONNECT tunnels); null: direct. */
+  egressProxy: string | null;
   /** Origins allowed to call the API from a browser; empty: CORS off. */
   corsOrigins: string[];
   /** ms; entry n is the delay before attempt n+1. */
@@ -101,6 +103,7 @@ export function defaultConfig(): Config {
     rateLimit: { rate: 100, burst: 200 },
     platformRateLimit: null,
     allowNetworks: [],
+    egressProxy: null,
     corsOrigins: [],
     retrySchedule: [0, 5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000],
     // 20: room for a finer schedule than the platform's 8 attempts, while one endpoint's
