@@ -179,7 +179,8 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       source = `hookd.config.json "${setting.key}"`;
     } else continue;
     const value = setting.parse(raw);
-    if (value === undefined) problems.push(`${source} is ${JSON.stringify(raw.length > 80 ? raw.slice(0, 80) + '…' : raw)}; it accepts ${setting.accepts}`);
+    const shown = setting.mask ? setting.mask(raw) : raw;
+    if (value === undefined) problems.push(`${source} is ${JSON.stringify(shown.length > 80 ? shown.slice(0, 80) + '…' : shown)}; it accepts ${setting.accepts}`);
     else (config as unknown as Record<string, unknown>)[setting.key] = value;
   }
 

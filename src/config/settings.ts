@@ -17,6 +17,8 @@ export interface Setting {
   meaning: string;
   /** The default in words, where the value alone would mislead (a key generated on first start). */
   shownDefault?: string;
+  /** How a refused value is repeated in the startup error (a password masked). */
+  mask?: (raw: string) => string;
   /** Writes the default as a user would set it (a duration as `60s`, not 60000). */
   show?: (value: unknown) => string;
 }
@@ -140,7 +142,7 @@ export const SETTINGS: readonly Setting[] = [
   },
   {
     key: 'egressProxy', env: 'HOOKD_EGRESS_PROXY', accepts: 'an http:// or https:// proxy URL, e.g. http://user:pass@proxy.internal:3128 (no path)',
-    parse: proxyUrl, shownDefault: 'unset: deliveries connect directly',
+    parse: proxyUrl, shownDefault: 'unset: deliveries connect directly', mask: (raw) => raw.replace(/\/\/([^/@:]*):[^/@]*@/, '//$1:***@'),
     meaning: 'every delivery leaves through this proxy\'s CONNECT tunnels, to the address the SSRF guard checked (docs/security.md, "Egress proxy"); its password is never logged',
   },
   {
