@@ -119,6 +119,8 @@ export interface StartOptions {
   random?: () => number;
   /** Fastify's logger option (default: no logging). */
   logger?: Parameters<typeof buildApp>[0]['logger'];
+  /** PEM CAs the sender trusts beside the system's: receivers' certificates from test/tls-certs.ts. */
+  trust?: string[];
   /** The built dashboard to serve (test/dashboard-build.ts builds one); default none. */
   dashboardDir?: string | null;
 }
@@ -150,7 +152,9 @@ interface Started {
 }
 
 async function startOn({ config, box, store, drop, database, clock, dir }: Started, options: StartOptions): Promise<TestHookd> {
-  const sender = createSender({ connectTimeout: config.connectTimeout, requestTimeout: config.requestTimeout, allowNetworks: config.allowNetworks });
+  const sender = createSender({
+    connectTimeout: config.connectTimeout, requestTimeout: config.requestTimeout, allowNetworks: config.allowNetworks, egressProxy: config.egressProxy, trust: options.trust,
+  });
   let dispatcher: Dispatcher | null = null;
   const app = await buildApp({ config, store, clock, box, platformKeyHash: hashKey(PLATFORM_KEY), sender, wake: () => dispatcher?.wake(), logger: options.logger, dashboardDir: options.dashboardDir ?? null });
   await app.ready();

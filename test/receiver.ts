@@ -3,8 +3,10 @@
  * body bytes, arrival time) and answers as the test says, including never; it can go down
  * (connections refused) and come back on the same port.
  */
-import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { until } from './wait.js';
 
 export interface Received {
@@ -13,6 +15,8 @@ export interface Received {
   headers: IncomingHttpHeaders;
   body: string;
   at: number;
+  /** HTTPS with `requestCert`: the subject CN of the client certificate presented, if any. */
+  client?: string;
 }
 
 /** Decides the answer for the n-th request (0-based); return 'hang' to never answer. */
@@ -51,6 +55,13 @@ export interface ReceiverOptions {
    * hundreds of thousands of deliveries would otherwise hold every body in the test process.
    */
   light?: boolean;
+  /**
+   * HTTPS instead of HTTP (test/tls-certs.ts makes the PEMs); `requestCert` with `ca` asks for
+   * a client certificate and refuses a connection without one from that CA (mutual TLS).
+   */
+  tls?: { cert: string; key: string; ca?: string; requestCert?: boolean };
+  /** The host the URL names (default 127.0.0.1; it listens there either way), e.g. localhost for a certificate checked by name. */
+  host?: string;
 }
 
 export async function startReceiver(behaviour: Behaviour = () => ({ status: 200, body: 'ok' }), options: ReceiverOptions = {}): Promise<Receiver> {
@@ -61,13 +72,14 @@ export async function startReceiver(behaviour: Behaviour = () => ({ status: 200,
   const waiters: (() => void)[] = [];
   let open = 0;
   let peak = 0;
-  const server = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => void (options.light || chunks.push(c)));
     req.on('end', () => {
       const r: Received = options.light
         ? { path: req.url ?? '', headers: { 'webhook-id': req.headers['webhook-id'] }, body: '', at: Date.now() }
         : { path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() };
+      if (options.tls?.requestCert) r.client = (req.socket as TLSSocket).getPeerCertificate().subject?.CN as string | undefined;
       const n = received.length;
       received.push(r);
       // 'close' comes on the tick the answer is written (or the connection is lost), before any
@@ -86,7 +98,11 @@ export async function startReceiver(behaviour: Behaviour = () => ({ status: 200,
       if (answer.delayMs) setTimeout(send, answer.delayMs);
       else send();
     });
-  });
+  };
+  const { tls } = options;
+  const server = tls
+    ? createHttpsServer({ cert: tls.cert, key: tls.key, ca: tls.ca, requestCert: tls.requestCert ?? false, rejectUnauthorized: tls.requestCert ?? false }, onRequest)
+    : createServer(onRequest);
   const listen = (port: number) => new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => {
@@ -103,7 +119,7 @@ export async function startReceiver(behaviour: Behaviour = () => ({ status: 200,
     await new Promise<void>((resolve) => server.close(() => resolve()));
   };
   return {
-    url: `http://127.0.0.1:${port}/webhooks`,
+    url: `${tls ? 'https' : 'http'}://${options.host ?? '127.0.0.1'}:${port}/webhooks`,
     received,
     behave(b) {
       behave = b;

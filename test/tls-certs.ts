@@ -22,6 +22,8 @@ export interface TestCertificates {
   caFile: string;
   /** For 127.0.0.1 and localhost, signed by the CA. */
   server: Pair;
+  /** For the name localhost only: a connection verified against 127.0.0.1 refuses it. */
+  namedServer: Pair;
   /** CN=hookd-client, valid for a day. */
   client: Pair;
   /** CN=expired-client: its notAfter is a day before it was made. */
@@ -55,6 +57,7 @@ export function makeTestCertificates(): TestCertificates {
     return { certificate: read(`${name}.pem`), privateKey: read(`${name}.key`) };
   };
   const server = issue('server', 'localhost', 'ca', 2, 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');
+  const namedServer = issue('named-server', 'localhost', 'ca', 2, 'subjectAltName=DNS:localhost\nextendedKeyUsage=serverAuth\n');
   const client = issue('client', 'hookd-client', 'ca', 1, 'extendedKeyUsage=clientAuth\n');
   const expired = issue('expired', 'expired-client', 'ca', -1, 'extendedKeyUsage=clientAuth\n');
   const stranger = issue('stranger', 'stranger', 'other-ca', 1, 'extendedKeyUsage=clientAuth\n');
@@ -62,7 +65,7 @@ export function makeTestCertificates(): TestCertificates {
   openssl('pkcs8', '-topk8', '-in', 'client.key', '-out', 'client-encrypted.key', '-passout', 'pass:secret-passphrase');
 
   return {
-    dir, ca: read('ca.pem'), caFile: at('ca.pem'), server, client, expired, stranger,
+    dir, ca: read('ca.pem'), caFile: at('ca.pem'), server, namedServer, client, expired, stranger,
     traditionalKey: read('client-traditional.key'), encryptedKey: read('client-encrypted.key'),
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };

@@ -27,6 +27,14 @@ describe('loadConfig', () => {
     });
   });
 
+  it.each([
+    ['http://proxy.internal:3128', 'http://proxy.internal:3128'],
+    ['https://ops:s3cret@proxy.internal:8443/', 'https://ops:s3cret@proxy.internal:8443'],
+    ['http://[::1]:3128', 'http://[::1]:3128'],
+  ])('takes HOOKD_EGRESS_PROXY %s', (raw, stored) => {
+    expect(loadConfig({ env: { HOOKD_EGRESS_PROXY: raw }, cwd: emptyDir() }).egressProxy).toBe(stored);
+  });
+
   it('takes flags over environment over hookd.config.json', () => {
     const cwd = emptyDir();
     writeFileSync(join(cwd, 'hookd.config.json'), JSON.stringify({ port: 7000, host: '127.0.0.1', retrySchedule: ['10ms', '1s'] }));
@@ -44,6 +52,10 @@ describe('loadConfig', () => {
     [{ HOOKD_RETRY_SCHEDULE: '0,5x' }, 'HOOKD_RETRY_SCHEDULE is "0,5x"; it accepts comma-separated durations'],
     [{ HOOKD_ADMIN_KEY: 'short' }, 'HOOKD_ADMIN_KEY is "short"; it accepts a string of 32 or more characters'],
     [{ HOOKD_ALLOW_NETWORKS: '127.0.0.0/8,999.1.1.1/8' }, 'HOOKD_ALLOW_NETWORKS is "127.0.0.0/8,999.1.1.1/8"; it accepts a comma-separated list of CIDRs'],
+    [{ HOOKD_EGRESS_PROXY: 'socks5://proxy:1080' }, 'HOOKD_EGRESS_PROXY is "socks5://proxy:1080"; it accepts an http:// or https:// proxy URL'],
+    [{ HOOKD_EGRESS_PROXY: 'http://proxy:3128/path' }, 'HOOKD_EGRESS_PROXY is "http://proxy:3128/path"; it accepts'],
+    // A refused proxy URL is repeated with its password masked.
+    [{ HOOKD_EGRESS_PROXY: 'http://ops:hunter2@proxy:3128/x' }, 'HOOKD_EGRESS_PROXY is "http://ops:***@proxy:3128/x"; it accepts'],
     [{ HOOKD_PROT: '80' }, 'HOOKD_PROT is not a hookd setting (did you mean HOOKD_PORT?)'],
     [{ DATABASE_URL: 'postgres://localhost/test' }, 'HOOKD_ENCRYPTION_KEY is required with DATABASE_URL'],
     [{ HOOKD_LEASE: '10s' }, 'must outlast HOOKD_REQUEST_TIMEOUT'],

@@ -29,6 +29,8 @@ export interface Config {
   /** null: the platform key is not limited */
   platformRateLimit: { rate: number; burst: number } | null;
   allowNetworks: string[];
+  /** http(s) proxy URL every delivery leaves through (CONNECT tunnels); null: direct. */
+  egressProxy: string | null;
   /** Origins allowed to call the API from a browser; empty: CORS off. */
   corsOrigins: string[];
   /** ms; entry n is the delay before attempt n+1. */
@@ -101,6 +103,7 @@ export function defaultConfig(): Config {
     rateLimit: { rate: 100, burst: 200 },
     platformRateLimit: null,
     allowNetworks: [],
+    egressProxy: null,
     corsOrigins: [],
     retrySchedule: [0, 5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000],
     // 20: room for a finer schedule than the platform's 8 attempts, while one endpoint's
@@ -176,7 +179,8 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       source = `hookd.config.json "${setting.key}"`;
     } else continue;
     const value = setting.parse(raw);
-    if (value === undefined) problems.push(`${source} is ${JSON.stringify(raw.length > 80 ? raw.slice(0, 80) + '…' : raw)}; it accepts ${setting.accepts}`);
+    const shown = setting.mask ? setting.mask(raw) : raw;
+    if (value === undefined) problems.push(`${source} is ${JSON.stringify(shown.length > 80 ? shown.slice(0, 80) + '…' : shown)}; it accepts ${setting.accepts}`);
     else (config as unknown as Record<string, unknown>)[setting.key] = value;
   }
 

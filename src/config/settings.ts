@@ -17,6 +17,8 @@ export interface Setting {
   meaning: string;
   /** The default in words, where the value alone would mislead (a key generated on first start). */
   shownDefault?: string;
+  /** How a refused value is repeated in the startup error (a password masked). */
+  mask?: (raw: string) => string;
   /** Writes the default as a user would set it (a duration as `60s`, not 60000). */
   show?: (value: unknown) => string;
 }
@@ -68,6 +70,16 @@ const HTTP_TIMEOUT = { min: 1_000, max: 3_600_000 };
 const AT_LEAST_100MS = { min: 100 };
 const BYTES = wholeNumber(1024, 10 * 1024 * 1024, 'a number of bytes');
 const list = (raw: string) => raw.split(',').map((s) => s.trim()).filter(Boolean);
+/** An http(s) proxy's URL: scheme, optional userinfo, host and port, nothing after. */
+const proxyUrl = (raw: string) => {
+  try {
+    const u = new URL(raw.trim());
+    const bare = (u.pathname === '/' || u.pathname === '') && !u.search && !u.hash;
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname && bare ? u.href.replace(/\/$/, '') : undefined;
+  } catch {
+    return undefined;
+  }
+};
 /** A comma-separated list whose every item passes `ok`. */
 const listOf = (ok: (item: string) => boolean) => (raw: string) => (list(raw).every(ok) ? list(raw) : undefined);
 
@@ -127,6 +139,11 @@ export const SETTINGS: readonly Setting[] = [
   {
     key: 'allowNetworks', env: 'HOOKD_ALLOW_NETWORKS', accepts: 'a comma-separated list of CIDRs, e.g. 127.0.0.0/8,::1/128',
     parse: listOf((c) => ipaddr.isValidCIDR(c)), meaning: 'CIDRs the SSRF guard lets through',
+  },
+  {
+    key: 'egressProxy', env: 'HOOKD_EGRESS_PROXY', accepts: 'an http:// or https:// proxy URL, e.g. http://user:pass@proxy.internal:3128 (no path)',
+    parse: proxyUrl, shownDefault: 'unset: deliveries connect directly', mask: (raw) => raw.replace(/\/\/([^/@:]*):[^/@]*@/, '//$1:***@'),
+    meaning: 'every delivery leaves through this proxy\'s CONNECT tunnels, to the address the SSRF guard checked (docs/security.md, "Egress proxy"); its password is never logged',
   },
   {
     key: 'corsOrigins', env: 'HOOKD_CORS_ORIGINS', accepts: 'a comma-separated list of origins such as https://app.example.com, or *',

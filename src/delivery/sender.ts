@@ -1,13 +1,17 @@
 /**
  * The sender: one HTTP POST per attempt through undici, with a keep-alive pool per origin (the
- * Agent keeps one Pool per origin), the SSRF guard as its DNS lookup, no redirects followed,
- * and hard bounds on time and memory: connect timeout, whole-request timeout, and at most
- * 16 KiB of any answer read (the rest is dropped with the connection).
+ * Agent keeps one Pool per origin; agents.ts keeps one Agent per client certificate), the SSRF
+ * guard as its DNS lookup, through HOOKD_EGRESS_PROXY when set (connector.ts), no redirects
+ * followed, and hard bounds on time and memory: connect timeout, whole-request timeout, and at
+ * most 16 KiB of any answer read (the rest is dropped with the connection).
  */
-import { Agent, request } from 'undici';
+import { request } from 'undici';
+import { createAgents } from './agents.js';
+import { EgressProxyError } from './connector.js';
 import { guardedLookup, parseNetworks, refusedLiteral, RefusedAddressError } from './ssrf-guard.js';
 import { parseRetryAfter } from './retry-policy.js';
 import { signatureHeaders } from './signing.js';
+import { describeTlsFailure } from './tls-failure.js';
 
 /** Stored response (and request) bodies are cut here (docs/delivery.md). */
 export const BODY_LIMIT = 16 * 1024;
@@ -54,6 +58,10 @@ export interface SenderOptions {
   /** ms, whole request: connect, send, answer headers and the (cut) body. */
   requestTimeout: number;
   allowNetworks: readonly string[];
+  /** HOOKD_EGRESS_PROXY: every request leaves through this http(s) proxy's CONNECT tunnels. */
+  egressProxy?: string | null;
+  /** PEM CAs trusted beside the system's, for receivers' certificates: tests only (operators set NODE_EXTRA_CA_CERTS, docs/security.md). */
+  trust?: readonly string[];
   now?: () => number;
   /** DNS resolution (dns.lookup's shape); tests swap in a stub to play DNS rebinding. */
   resolver?: Parameters<typeof guardedLookup>[1];
@@ -64,15 +72,10 @@ export interface Sender {
   close(): Promise<void>;
 }
 
-export function createSender({ connectTimeout, requestTimeout, allowNetworks, now = Date.now, resolver }: SenderOptions): Sender {
+export function createSender({ connectTimeout, requestTimeout, allowNetworks, egressProxy, trust, now = Date.now, resolver }: SenderOptions): Sender {
   const allow = parseNetworks(allowNetworks);
-  const agent = new Agent({
-    connect: { timeout: connectTimeout, lookup: guardedLookup(allow, resolver) as never },
-    // Receivers commonly close idle sockets after 5 s (Node's default); reuse below that.
-    keepAliveTimeout: 4_000,
-    keepAliveMaxTimeout: 30_000,
-    headersTimeout: requestTimeout,
-    bodyTimeout: requestTimeout,
+  const agents = createAgents({
+    connectTimeout, requestTimeout, lookup: guardedLookup(allow, resolver), proxy: egressProxy ? new URL(egressProxy) : null, trust, now,
   });
 
   async function send(req: SendRequest): Promise<SendResult> {
@@ -101,7 +104,7 @@ export function createSender({ connectTimeout, requestTimeout, allowNetworks, no
     req.signal?.addEventListener('abort', stop, { once: true });
     if (req.signal?.aborted) stop();
     try {
-      const res = await request(url, { method: 'POST', headers: headersToSend(req), body: req.body, dispatcher: agent, signal: controller.signal });
+      const res = await request(url, { method: 'POST', headers: headersToSend(req), body: req.body, dispatcher: agents.agentFor(req.clientCertificate), signal: controller.signal });
       const chunks: Buffer[] = [];
       let size = 0;
       for await (const chunk of res.body as AsyncIterable<Buffer>) {
@@ -123,15 +126,20 @@ export function createSender({ connectTimeout, requestTimeout, allowNetworks, no
         unreachable: false,
       };
     } catch (err) {
-      return failed(describeFailure(err, timedOut, req.signal?.aborted ?? false, requestTimeout, connectTimeout));
+      const why = describeFailure(err, timedOut, req.signal?.aborted ?? false, requestTimeout, connectTimeout);
+      // Node's TLS servers, among others, check a client certificate after the handshake and
+      // close the connection without an alert when they refuse it (test/mtls.test.ts).
+      return failed(req.clientCertificate && why === CLOSED ? `${CLOSED} (a receiver that refuses the client certificate may close the connection without a TLS alert)` : why);
     } finally {
       clearTimeout(timer);
       req.signal?.removeEventListener('abort', stop);
     }
   }
 
-  return { send, close: () => agent.close() };
+  return { send, close: () => agents.close() };
 }
+
+const CLOSED = 'the connection was closed before a complete answer';
 
 function describeFailure(err: unknown, timedOut: boolean, aborted: boolean, requestTimeout: number, connectTimeout: number): string {
   if (aborted && !timedOut) return 'aborted: hookd was shutting down';
@@ -139,14 +147,17 @@ function describeFailure(err: unknown, timedOut: boolean, aborted: boolean, requ
   const e = err as { code?: string; message?: string; cause?: unknown };
   const cause = (e.cause ?? err) as { code?: string; message?: string };
   if (err instanceof RefusedAddressError || cause instanceof RefusedAddressError) return (cause as Error).message;
+  if (err instanceof EgressProxyError || cause instanceof EgressProxyError) return (cause as Error).message;
   const code = cause.code ?? e.code;
+  const tls = describeTlsFailure(code, cause.message ?? e.message);
+  if (tls) return tls;
   // undici's parser errors carry a code only for some failures ("Expected HTTP/" has none).
   if ((cause as { name?: string }).name === 'HTTPParserError' || (err as { name?: string }).name === 'HTTPParserError') return 'the answer is not valid HTTP';
   switch (code) {
     case 'UND_ERR_CONNECT_TIMEOUT': return `could not connect within ${connectTimeout} ms (HOOKD_CONNECT_TIMEOUT)`;
     case 'UND_ERR_HEADERS_TIMEOUT': case 'UND_ERR_BODY_TIMEOUT': return `no complete answer within ${requestTimeout} ms (HOOKD_REQUEST_TIMEOUT)`;
     case 'ECONNREFUSED': return 'connection refused';
-    case 'ECONNRESET': case 'UND_ERR_SOCKET': return 'the connection was closed before a complete answer';
+    case 'ECONNRESET': case 'UND_ERR_SOCKET': return CLOSED;
     case 'ENOTFOUND': case 'EAI_AGAIN': return 'the host name does not resolve';
     case 'EHOSTUNREACH': case 'ENETUNREACH': return 'the host is unreachable';
     case 'HPE_INVALID_CONSTANT': case 'HPE_INVALID_VERSION': case 'HPE_INVALID_STATUS': case 'HPE_INVALID_HEADER_TOKEN':

@@ -2,6 +2,8 @@ import { createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startReceiver } from '../../test/receiver.js';
+import { makeTestCertificates } from '../../test/tls-certs.js';
 import { signatureHeaders } from './signing.js';
 import type { Sender } from './sender.js';
 import { createThreadedSender } from './threaded-sender.js';
@@ -35,6 +37,23 @@ describe('threaded sender', () => {
     undo.push(() => new Promise((r) => { server.closeAllConnections(); server.close(r); }));
     return url;
   };
+
+  it('presents a client certificate from a thread, and none for a request without one', async () => {
+    const certs = makeTestCertificates();
+    undo.push(async () => certs.remove());
+    const receiver = await startReceiver(undefined, { tls: { cert: certs.server.certificate, key: certs.server.privateKey, ca: certs.ca, requestCert: true } });
+    undo.push(() => receiver.close());
+    const sender = open(1, { trust: [certs.ca] });
+    const headers = { 'content-type': 'application/json' };
+    const [withCertificate, without] = await Promise.all([
+      sender.send({ url: receiver.url, body: '{}', headers, clientCertificate: certs.client }),
+      sender.send({ url: receiver.url, body: '{}', headers }),
+    ]);
+    expect(withCertificate).toMatchObject({ status: 200, error: null });
+    expect(receiver.received.map((r) => r.client)).toEqual(['hookd-client']);
+    expect(without).toMatchObject({ status: null, unreachable: true });
+    expect(without.error).toMatch(/^the receiver refused the TLS handshake: (certificate required|handshake failure)/);
+  });
 
   it('signs and sends each request on a thread, and answers each caller with its own result', async () => {
     const url = await serve((req, body, res) => {

@@ -15,6 +15,7 @@ import { openSqliteStore } from '../store/sqlite/index.js';
 import type { Store } from '../store/types.js';
 import { IDEMPOTENCY_WINDOW_MS } from '../api/plugins/idempotency.js';
 import { createDispatcher, type Dispatcher } from '../delivery/dispatcher.js';
+import { maskProxy } from '../delivery/connector.js';
 import { createSender } from '../delivery/sender.js';
 import { createThreadedSender } from '../delivery/threaded-sender.js';
 import { createMetrics } from '../metrics.js';
@@ -111,7 +112,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   try {
     await seedCatalog(store);
     const platform = await resolvePlatformKey(config, store);
-    const senderOptions = { connectTimeout: config.connectTimeout, requestTimeout: config.requestTimeout, allowNetworks: config.allowNetworks };
+    const senderOptions = { connectTimeout: config.connectTimeout, requestTimeout: config.requestTimeout, allowNetworks: config.allowNetworks, egressProxy: config.egressProxy };
     // From the TypeScript sources (the in-process tests) the thread's entry is not compiled, so
     // those send on the main thread; everything that runs `node dist/cli/main.js` uses the threads.
     const threadEntry = new URL('../delivery/sender-thread.js', import.meta.url);
@@ -130,6 +131,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     if (config.role !== 'api') {
       dispatcher = createDispatcher({ config, store, sender, clock, metrics, log: app.log.child({ component: 'dispatcher' }), renderEndpoint: (endpoint) => renderEndpoint(endpoint, config.retrySchedule) });
       dispatcher.start();
+      if (config.egressProxy) app.log.info({ egressProxy: maskProxy(new URL(config.egressProxy)) }, 'deliveries leave through the egress proxy');
     }
     if (platform.generated) {
       print('');
