@@ -8,6 +8,7 @@
  * filterProblems() costs at most its node count (FILTER_LIMITS) times the length of the event
  * arrays `$in` looks into.
  */
+import type { FieldErrorList } from './errors.js';
 import type { EventFilter } from './types.js';
 
 /** The bounds docs/delivery.md ("Filters") documents; each is checked at creation. */
@@ -63,6 +64,11 @@ export function filterProblems(filter: unknown): FilterProblem[] {
   if (problems.length > 0) return problems;
   checkFilter(filter, '', 'root', problems);
   return problems;
+}
+
+/** Adds every problem of `filter` to `errors`, each under `field` and its path inside the filter (`filter.data.object.amount.$gte`). */
+export function addFilterProblems(filter: unknown, errors: FieldErrorList, field = 'filter'): void {
+  for (const p of filterProblems(filter)) errors.add(join(field, p.path), p.message);
 }
 
 /** Values counted and the first path nested past the depth bound; the JSON byte bound keeps this walk small. */
