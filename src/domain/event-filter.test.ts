@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { deepEqual, filterMatches, filterProblems, FILTER_LIMITS, type FilteredEvent } from './event-filter.js';
+import { FieldErrorList } from './errors.js';
+import { addFilterProblems, deepEqual, filterMatches, filterProblems, FILTER_LIMITS, type FilteredEvent } from './event-filter.js';
 import type { EventFilter } from './types.js';
 
 const event: FilteredEvent = {
@@ -206,5 +207,20 @@ describe('filterProblems', () => {
   it('accepts a filter exactly at the fan-in and string bounds', () => {
     const f = obj({ n: { $in: Array.from({ length: FILTER_LIMITS.fanIn }, (_, i) => i) }, s: 'x'.repeat(FILTER_LIMITS.string) });
     expect(filterProblems(f)).toEqual([]);
+  });
+});
+
+describe('addFilterProblems', () => {
+  it.each<[unknown, Record<string, string[]>]>([
+    [{ type: 'a' }, {}],
+    [{}, { filter: ['must have at least one condition (remove the filter with null)'] }],
+    [{ id: 1, data: { object: { a: { $gt: [] } } } }, {
+      'filter.id': ['is not visible to a filter; use `type` or `data`, or $and, $or, $not'],
+      'filter.data.object.a.$gt': ['must be a number or a string'],
+    }],
+  ])('%j → %j', (filter, expected) => {
+    const errors = new FieldErrorList();
+    addFilterProblems(filter, errors);
+    expect(errors.errors).toEqual(expected);
   });
 });

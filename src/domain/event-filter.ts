@@ -68,7 +68,7 @@ export function filterProblems(filter: unknown): FilterProblem[] {
 
 /** Adds every problem of `filter` to `errors`, each under `field` and its path inside the filter (`filter.data.object.amount.$gte`). */
 export function addFilterProblems(filter: unknown, errors: FieldErrorList, field = 'filter'): void {
-  for (const p of filterProblems(filter)) errors.add(join(field, p.path), p.message);
+  for (const p of filterProblems(filter)) errors.add(p.path === '' ? field : `${field}.${p.path}`, p.message);
 }
 
 /** Values counted and the first path nested past the depth bound; the JSON byte bound keeps this walk small. */
