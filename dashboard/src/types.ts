@@ -168,6 +168,23 @@ export interface WebhookEndpoint {
   ordering: 'unordered' | 'fifo';
   /** Deliveries per second to this endpoint, across every worker process; null: no limit (docs/delivery.md, "Throttles") */
   rate_limit: number | null;
+  /** Custom headers sent with every delivery, values masked (`********` and, for values of 16 characters or more, their last 4); {} for none */
+  headers: Record<string, string>;
+  /** The payload filter an event must match besides `events` (docs/delivery.md, "Filters"); null: every event of the subscribed types */
+  filter: Record<string, unknown> | null;
+  /** The client certificate hookd presents for mutual TLS, described (its private key is never returned); null: none */
+  client_certificate: {
+    subject: string;
+    issuer: string;
+    /** ISO 8601, UTC, millisecond precision */
+    expires: string;
+    /** SHA-256 of the certificate, colon-separated hex */
+    fingerprint: string;
+  } | null;
+  /** How `webhook-signature` is signed: `hmac-sha256` (Standard Webhooks `v1`, with the secret; the default) or `ed25519` (`v1a`, verified with `public_key`, no secret needed). X-Falu-Signature is HMAC either way (docs/delivery.md, "Signatures") */
+  signing: 'hmac-sha256' | 'ed25519';
+  /** Ed25519 endpoints: the key that verifies `v1a` signatures (`whpk_` + base64 of the 32 raw bytes); null for HMAC */
+  public_key: string | null;
 }
 
 export interface Workspace {
@@ -279,7 +296,33 @@ export interface Responses {
   };
   'POST /v1/webhooks/endpoints/{id}/secret/roll': WebhookEndpoint;
   'GET /v1/webhooks/endpoints/{id}/stats': Responses['GET /v1/stats/hourly'];
-  'POST /v1/webhooks/endpoints/{id}/test': WebhookAttempt;
+  'POST /v1/webhooks/endpoints/{id}/test': {
+    manual: boolean;
+    url: string;
+    /** ISO 8601, UTC, millisecond precision */
+    attempted: string;
+    /** The body sent, cut at 16 KiB */
+    request: string;
+    code: number | null;
+    /** The answer, cut at 16 KiB */
+    response: string | null;
+    /** ms */
+    time: number;
+    successful: boolean;
+    /** Why no usable answer came (timeout, refused address…) */
+    error: string | null;
+    /** The endpoint's filter does not match this test event, so a publish of it would not reach the endpoint; it was sent anyway (docs/delivery.md, "Filters") */
+    filtered: boolean;
+  };
+  'POST /v1/webhooks/filters/test': {
+    /** A publish of this event would reach an endpoint with this filter whose events cover its type */
+    matches: boolean;
+    event: string;
+    /** The event's type, which the filter may test as `type` */
+    type: string;
+    /** The event's data was redacted: the filter saw `{"object": {}}` */
+    redacted: boolean;
+  };
   'GET /v1/webhooks/{id}': WebhookDelivery;
   'GET /v1/workspaces': Workspace[];
   'POST /v1/workspaces': Workspace;

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { del, get, patch, type ApiError } from '../api.js';
 import { ConfirmDialog } from '../components/confirm-dialog.js';
 import { DeliveryCharts } from '../components/delivery-charts.js';
+import { FilterPanel } from '../components/filter-panel.js';
 import { ReplayPanel } from '../components/replay-panel.js';
 import { SecretPanel } from '../components/secret-panel.js';
 import { ErrorBox, Loading, StatusBadge } from '../components/states.js';
@@ -66,6 +67,7 @@ export function EndpointDetailPage({ id }: { id: string }) {
         <dt>Created</dt><dd>{when(endpoint.created)}</dd>
       </dl>
       <SecretPanel endpoint={endpoint} onRolled={(e) => { setEndpoint(e); announce('Secret rolled. The new secret is shown below.'); }} />
+      <FilterPanel filter={endpoint.filter} events={endpoint.events} />
       <TestPanel endpointId={id} />
       <ReplayPanel endpointId={id} url={endpoint.url} enabled={endpoint.status === 'enabled'} />
       <section aria-labelledby="charts-title" class="panel">
