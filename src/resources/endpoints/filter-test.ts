@@ -30,7 +30,7 @@ export async function filterTestRoutes(app: App, { store, auth }: ApiDeps): Prom
       headers: ScopeHeaders, tags: ['webhook endpoints'], operationId: 'testWebhookFilter',
       summary: 'Whether a filter matches a stored event of this workspace and mode; a bad filter gets the 400 an endpoint would',
       body: Body,
-      response: withProblems({ 200: answer(Result, 'Whether it matches') }, 403, 404, 413, 415),
+      response: withProblems({ 200: answer(Result, 'Whether it matches') }, 403, 404, 409, 413, 415),
     },
   }, async (request) => {
     const errors = new FieldErrorList();
