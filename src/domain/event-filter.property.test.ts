@@ -8,11 +8,12 @@ import { describe, expect, it } from 'vitest';
 import { filterMatches, filterProblems, type FilteredEvent } from './event-filter.js';
 import type { EventFilter } from './types.js';
 
-// Few names and small values, so that generated paths often exist and values often equal.
+// Few names and small values, so that generated paths often exist and values often equal; JSON at
+// most 4 deep, so that a filter holding it stays within the depth bound (12).
 const key = fc.constantFrom('a', 'b', '0', '1');
 const scalar = fc.oneof(fc.constantFrom(0, 1, 2, -1, 1.5), fc.constantFrom('', 'a', 'ab', 'b', 'Z'), fc.boolean(), fc.constant(null));
 const json: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
-  value: fc.oneof({ depthSize: 'small', withCrossShrink: true }, scalar, fc.array(tie('value'), { maxLength: 3 }), fc.dictionary(key, tie('value'), { maxKeys: 3 })),
+  value: fc.oneof({ maxDepth: 4, depthIdentifier: 'json', withCrossShrink: true }, scalar, fc.array(tie('value'), { maxLength: 3 }), fc.dictionary(key, tie('value'), { maxKeys: 3 })),
 })).value;
 
 const event: fc.Arbitrary<FilteredEvent> = fc.record({
