@@ -5,7 +5,7 @@
  */
 import { SYSTEM_NAMES, type SystemName } from './systems/types.js';
 
-export const SCENARIO_NAMES = ['throughput', 'latency', 'isolation', 'fanout', 'backlog', 'fifo', 'throttle', 'cost', 'signing'] as const;
+export const SCENARIO_NAMES = ['throughput', 'latency', 'isolation', 'fanout', 'fanout-filter', 'backlog', 'fifo', 'throttle', 'cost', 'signing'] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
 export interface Options {

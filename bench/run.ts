@@ -15,6 +15,7 @@ import { buildBase } from './lib/base-build.js';
 import { backlog } from './scenarios/backlog.js';
 import { cost } from './scenarios/cost.js';
 import { fanout } from './scenarios/fanout.js';
+import { fanoutFilter } from './scenarios/fanout-filter.js';
 import { fifo } from './scenarios/fifo.js';
 import { isolation } from './scenarios/isolation.js';
 import { latency } from './scenarios/latency.js';
@@ -28,7 +29,7 @@ import { hookdPostgres, hookdSqlite } from './systems/hookd.js';
 import { pgBoss } from './systems/pgboss.js';
 import type { System } from './systems/types.js';
 
-const SCENARIOS: Scenario[] = [throughput, latency, isolation, fanout, backlog, fifo, throttle, cost, signing];
+const SCENARIOS: Scenario[] = [throughput, latency, isolation, fanout, fanoutFilter, backlog, fifo, throttle, cost, signing];
 const SYSTEMS: System[] = [ceiling, bullmq, pgBoss, hookdSqlite, hookdPostgres];
 const RESULTS_DIR = fileURLToPath(new URL('../../bench/results/', import.meta.url));
 const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));

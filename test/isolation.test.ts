@@ -64,6 +64,7 @@ const SAMPLES: Record<string, Record<string, unknown>> = {
   'PATCH /v1/webhooks/endpoints/{id}': { description: 'x' },
   'POST /v1/webhooks/endpoints/{id}/recover': { since: '2026-01-01' },
   'POST /v1/webhooks/endpoints/{id}/replay': { since: '2026-01-01' },
+  'POST /v1/webhooks/filters/test': { filter: { type: 'payment.succeeded' } },
   'POST /v1/portal/sessions': { live: false },
   'POST /v1/realtime/negotiate': { purpose: 'events' },
 };

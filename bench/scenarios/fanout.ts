@@ -9,11 +9,61 @@
 import { monoNow } from '../lib/clock.js';
 import { median, round } from '../lib/stats.js';
 import { EVENT_TYPES, sampleObject } from '../payload.js';
-import type { EndpointSpec } from '../systems/types.js';
-import type { Figures, Scenario } from './types.js';
-import { withSystem } from './types.js';
+import type { EndpointSpec, System } from '../systems/types.js';
+import { withSystem, type Context, type Figures, type Scenario } from './types.js';
 
 const WAIT_MS = 30_000;
+
+/** A group of endpoints on one type of its own; `arrivals` of its deliveries are expected per publish. */
+export interface FanoutGroup {
+  key: string;
+  endpoints: Omit<EndpointSpec, 'path' | 'types'>[];
+  arrivals: number;
+}
+
+/**
+ * Creates every group's endpoints before the clock starts, then publishes one event per group
+ * and repeat, and times from the start of the publish to the last expected arrival. Shared by
+ * fanout and fanout-filter (fanout-filter.ts), so both measure alike.
+ */
+export async function timeFanouts(system: System, ctx: Context, groups: FanoutGroup[], label: string, notes: string[]): Promise<Map<string, number[]>> {
+  const { options: o, receiver } = ctx;
+  const endpoints: EndpointSpec[] = [];
+  const typed = groups.map((group, i) => {
+    const type = EVENT_TYPES[i]!;
+    for (const spec of group.endpoints) endpoints.push({ ...spec, path: `/ep/${endpoints.length}`, types: [type] });
+    return { ...group, type };
+  });
+  const times = new Map<string, number[]>(groups.map((g) => [g.key, []]));
+  await withSystem(system, { receiverUrl: receiver.url, endpoints, retry: 'default', label }, notes, async (sys) => {
+    // Warm-up on the second group: the first publish of a process pays for compiling its code path.
+    const warm = typed[1] ?? typed[0]!;
+    await receiver.reset(false);
+    await sys.publish(warm.type, sampleObject(0));
+    await receiver.waitFor(warm.arrivals, WAIT_MS);
+    for (let rep = 0; rep < o.fanoutRepeats; rep++) {
+      for (const { key, arrivals, type } of typed) {
+        await receiver.reset(false);
+        const start = monoNow();
+        await sys.publish(type, sampleObject(rep));
+        const stats = await receiver.waitFor(arrivals, WAIT_MS);
+        if (stats.unique < arrivals) notes.push(`${key}: ${stats.unique} of ${arrivals} arrived within ${WAIT_MS / 1000} s`);
+        times.get(key)!.push(stats.unique >= arrivals ? stats.last - start : Infinity);
+      }
+    }
+  });
+  return times;
+}
+
+/** The median of each group's repeats, and the raw repeats for the report's detail. */
+export function fanoutFigures(times: Map<string, number[]>): { figures: Figures; detail: Record<string, unknown> } {
+  const figures: Figures = {};
+  for (const [key, list] of times) {
+    const m = median(list);
+    figures[key] = m === null ? null : round(m, 1);
+  }
+  return { figures, detail: { repeats: Object.fromEntries([...times].map(([k, l]) => [k, l.map((v) => (Number.isFinite(v) ? round(v, 1) : null))])) } };
+}
 
 export const fanout: Scenario = {
   name: 'fanout',
@@ -24,38 +74,10 @@ export const fanout: Scenario = {
     { key: 'fan_1000', label: 'fan-out to 1,000: last arrival ms', unit: 'ms', better: 'lower', headline: true },
   ],
   async run(system, ctx) {
-    const { options: o, receiver } = ctx;
     const notes: string[] = [];
-    const endpoints: EndpointSpec[] = [];
-    const sizes = o.fanoutSizes.map((size, i) => {
-      const type = EVENT_TYPES[i]!;
-      for (let j = 0; j < size; j++) endpoints.push({ path: `/ep/${endpoints.length}`, types: [type] });
-      return { size, type };
-    });
-    const times = new Map<number, number[]>(sizes.map((s) => [s.size, []]));
-    await withSystem(system, { receiverUrl: receiver.url, endpoints, retry: 'default', label: 'fanout' }, notes, async (sys) => {
-      // Warm-up on the second group: the first publish of a process pays for compiling its code path.
-      const warm = sizes[1] ?? sizes[0]!;
-      await receiver.reset(false);
-      await sys.publish(warm.type, sampleObject(0));
-      await receiver.waitFor(warm.size, WAIT_MS);
-      for (let rep = 0; rep < o.fanoutRepeats; rep++) {
-        for (const { size, type } of sizes) {
-          await receiver.reset(false);
-          const start = monoNow();
-          await sys.publish(type, sampleObject(rep));
-          const stats = await receiver.waitFor(size, WAIT_MS);
-          if (stats.unique < size) notes.push(`fan-out to ${size}: ${stats.unique} of ${size} arrived within ${WAIT_MS / 1000} s`);
-          times.get(size)!.push(stats.unique >= size ? stats.last - start : Infinity);
-        }
-      }
-    });
-    const figures: Figures = {};
-    for (const [size, list] of times) {
-      const m = median(list);
-      figures[`fan_${size}`] = m === null ? null : round(m, 1);
-    }
-    ctx.log(`  ${[...times.keys()].map((s) => `${s}: ${figures[`fan_${s}`]} ms`).join(', ')}`);
-    return { figures, notes, detail: { repeats: Object.fromEntries([...times].map(([s, l]) => [s, l.map((v) => (Number.isFinite(v) ? round(v, 1) : null))])) } };
+    const groups = ctx.options.fanoutSizes.map((size) => ({ key: `fan_${size}`, endpoints: Array.from({ length: size }, () => ({})), arrivals: size }));
+    const { figures, detail } = fanoutFigures(await timeFanouts(system, ctx, groups, 'fanout', notes));
+    ctx.log(`  ${groups.map((g) => `${g.arrivals}: ${figures[g.key]} ms`).join(', ')}`);
+    return { figures, notes, detail };
   },
 };

@@ -117,7 +117,7 @@ function hookdSystem(name: SystemName, store: 'sqlite' | 'postgres'): System {
         headers = { ...platform, 'x-workspace-id': workspace, 'x-live-mode': 'false' };
         endpointIds = await createEndpoints(setup.endpoints, (ep) => call('/v1/webhooks/endpoints', {
           url: setup.receiverUrl + ep.path, events: ep.types,
-          ...(ep.ordering ? { ordering: ep.ordering } : {}), ...(ep.rateLimit ? { rate_limit: ep.rateLimit } : {}),
+          ...(ep.ordering ? { ordering: ep.ordering } : {}), ...(ep.rateLimit ? { rate_limit: ep.rateLimit } : {}), ...(ep.filter ? { filter: ep.filter } : {}),
         }, 201));
       } catch (err) {
         const log = child.output().slice(-2000);

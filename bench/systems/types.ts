@@ -17,6 +17,8 @@ export interface EndpointSpec {
   ordering?: 'fifo';
   /** Deliveries per second. */
   rateLimit?: number;
+  /** hookd's payload filter (the fanout-filter scenario). */
+  filter?: Record<string, unknown>;
 }
 
 export interface SystemSetup {

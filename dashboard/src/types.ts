@@ -301,7 +301,33 @@ export interface Responses {
   };
   'POST /v1/webhooks/endpoints/{id}/secret/roll': WebhookEndpoint;
   'GET /v1/webhooks/endpoints/{id}/stats': Responses['GET /v1/stats/hourly'];
-  'POST /v1/webhooks/endpoints/{id}/test': WebhookAttempt;
+  'POST /v1/webhooks/endpoints/{id}/test': {
+    manual: boolean;
+    url: string;
+    /** ISO 8601, UTC, millisecond precision */
+    attempted: string;
+    /** The body sent, cut at 16 KiB */
+    request: string;
+    code: number | null;
+    /** The answer, cut at 16 KiB */
+    response: string | null;
+    /** ms */
+    time: number;
+    successful: boolean;
+    /** Why no usable answer came (timeout, refused address…) */
+    error: string | null;
+    /** The endpoint's filter does not match this test event, so a publish of it would not reach the endpoint; it was sent anyway (docs/delivery.md, "Filters") */
+    filtered: boolean;
+  };
+  'POST /v1/webhooks/filters/test': {
+    /** A publish of this event would reach an endpoint with this filter whose events cover its type */
+    matches: boolean;
+    event: string;
+    /** The event's type, which the filter may test as `type` */
+    type: string;
+    /** The event's data was redacted: the filter saw `{"object": {}}` */
+    redacted: boolean;
+  };
   'GET /v1/webhooks/{id}': WebhookDelivery;
   'GET /v1/workspaces': Workspace[];
   'POST /v1/workspaces': Workspace;

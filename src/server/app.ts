@@ -38,6 +38,7 @@ import { realtimeRoutes } from '../realtime/routes.js';
 import { deliveryRoutes } from '../resources/deliveries/routes.js';
 import { AttemptObject, DeliveryObject } from '../resources/deliveries/shape.js';
 import { endpointActionRoutes } from '../resources/endpoints/actions.js';
+import { filterTestRoutes } from '../resources/endpoints/filter-test.js';
 import { endpointRoutes } from '../resources/endpoints/routes.js';
 import { EndpointObject } from '../resources/endpoints/shape.js';
 import { eventTypeRoutes } from '../resources/event-types/routes.js';
@@ -165,6 +166,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     await eventTypeRoutes(typed, deps);
     await endpointRoutes(typed, deps);
     await endpointActionRoutes(typed, deps);
+    await filterTestRoutes(typed, deps);
     await eventRoutes(typed, deps);
     await deliveryRoutes(typed, deps);
     await statusRoutes(typed, deps);

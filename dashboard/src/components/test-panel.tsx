@@ -1,13 +1,15 @@
-/** Sends a webhook_endpoint.test event to the endpoint now and shows the request and the answer. */
+/** Sends a webhook_endpoint.test event to the endpoint now and shows the request and the answer, and whether its filter would have excluded it. */
 import { useState } from 'preact/hooks';
 import { post, type ApiError } from '../api.js';
 import { asApiError } from '../load.js';
-import type { WebhookAttempt } from '../types.js';
+import type { Responses } from '../types.js';
 import { AttemptView } from './attempt-view.js';
 import { ErrorBox } from './states.js';
 
+type Tested = Responses['POST /v1/webhooks/endpoints/{id}/test'];
+
 export function TestPanel({ endpointId }: { endpointId: string }) {
-  const [attempt, setAttempt] = useState<WebhookAttempt | null>(null);
+  const [attempt, setAttempt] = useState<Tested | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -15,7 +17,7 @@ export function TestPanel({ endpointId }: { endpointId: string }) {
     setBusy(true);
     setError(null);
     try {
-      setAttempt(await post<WebhookAttempt>(`/v1/webhooks/endpoints/${endpointId}/test`));
+      setAttempt(await post<Tested>(`/v1/webhooks/endpoints/${endpointId}/test`));
     } catch (err) {
       setError(asApiError(err));
     } finally {
@@ -29,6 +31,7 @@ export function TestPanel({ endpointId }: { endpointId: string }) {
       <p class="muted small">Sends a signed <code>webhook_endpoint.test</code> event now. It is not stored as an event.</p>
       <button type="button" onClick={send} disabled={busy}>{busy ? 'Sending…' : 'Send test event'}</button>
       <div aria-live="polite">
+        {attempt?.filtered && <p class="muted small" data-testid="test-filtered">The endpoint's filter does not match this test event: a published event like it would not be sent. It was sent anyway.</p>}
         {attempt && <AttemptView attempt={attempt} open />}
       </div>
       {error && <ErrorBox error={error} />}

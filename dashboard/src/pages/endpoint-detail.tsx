@@ -4,6 +4,7 @@ import { del, get, patch, type ApiError } from '../api.js';
 import { ConfirmDialog } from '../components/confirm-dialog.js';
 import { PublicKey } from '../components/delivery-fields.js';
 import { DeliveryCharts } from '../components/delivery-charts.js';
+import { FilterPanel } from '../components/filter-panel.js';
 import { ReplayPanel } from '../components/replay-panel.js';
 import { SecretPanel } from '../components/secret-panel.js';
 import { ErrorBox, Loading, StatusBadge } from '../components/states.js';
@@ -74,6 +75,7 @@ export function EndpointDetailPage({ id }: { id: string }) {
       </dl>
       {endpoint.public_key && <PublicKey value={endpoint.public_key} />}
       <SecretPanel endpoint={endpoint} onRolled={(e) => { setEndpoint(e); announce('Secret rolled. The new secret is shown below.'); }} />
+      <FilterPanel filter={endpoint.filter} events={endpoint.events} />
       <TestPanel endpointId={id} />
       <ReplayPanel endpointId={id} url={endpoint.url} enabled={endpoint.status === 'enabled'} />
       <section aria-labelledby="charts-title" class="panel">

@@ -656,13 +656,47 @@ export interface Operations {
       };
     }[];
   };
-  /** Send a webhook_endpoint.test event now (not stored as an event); answers with the attempt */
+  /** Send a webhook_endpoint.test event now (not stored as an event), whatever the endpoint's filter; answers with the attempt and whether the filter excludes it */
   'POST /v1/webhooks/endpoints/{id}/test': {
     params: {
       id: string;
     };
     body: Record<string, never>;
-    response: WebhookAttempt;
+    response: {
+      manual: boolean;
+      url: string;
+      /** ISO 8601, UTC, millisecond precision */
+      attempted: string;
+      /** The body sent, cut at 16 KiB */
+      request: string;
+      code: number | null;
+      /** The answer, cut at 16 KiB */
+      response: string | null;
+      /** ms */
+      time: number;
+      successful: boolean;
+      /** Why no usable answer came (timeout, refused address…) */
+      error: string | null;
+      /** The endpoint's filter does not match this test event, so a publish of it would not reach the endpoint; it was sent anyway (docs/delivery.md, "Filters") */
+      filtered: boolean;
+    };
+  };
+  /** Whether a filter matches a stored event of this workspace and mode; a bad filter gets the 400 an endpoint would */
+  'POST /v1/webhooks/filters/test': {
+    body: {
+      /** A filter as an endpoint's `filter` takes it (docs/delivery.md, "Filters") */
+      filter: Record<string, unknown>;
+      event: string;
+    };
+    response: {
+      /** A publish of this event would reach an endpoint with this filter whose events cover its type */
+      matches: boolean;
+      event: string;
+      /** The event's type, which the filter may test as `type` */
+      type: string;
+      /** The event's data was redacted: the filter saw `{"object": {}}` */
+      redacted: boolean;
+    };
   };
   /** Get one delivery record with its attempts, oldest first */
   'GET /v1/webhooks/{id}': {

@@ -5,6 +5,7 @@
 import { Type } from '@sinclair/typebox';
 import { EVENTS_MAX, eventPatternProblems } from '../../domain/endpoint-rules.js';
 import { FieldErrorList, HookdError } from '../../domain/errors.js';
+import { filterMatches } from '../../domain/event-filter.js';
 import { newId, newWebhookSecret, randomToken } from '../../domain/ids.js';
 import { newEvent } from '../../domain/new-event.js';
 import { newSigningKey } from '../../domain/signing-keys.js';
@@ -16,7 +17,7 @@ import { absentBodyIsEmpty } from '../../api/plugins/body.js';
 import { checkIfMatch, preconditionFailed, sendObject } from '../../api/plugins/etag.js';
 import { parseTimestamp } from '../../api/plugins/pagination.js';
 import { answer, iso, objectAnswer, RollGrace, withProblems, ScopeHeaders } from '../../api/schemas.js';
-import { renderAttempt } from '../deliveries/shape.js';
+import { AttemptObject, renderAttempt } from '../deliveries/shape.js';
 import { hourlyStats } from '../stats/routes.js';
 import { HourObject, HoursQuery } from '../stats/shape.js';
 import { loadEndpoint } from './routes.js';
@@ -29,6 +30,12 @@ const PREVIOUS_SECRETS_MAX = 4;
 
 /** Deliveries one replay call queues at most: bounds the call's time and its transactions' count, not its memory (batches of 500). */
 const REPLAY_LIMIT_MAX = 10_000;
+
+/** A test's attempt, and whether the endpoint's filter would have kept this event from it. */
+const TestAnswer = Type.Object({
+  ...AttemptObject.properties,
+  filtered: Type.Boolean({ description: 'The endpoint\'s filter does not match this test event, so a publish of it would not reach the endpoint; it was sent anyway (docs/delivery.md, "Filters")' }),
+});
 
 /** `since` and `until` (default now) of a recover or replay body; throws every field error collected, `errors`' included. */
 function windowOf(body: { since: string; until?: string }, now: number, errors: FieldErrorList): { since: number; until: number } {
@@ -57,17 +64,19 @@ export async function endpointActionRoutes(app: App, { store, clock, auth, sende
     onRequest: auth.workspace,
     preValidation: absentBodyIsEmpty,
     schema: {
-      headers: ScopeHeaders, tags, operationId: 'testWebhookEndpoint', summary: 'Send a webhook_endpoint.test event now (not stored as an event); answers with the attempt',
+      headers: ScopeHeaders, tags, operationId: 'testWebhookEndpoint', summary: 'Send a webhook_endpoint.test event now (not stored as an event), whatever the endpoint\'s filter; answers with the attempt and whether the filter excludes it',
       params: Params, body: Type.Object({}, { additionalProperties: false }),
-      response: withProblems({ 200: answer(Type.Ref('WebhookAttempt'), 'The attempt: what was sent and what came back') }, 403, 404, 409, 413, 415),
+      response: withProblems({ 200: answer(TestAnswer, 'The attempt: what was sent and what came back, and `filtered`') }, 403, 404, 409, 413, 415),
     },
   }, async (request) => {
     const mode = request.mode!;
     const endpoint = await load(mode, request.params.id);
     const now = clock.now();
     const event = newEvent({ mode, type: 'webhook_endpoint.test', data: { object: renderEndpoint(endpoint, config.retrySchedule) }, requestId: request.id }, now);
+    // Sent even when the filter excludes it: a test checks the connection, and `filtered` says what a publish would do.
+    const filtered = endpoint.filter !== null && !filterMatches(endpoint.filter, event);
     const run = await runAttempt(sender, event, endpoint, { deliveryId: newId('wh', now), manual: true, typePrefix: config.cloudEventsTypePrefix, now: clock.now });
-    return renderAttempt(run.attempt);
+    return { ...renderAttempt(run.attempt), filtered };
   });
 
   app.post('/v1/webhooks/endpoints/:id/recover', {

@@ -7,7 +7,7 @@ import { Type } from '@sinclair/typebox';
 import { customHeaderProblems, HEADERS_MAX } from '../../domain/custom-headers.js';
 import { plainDelivery } from '../../domain/endpoint-rules.js';
 import type { FieldErrorList } from '../../domain/errors.js';
-import { filterProblems } from '../../domain/event-filter.js';
+import { addFilterProblems } from '../../domain/event-filter.js';
 import { newSigningKey } from '../../domain/signing-keys.js';
 import type { Endpoint, EventFilter } from '../../domain/types.js';
 import { checkClientCertificate } from '../../delivery/client-certificate.js';
@@ -68,8 +68,7 @@ export function deliveryFields(current: DeliveryShape | null, body: DeliveryFiel
   if (body.filter !== undefined) {
     if (body.filter === null) next.filter = null;
     else {
-      const problems = filterProblems(body.filter);
-      for (const p of problems) errors.add(p.path === '' ? 'filter' : `filter.${p.path}`, p.message);
+      addFilterProblems(body.filter, errors);
       next.filter = body.filter as EventFilter;
     }
   }

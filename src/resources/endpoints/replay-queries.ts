@@ -10,9 +10,10 @@
  * when the endpoint was disabled or deleted meanwhile.
  */
 import { sql, type ExpressionBuilder, type Insertable, type Kysely, type SqlBool, type Expression } from 'kysely';
+import { filterMatches } from '../../domain/event-filter.js';
 import { newId, randomToken } from '../../domain/ids.js';
-import type { Mode } from '../../domain/types.js';
-import { bit, fromJson } from '../../store/columns.js';
+import type { EventData, EventFilter, Mode } from '../../domain/types.js';
+import { bit, fromJson, fromJsonOrNull } from '../../store/columns.js';
 import { takePlaces } from '../../store/fifo-order.js';
 import type { Database, DeliveriesTable } from '../../store/schema.js';
 import type { ReplayOptions, ReplayResult, Store } from '../../store/types.js';
@@ -31,14 +32,24 @@ function covers(eb: EventsScope, patterns: readonly string[]): Expression<SqlBoo
   return terms.length === 0 ? sql<SqlBool>`1 = 0` : eb.or(terms);
 }
 
+/** The candidates a publish would have sent to an endpoint with this filter. */
+function matching<T extends { type: string; data?: string }>(filter: EventFilter | null, events: T[]): T[] {
+  return filter === null ? events : events.filter((e) => filterMatches(filter, { type: e.type, data: fromJson<EventData>(e.data!) }));
+}
+
 interface Position {
   created: number;
   id: string;
 }
 
-/** The next events of the window the endpoint should get and has not, in (created, id) order after `after`. */
-function candidates(db: Kysely<Database>, mode: Mode, options: ReplayOptions, patterns: string[], after: Position | null, limit: number) {
+/**
+ * The next events of the window the endpoint's subscription covers and it has not had, in
+ * (created, id) order after `after`. Their data is read only for an endpoint with a filter,
+ * which `matching` applies: SQL cannot evaluate it in both dialects alike.
+ */
+function candidates(db: Kysely<Database>, mode: Mode, options: ReplayOptions, patterns: string[], filter: EventFilter | null, after: Position | null, limit: number) {
   return db.selectFrom('events').select(['events.id', 'events.type', 'events.created'])
+    .$if(filter !== null, (q) => q.select('events.data'))
     .where('events.workspace', '=', mode.workspace).where('events.live', '=', bit(mode.live))
     .where('events.created', '>=', options.since).where('events.created', '<', options.until)
     .where((eb) => covers(eb, patterns))
@@ -62,16 +73,22 @@ async function replayBatch(db: Kysely<Database>, dialect: Store['dialect'], mode
     // The lock a switch to FIFO waits for (resources/endpoints/queries.ts), taken before the
     // endpoint's row so that the two always lock in the same order and never deadlock.
     if (dialect === 'postgres') await sql`LOCK TABLE deliveries IN ROW EXCLUSIVE MODE`.execute(tx);
-    const endpoint = await tx.selectFrom('endpoints').select(['status', 'events', 'ordering'])
+    const endpoint = await tx.selectFrom('endpoints').select(['status', 'events', 'ordering', 'filter'])
       .where('id', '=', options.endpoint).where('workspace', '=', mode.workspace).where('live', '=', bit(mode.live))
       .$if(dialect === 'postgres', (q) => q.forUpdate())
       .executeTakeFirst();
     if (!endpoint || endpoint.status !== 'enabled') return null;
     const patterns = fromJson<string[]>(endpoint.events);
-    const events = await candidates(tx, mode, options, patterns, after, limit).execute();
+    const filter = fromJsonOrNull<EventFilter>(endpoint.filter);
+    const events = await candidates(tx, mode, options, patterns, filter, after, limit).execute();
     if (events.length === 0) return { found: 0, queued: 0, last: after };
+    const last = events[events.length - 1]!;
+    const position = { created: Number(last.created), id: last.id };
+    // A batch the filter empties still moves the position on: `found` counts candidates, not matches.
+    const chosen = matching(filter, events);
+    if (chosen.length === 0) return { found: events.length, queued: 0, last: position };
     const { now } = options;
-    const rows: Insertable<DeliveriesTable>[] = events.map((e) => ({
+    const rows: Insertable<DeliveriesTable>[] = chosen.map((e) => ({
       id: newId('wh', now), event: e.id, endpoint: options.endpoint, workspace: mode.workspace, live: bit(mode.live), type: e.type,
       status: 'pending', attempts: 0, next_attempt_at: now, locked_until: null, last_attempt_at: null,
       created: now, updated: now, etag: randomToken(), replay: options.key, sequence: null,
@@ -84,8 +101,7 @@ async function replayBatch(db: Kysely<Database>, dialect: Store['dialect'], mode
     }
     // A row an identical replay committed meanwhile (deliveries_replay, migration 0007) is skipped, not doubled.
     const result = await tx.insertInto('deliveries').values(rows).onConflict((oc) => oc.doNothing()).executeTakeFirst();
-    const last = events[events.length - 1]!;
-    return { found: events.length, queued: Number(result.numInsertedOrUpdatedRows ?? 0), last: { created: Number(last.created), id: last.id } };
+    return { found: events.length, queued: Number(result.numInsertedOrUpdatedRows ?? 0), last: position };
   });
 }
 
@@ -101,11 +117,19 @@ export async function replayDeliveries(db: Kysely<Database>, dialect: Store['dia
     if (batch.found < take) return { queued, hasMore: false };
     after = batch.last;
   }
-  // The limit was reached: is anything left for the next call (the same request again)?
-  const endpoint = await db.selectFrom('endpoints').select('events')
+  // The limit was reached: is anything left for the next call (the same request again)? With a
+  // filter, candidates are read a batch at a time until one matches or none is left.
+  const endpoint = await db.selectFrom('endpoints').select(['events', 'filter'])
     .where('id', '=', options.endpoint).where('workspace', '=', mode.workspace).where('live', '=', bit(mode.live))
     .executeTakeFirst();
   if (!endpoint) return { queued, hasMore: false };
-  const left = await candidates(db, mode, options, fromJson<string[]>(endpoint.events), after, 1).execute();
-  return { queued, hasMore: left.length > 0 };
+  const patterns = fromJson<string[]>(endpoint.events);
+  const filter = fromJsonOrNull<EventFilter>(endpoint.filter);
+  for (;;) {
+    const left = await candidates(db, mode, options, patterns, filter, after, filter === null ? 1 : BATCH).execute();
+    if (matching(filter, left).length > 0) return { queued, hasMore: true };
+    if (filter === null || left.length < BATCH) return { queued, hasMore: false };
+    const last = left[left.length - 1]!;
+    after = { created: Number(last.created), id: last.id };
+  }
 }

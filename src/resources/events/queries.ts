@@ -3,9 +3,10 @@
  * row mapping, and the Store methods they serve (the publish is grouped by store/sql/publish-group.ts).
  */
 import type { Insertable, Kysely, Selectable } from 'kysely';
+import { filterMatches } from '../../domain/event-filter.js';
 import { subscriptionCovers } from '../../domain/event-matching.js';
 import { newId, randomToken } from '../../domain/ids.js';
-import type { EventRedaction, HookdEvent, Mode, Page } from '../../domain/types.js';
+import type { EventFilter, EventRedaction, HookdEvent, Mode, Page } from '../../domain/types.js';
 import type { Database, DeliveriesTable, EventsTable } from '../../store/schema.js';
 import type { EventListOptions, PublishResult, Store } from '../../store/types.js';
 import { portableWrites, type BatchWrites } from '../../store/batch-writes.js';
@@ -46,18 +47,19 @@ export async function publishEvents(db: Kysely<Database>, events: HookdEvent[], 
     await insertRows(tx, 'events', events.map(eventToRow));
     const modes = new Map<string, { workspace: string; live: boolean }>();
     for (const e of events) modes.set(`${e.workspace}:${e.live}`, { workspace: e.workspace, live: e.live });
-    const endpoints = await tx.selectFrom('endpoints').select(['id', 'events', 'workspace', 'live', 'retry_schedule', 'ordering'])
+    const endpoints = await tx.selectFrom('endpoints').select(['id', 'events', 'workspace', 'live', 'retry_schedule', 'ordering', 'filter'])
       .where('status', '=', 'enabled')
       .where((w) => w.or([...modes.values()].map((m) => w.and([w('workspace', '=', m.workspace), w('live', '=', bit(m.live))]))))
       .execute();
-    const byMode = new Map<string, { id: string; events: string[]; firstDelay: number; fifo: boolean }[]>();
+    const byMode = new Map<string, { id: string; events: string[]; firstDelay: number; fifo: boolean; filter: EventFilter | null }[]>();
     for (const e of endpoints) {
       const key = `${e.workspace}:${isSet(e.live)}`;
       const list = byMode.get(key) ?? [];
       // An endpoint's own schedule's entry 0 replaces the platform's; a NULL column (the
       // platform's schedule) costs no parse. Read once per endpoint, not per event of the group.
       const firstDelay = e.retry_schedule === null ? firstAttemptDelay : fromJson<number[]>(e.retry_schedule)[0] ?? 0;
-      list.push({ id: e.id, events: fromJson<string[]>(e.events), firstDelay, fifo: e.ordering === 'fifo' });
+      // Likewise the filter: parsed once here, and an endpoint without one pays a NULL check per event.
+      list.push({ id: e.id, events: fromJson<string[]>(e.events), firstDelay, fifo: e.ordering === 'fifo', filter: fromJsonOrNull<EventFilter>(e.filter) });
       byMode.set(key, list);
     }
     const rows: Insertable<DeliveriesTable>[] = [];
@@ -66,6 +68,7 @@ export async function publishEvents(db: Kysely<Database>, events: HookdEvent[], 
       const endpoints: string[] = [];
       for (const e of byMode.get(`${event.workspace}:${event.live}`) ?? []) {
         if (!subscriptionCovers(e.events, event.type)) continue;
+        if (e.filter !== null && !filterMatches(e.filter, event)) continue;
         endpoints.push(e.id);
         const row: Insertable<DeliveriesTable> = {
           id: newId('wh', event.created), event: event.id, endpoint: e.id, workspace: event.workspace, live: bit(event.live),
