@@ -81,7 +81,7 @@ describe('@hookd/client against hookd', () => {
     expect(stale).toBeInstanceOf(HookdApiError);
     expect(stale).toMatchObject({ status: 412, code: 'precondition_failed', problem: { errors: { 'If-Match': [expect.any(String)] } } });
 
-    await expect(client.endpoints.secret(ep.id)).resolves.toEqual({ secret: ep.secret, previous: [] });
+    await expect(client.endpoints.secret(ep.id)).resolves.toEqual({ secret: ep.secret, previous: [], previous_public_keys: [] });
     const rolled = await client.endpoints.rollSecret(ep.id, { expires_in: 60 });
     expect(rolled.secret).not.toBe(ep.secret);
     await expect(client.endpoints.secret(ep.id)).resolves.toMatchObject({ secret: rolled.secret, previous: [{ expires: expect.any(String) }] });

@@ -25,6 +25,8 @@ describe('JSON Patch on the delivery fields', () => {
     key = (await h.workspace()).test;
     receiver = await startReceiver();
     certs = makeTestCertificates();
+    // The test clock starts in the past, before the certificates' validity: to the present.
+    h.clock.advance(Math.max(0, Date.now() - h.clock.now()));
   });
   afterAll(async () => {
     await h?.close();

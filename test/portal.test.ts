@@ -155,7 +155,7 @@ describe('revealing an endpoint secret', () => {
     const created = (await h.call('POST', '/v1/webhooks/endpoints', { key: a.test, body: { url: 'https://a.example.com/x', events: ['*'] } })).json() as { id: string; secret: string };
     const shown = await h.call('GET', `/v1/webhooks/endpoints/${created.id}/secret`, { key: a.test });
     expect(shown.statusCode).toBe(200);
-    expect(shown.json()).toEqual({ secret: created.secret, previous: [] });
+    expect(shown.json()).toEqual({ secret: created.secret, previous: [], previous_public_keys: [] });
     expect((await h.call('GET', `/v1/webhooks/endpoints/${created.id}/secret`, { key: b.test })).statusCode).toBe(404);
     expect((await h.call('GET', `/v1/webhooks/endpoints/${created.id}/secret`, { key: a.live })).statusCode).toBe(404);
 
