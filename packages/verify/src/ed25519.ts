@@ -9,6 +9,7 @@ import { InvalidSecretError, MalformedHeaderError, MissingHeaderError, Signature
 import type { VerifiedSignature } from './falu.js';
 import { getHeader, type HeadersInput } from './headers.js';
 import { subtleCrypto, type CryptoLike } from './hmac.js';
+import { signatureEntries } from './standard.js';
 import { checkTimestamp, UNIX_SECONDS, type VerifyOptions } from './timestamp.js';
 
 export const PUBLIC_KEY_PREFIX = 'whpk_';
@@ -48,32 +49,7 @@ export function ed25519PublicKeyBytes(publicKey: string): Uint8Array {
 
 /** The `v1a` signatures of a `webhook-signature` value (other versions are skipped). */
 export function parseEd25519Signature(header: string): Uint8Array[] {
-  const signatures: Uint8Array[] = [];
-  const versions = new Set<string>();
-  for (const entry of header.split(' ')) {
-    if (entry === '') continue;
-    const comma = entry.indexOf(',');
-    const version = comma < 0 ? entry : entry.slice(0, comma);
-    versions.add(version);
-    if (version !== 'v1a') continue;
-    const bytes = base64ToBytes(entry.slice(comma + 1));
-    if (!bytes || bytes.length !== 64) {
-      throw new MalformedHeaderError(
-        `The webhook-signature header is malformed: the entry "${entry.length > 100 ? `${entry.slice(0, 100)}…` : entry}" is not v1a,<base64 of 64 bytes>. ` +
-        'Pass the webhook-signature header value exactly as received.',
-        { scheme: 'ed25519', header: 'webhook-signature' },
-      );
-    }
-    signatures.push(bytes);
-  }
-  if (signatures.length === 0) {
-    const hmacOnly = versions.has('v1') ? ' The request is signed with HMAC (v1): verify it with the endpoint\'s secret, or set the endpoint\'s signing to ed25519.' : '';
-    throw new MalformedHeaderError(
-      `The webhook-signature header has no v1a,<base64> entry${versions.size > 0 ? ` (only: ${[...versions].slice(0, 5).join(', ')})` : ''}.${hmacOnly}`,
-      { scheme: 'ed25519', header: 'webhook-signature' },
-    );
-  }
-  return signatures;
+  return signatureEntries(header, 'v1a');
 }
 
 async function importKeys(subtle: Ed25519Subtle, keys: Uint8Array[]): Promise<object[]> {

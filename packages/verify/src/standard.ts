@@ -35,34 +35,46 @@ export function standardWebhooksKey(secret: string): Uint8Array {
   return key;
 }
 
-/** The `v1` signatures of a `webhook-signature` value (other versions are skipped). */
-export function parseStandardSignature(header: string): Uint8Array[] {
+/**
+ * The entries of one version in a `webhook-signature` value, decoded (other versions are
+ * skipped): `v1` (HMAC, any length) or `v1a` (Ed25519, 64 bytes each).
+ */
+export function signatureEntries(header: string, version: 'v1' | 'v1a'): Uint8Array[] {
+  const scheme = version === 'v1' ? 'standard' : 'ed25519';
+  const shape = version === 'v1' ? 'v1,<base64>' : 'v1a,<base64 of 64 bytes>';
   const signatures: Uint8Array[] = [];
   const versions = new Set<string>();
   for (const entry of header.split(' ')) {
     if (entry === '') continue;
     const comma = entry.indexOf(',');
-    const version = comma < 0 ? entry : entry.slice(0, comma);
-    versions.add(version);
-    if (version !== 'v1') continue;
+    const found = comma < 0 ? entry : entry.slice(0, comma);
+    versions.add(found);
+    if (found !== version) continue;
     const bytes = base64ToBytes(entry.slice(comma + 1));
-    if (!bytes || bytes.length === 0) {
+    if (!bytes || bytes.length === 0 || (version === 'v1a' && bytes.length !== 64)) {
       throw new MalformedHeaderError(
-        `The webhook-signature header is malformed: the entry "${entry.length > 80 ? `${entry.slice(0, 80)}…` : entry}" is not v1,<base64>. ` +
+        `The webhook-signature header is malformed: the entry "${entry.length > 100 ? `${entry.slice(0, 100)}…` : entry}" is not ${shape}. ` +
         'Pass the webhook-signature header value exactly as received.',
-        { scheme: 'standard', header: 'webhook-signature' },
+        { scheme, header: 'webhook-signature' },
       );
     }
     signatures.push(bytes);
   }
   if (signatures.length === 0) {
+    const hmacOnly = version === 'v1a' && versions.has('v1')
+      ? ' The request is signed with HMAC (v1): verify it with the endpoint\'s secret, or set the endpoint\'s signing to ed25519.' : '';
     throw new MalformedHeaderError(
-      `The webhook-signature header has no v1,<base64> entry${versions.size > 0 ? ` (only: ${[...versions].slice(0, 5).join(', ')})` : ''}: ` +
-      'expected space-separated v1,<base64> entries.',
-      { scheme: 'standard', header: 'webhook-signature' },
+      `The webhook-signature header has no ${version},<base64> entry${versions.size > 0 ? ` (only: ${[...versions].slice(0, 5).join(', ')})` : ''}: ` +
+      `expected space-separated ${version},<base64> entries.${hmacOnly}`,
+      { scheme, header: 'webhook-signature' },
     );
   }
   return signatures;
+}
+
+/** The `v1` signatures of a `webhook-signature` value (other versions are skipped). */
+export function parseStandardSignature(header: string): Uint8Array[] {
+  return signatureEntries(header, 'v1');
 }
 
 /**
