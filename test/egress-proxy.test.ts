@@ -4,6 +4,8 @@
  * https runs TLS end to end over the tunnel, verified against the endpoint's host name; a name
  * that resolves to a refused address never reaches the proxy (docs/security.md, "Egress proxy").
  */
+import { connect as tcpConnect, type AddressInfo } from 'node:net';
+import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHookd, type TestHookd } from './helpers.js';
 import { startReceiver, type Receiver } from './receiver.js';
@@ -78,6 +80,52 @@ describe.runIf(tinyproxyAvailable())('egress proxy', () => {
     const d = await deliverOnce(h, key, receiver.url);
     expect(d).toMatchObject({ status: 'failed', attempts: [{ code: null, error: 'the receiver\'s certificate is not valid for the endpoint\'s host name' }] });
     expect(receiver.received).toEqual([]);
+  });
+
+  it('reaches an https:// proxy over TLS, verified against its name, and tunnels through it', async () => {
+    // An https proxy: a TLS front (certificate for localhost from the test CA) before tinyproxy.
+    const tinyproxyPort = Number(new URL(proxy.url).port);
+    const front: TlsServer = createTlsServer({ cert: certs.server.certificate, key: certs.server.privateKey }, (socket) => {
+      const upstream = tcpConnect(tinyproxyPort, '127.0.0.1');
+      socket.pipe(upstream).pipe(socket);
+      socket.on('error', () => upstream.destroy());
+      upstream.on('error', () => socket.destroy());
+    });
+    await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
+    const secured = await startHookd({ egressProxy: `https://localhost:${(front.address() as AddressInfo).port}` }, { dispatcher: true, trust: [certs.ca] });
+    try {
+      const apiKey = (await secured.workspace()).test;
+      expect((await secured.call('POST', '/v1/event_types', { body: { name: 'proxy.test' } })).statusCode).toBe(201);
+      const receiver = await startReceiver(undefined, { host: 'localhost' });
+      receivers.push(receiver);
+      const d = await deliverOnce(secured, apiKey, receiver.url);
+      expect(d).toMatchObject({ status: 'succeeded', attempts: [{ code: 200, error: null }] });
+      expect(receiver.received).toHaveLength(1);
+      expect(proxy.log()).toContain(`CONNECT 127.0.0.1:${port(receiver)} HTTP/1.1`);
+    } finally {
+      await secured.close();
+      await new Promise((resolve) => front.close(resolve));
+    }
+  });
+
+  it('refuses an https:// proxy whose certificate it does not trust, and records why', async () => {
+    // Its certificate comes from a CA hookd does not trust.
+    const front: TlsServer = createTlsServer({ cert: certs.stranger.certificate, key: certs.stranger.privateKey }, (socket) => socket.end());
+    await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
+    const secured = await startHookd({ egressProxy: `https://localhost:${(front.address() as AddressInfo).port}` }, { dispatcher: true, trust: [certs.ca] });
+    try {
+      const apiKey = (await secured.workspace()).test;
+      expect((await secured.call('POST', '/v1/event_types', { body: { name: 'proxy.test' } })).statusCode).toBe(201);
+      const receiver = await startReceiver(undefined, { host: 'localhost' });
+      receivers.push(receiver);
+      const d = await deliverOnce(secured, apiKey, receiver.url);
+      expect(d.status).toBe('failed');
+      expect(d.attempts[0]!.error).toMatch(/^the egress proxy https:\/\/localhost:\d+ cannot be reached: UNABLE_TO_VERIFY_LEAF_SIGNATURE$/);
+      expect(receiver.received).toEqual([]);
+    } finally {
+      await secured.close();
+      await new Promise((resolve) => front.close(resolve));
+    }
   });
 
   it('a name resolving to loopback is refused by the SSRF guard and never reaches the proxy', async () => {

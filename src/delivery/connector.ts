@@ -138,7 +138,9 @@ export function tunnelConnector({ proxy, timeout, lookup, tls = {} }: TunnelOpti
       const address = (addresses as LookupAddress[])[0]!.address;
       const authority = isIP(address) === 6 ? `[${address}]:${port}` : `${address}:${port}`;
       const raw = proxy.protocol === 'https:'
-        ? tlsConnect({ host: proxyHost, port: proxyPort, servername: isIP(proxyHost) ? undefined : proxyHost, ALPNProtocols: ['http/1.1'] })
+        // The proxy's certificate is checked against the same roots as receivers'; the client
+        // certificate is the receiver's business, never shown to the proxy.
+        ? tlsConnect({ host: proxyHost, port: proxyPort, servername: isIP(proxyHost) ? undefined : proxyHost, ALPNProtocols: ['http/1.1'], ca: tls.ca })
         : netConnect({ host: proxyHost, port: proxyPort });
       sockets.push(raw);
       // Until the tunnel stands, a socket failure is the proxy's, not the receiver's.
