@@ -93,7 +93,7 @@ describe('loadConfig', () => {
   });
 
   it('lets the CLI client\'s and the test suite\'s HOOKD_ variables be', () => {
-    expect(() => loadConfig({ env: { HOOKD_API_URL: 'http://x', HOOKD_API_KEY: 'k', HOOKD_TEST_STORE: 'postgres', HOOKD_REQUIRE_PG: '1' }, cwd: emptyDir() })).not.toThrow();
+    expect(() => loadConfig({ env: { HOOKD_API_URL: 'http://x', HOOKD_API_KEY: 'k', HOOKD_TEST_STORE: 'postgres', HOOKD_REQUIRE_PG: '1', HOOKD_REQUIRE_PROXY: '1' }, cwd: emptyDir() })).not.toThrow();
   });
 
   it('names a misspelt key in hookd.config.json', () => {

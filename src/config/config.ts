@@ -86,7 +86,7 @@ export interface Config {
  * HOOKD_* names that belong to other tools, not to the server: the CLI client's (`hookd listen`,
  * `hookd trigger`…) and the test suite's. A shell that sets them can still start `hookd serve`.
  */
-const NOT_SERVER_SETTINGS = /^HOOKD_(API_URL|API_KEY|PROFILE|TEST_\w+|REQUIRE_PG|FUZZ_\w+)$/;
+const NOT_SERVER_SETTINGS = /^HOOKD_(API_URL|API_KEY|PROFILE|TEST_\w+|REQUIRE_PG|REQUIRE_PROXY|FUZZ_\w+)$/;
 
 export function defaultConfig(): Config {
   return {
